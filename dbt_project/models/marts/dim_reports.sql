@@ -1,0 +1,11 @@
+select
+    report_id,
+    source_file,
+    content_hash,
+    encoding,
+    line_count,
+    task_rows,
+    rejected_rows,
+    loaded_at,
+    pipeline_version
+from {{ ref('stg_workplan__reports') }}

@@ -1,0 +1,8 @@
+select
+    task_key,
+    report_id,
+    task_id,
+    unit_name,
+    position,
+    role
+from {{ ref('stg_workplan__unit_assignments') }}

@@ -1,0 +1,31 @@
+"""The dbt project as Dagster assets: one `dbt build` (models, data tests, unit tests) per run."""
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+from dagster_duckdb import DuckDBResource
+
+from pipelines.project import dbt_project
+
+
+class WarehouseDbtTranslator(DagsterDbtTranslator):
+    """Key every dbt node as `<schema>/<name>`, so dbt sources land on the staging assets that write
+    them (`staging/stg_tasks`) and marts read as `marts/dim_tasks`: one connected lineage graph."""
+
+    def get_asset_spec(
+        self, manifest: Mapping[str, Any], unique_id: str, project: DbtProject | None
+    ) -> dg.AssetSpec:
+        spec = super().get_asset_spec(manifest, unique_id, project)
+        props = self.get_resource_props(manifest, unique_id)
+        name = props.get("identifier") or props["name"]
+        return spec.replace_attributes(key=dg.AssetKey([props["schema"], name]), group_name=props["schema"])
+
+
+@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, dagster_dbt_translator=WarehouseDbtTranslator())
+def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, duckdb: DuckDBResource):
+    # The pipeline, not the profile's default, decides which file dbt writes.
+    dbt_vars = json.dumps({"warehouse_path": duckdb.database})
+    yield from dbt.cli(["build", "--vars", dbt_vars], context=context).stream()

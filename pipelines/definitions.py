@@ -1,0 +1,15 @@
+"""The one Dagster entry point (`dagster dev` loads it through workspace.yaml)."""
+
+import dagster as dg
+
+from pipelines.assets.dbt import warehouse_dbt_models
+from pipelines.assets.staging import RAW_WORK_PLANS, ingest_reports, stg_unit_assignments
+from pipelines.jobs import nightly_refresh, refresh_warehouse
+from pipelines.resources import build_resources
+
+defs = dg.Definitions(
+    assets=[RAW_WORK_PLANS, ingest_reports, stg_unit_assignments, warehouse_dbt_models],
+    jobs=[refresh_warehouse],
+    schedules=[nightly_refresh],
+    resources=build_resources(),
+)
