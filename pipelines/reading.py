@@ -24,7 +24,7 @@ from pipelines.rules import CELL_SEPARATOR, COLUMNS, FULLWIDTH_TO_ASCII, HEADER_
 # utf-8-sig also accepts plain UTF-8 (it only strips a BOM when there is one).
 ENCODINGS: tuple[str, ...] = ("utf-8-sig", "gb18030")
 
-_ID_START = re.compile(r"^\s*\d+\s*\|")
+_ROW_START = re.compile(r"^\s*[^|\s]{1,16}\s*\|")  # a short first cell, then a separator
 _FULLWIDTH = str.maketrans(FULLWIDTH_TO_ASCII)
 
 TASK_SCHEMA = {
@@ -149,8 +149,8 @@ def group_rows(lines: list[str], header_line: int, n_columns: int) -> tuple[list
     """Group physical lines into logical rows; blank lines between rows come back separately.
 
     A row is open while it has fewer separators than a full row. An open row takes the next
-    line as its continuation, unless that line starts with an id and joining it would not
-    complete the row (then the open row is short a cell and a new row begins).
+    line as its continuation, unless that line starts like a row ("12 | ...") and joining it
+    would give more cells than a row has: then the open row is short a cell, and a new row begins.
     """
     rows: list[_PendingRow] = []
     blanks: list[_PendingRow] = []
@@ -159,7 +159,7 @@ def group_rows(lines: list[str], header_line: int, n_columns: int) -> tuple[list
         if lineno <= header_line:
             continue
         if current is not None and current.separators < n_columns:
-            starts_new = _ID_START.match(line) and current.separators + line.count(CELL_SEPARATOR) != n_columns
+            starts_new = _ROW_START.match(line) and current.separators + line.count(CELL_SEPARATOR) > n_columns
             if not starts_new:
                 current.lines.append(line)
                 current.last_line = lineno
@@ -261,7 +261,7 @@ def read_report(path: Path) -> Report:
 
 # --- text normalisation (polars expressions) ----------------------------------------
 
-_NON_ASCII = r"[^\x00-\x7F]"
+_NOT_WORD = r"[^A-Za-z0-9]"
 
 
 def _fullwidth_to_ascii(expr: pl.Expr) -> pl.Expr:
@@ -270,10 +270,10 @@ def _fullwidth_to_ascii(expr: pl.Expr) -> pl.Expr:
 
 def normalise_text(expr: pl.Expr) -> pl.Expr:
     """Requirement/completion text: full-width ASCII to ASCII; whitespace (line breaks inside a
-    cell, stray spaces) removed wherever it touches Chinese text, since Chinese does not space its
-    words; kept as one space between two ASCII words ("PPP 项目" -> "PPP项目", "5 G" stays)."""
+    cell, stray spaces) removed, since Chinese does not space its words, except one space between
+    two ASCII words or numbers ("增长 7 %" -> "增长7%", "PPP 项目" -> "PPP项目", "Wi Fi" stays)."""
     expr = _fullwidth_to_ascii(expr).str.replace_all(r"\s+", " ")
-    expr = expr.str.replace_all(f"({_NON_ASCII}) ", "$1").str.replace_all(f" ({_NON_ASCII})", "$1")
+    expr = expr.str.replace_all(f"({_NOT_WORD}) ", "$1").str.replace_all(f" ({_NOT_WORD})", "$1")
     return expr.str.strip_chars()
 
 

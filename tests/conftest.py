@@ -1,0 +1,95 @@
+"""Shared fixtures. The end-to-end materialisation runs once per session and every e2e test reads it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SEED = REPO_ROOT / "raw" / "shaoxing-2020-work-progress.txt"
+SEED_REPORT_ID = SEED.stem
+
+# No network at run time: telemetry off for everything the tests start.
+os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+
+
+@dataclass
+class PipelineRun:
+    returncode: int
+    stdout: str
+    stderr: str
+
+    def check(self) -> "PipelineRun":
+        assert self.returncode == 0, f"make run failed:\n{self.stdout}\n{self.stderr}"
+        return self
+
+
+@dataclass
+class Workspace:
+    """A raw folder, a warehouse path and a Dagster home of its own, in a temporary folder."""
+
+    root: Path
+
+    @property
+    def raw_dir(self) -> Path:
+        return self.root / "raw"
+
+    @property
+    def warehouse(self) -> Path:
+        return self.root / "warehouse" / "warehouse.duckdb"
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {
+            **os.environ,
+            "PIPELINE_RAW_DIR": str(self.raw_dir),
+            "WAREHOUSE_PATH": str(self.warehouse),
+            "DAGSTER_HOME": str(self.root / "dagster_home"),
+        }
+
+    def run_pipeline(self) -> PipelineRun:
+        """What `make run` does: one Dagster run of every asset, as a separate process."""
+        proc = subprocess.run(
+            [sys.executable, "-m", "pipelines.run"],
+            cwd=REPO_ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        return PipelineRun(proc.returncode, proc.stdout, proc.stderr)
+
+    def query(self, sql: str, params: list | None = None) -> list[tuple]:
+        with duckdb.connect(str(self.warehouse), read_only=True) as con:
+            return con.execute(sql, params or []).fetchall()
+
+
+def make_workspace(root: Path, raw_files: list[Path]) -> Workspace:
+    ws = Workspace(root)
+    ws.raw_dir.mkdir(parents=True)
+    ws.warehouse.parent.mkdir(parents=True)
+    (root / "dagster_home").mkdir()
+    (root / "dagster_home" / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    for f in raw_files:
+        shutil.copy(f, ws.raw_dir / f.name)
+    return ws
+
+
+@pytest.fixture(scope="session")
+def seed_workspace(tmp_path_factory) -> Workspace:
+    return make_workspace(tmp_path_factory.mktemp("seed"), [SEED])
+
+
+@pytest.fixture(scope="session")
+def seed_run(seed_workspace) -> PipelineRun:
+    """The one end-to-end materialisation of the seed that e2e tests share."""
+    return seed_workspace.run_pipeline().check()

@@ -1,0 +1,180 @@
+"""Reading raw report files: rows, multi-line cells, normalisation, rejects and whole-file errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from pipelines.reading import SourceFileError, read_report
+from tests.conftest import SEED, SEED_REPORT_ID
+
+HEADER = "序号 | 内容与要求 | 完成情况 | 责任单位 |"
+
+
+def write(tmp_path: Path, text: str, name: str = "report.txt", encoding: str = "utf-8") -> Path:
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def task(report, task_id: int) -> dict:
+    rows = report.tasks.filter(pl.col("task_id") == task_id).to_dicts()
+    assert len(rows) == 1, f"task {task_id}: {rows}"
+    return rows[0]
+
+
+def covered_lines(report) -> list[int]:
+    """Every physical line the report accounts for: the header, task rows and rejected rows."""
+    lines = [1]
+    for first, last in report.tasks.select("first_line", "last_line").iter_rows():
+        lines += range(first, last + 1)
+    for first, last in report.rejected.select("source_line", "last_line").iter_rows():
+        lines += range(first, last + 1)
+    return sorted(lines)
+
+
+class TestSeed:
+    @pytest.fixture(scope="class")
+    @classmethod
+    def report(cls):
+        return read_report(SEED)
+
+    def test_all_177_tasks_in_order(self, report):
+        assert report.report_id == SEED_REPORT_ID
+        assert report.tasks.get_column("task_id").to_list() == list(range(1, 178))
+        assert report.rejected.height == 0
+        assert report.encoding == "utf-8"
+
+    def test_every_physical_line_accounted_for_once(self, report):
+        assert covered_lines(report) == list(range(1, report.line_count + 1))
+
+    def test_row_broken_after_a_separator_is_one_task(self, report):
+        # Line 83 holds id and requirement, 84 the completion, 85 the units.
+        t = task(report, 82)
+        assert (t["first_line"], t["last_line"]) == (83, 85)
+        assert t["completion"].startswith("完成41个高标准农田项目")
+        assert t["completion"].endswith("进猪投产)。")
+        assert t["units_raw"] == "市农业农村局"
+
+    def test_row_broken_inside_the_completion_cell(self, report):
+        t = task(report, 169)
+        assert (t["first_line"], t["last_line"]) == (172, 173)
+        assert t["units_raw"] == "市交通运输局 市交投集团"
+        assert "\n" not in t["completion"]
+
+    def test_space_between_sentences_removed(self, report):
+        assert "编制工作。上虞区先进高分子" in task(report, 3)["completion"]
+
+
+class TestRows:
+    def test_multi_line_cell_joined_without_spaces(self, tmp_path):
+        path = write(tmp_path, f"{HEADER}\n1 | 确保地区生产总值\n增长7%左右。 | 增长\n4.5%。 | 市发改委 |\n")
+        t = task(read_report(path), 1)
+        assert t["requirement"] == "确保地区生产总值增长7%左右。"
+        assert t["completion"] == "增长4.5%。"
+        assert (t["first_line"], t["last_line"]) == (2, 4)
+
+    def test_line_break_between_units_keeps_them_apart(self, tmp_path):
+        path = write(tmp_path, f"{HEADER}\n1 | 要求 | 完成 | 市交通运输局\n市交投集团 |\n")
+        assert task(read_report(path), 1)["units_raw"] == "市交通运输局 市交投集团"
+
+    def test_fullwidth_punctuation_and_digits(self, tmp_path):
+        path = write(tmp_path, f"{HEADER}\n１２ | 新增（省级）企业１３０００家，增长５％ | 完成 | 各区、县（市）政府 |\n")
+        t = task(read_report(path), 12)
+        assert t["requirement"] == "新增(省级)企业13000家,增长5%"
+        assert t["units_raw"] == "各区、县(市)政府"
+
+    def test_stray_spaces_removed_in_chinese_but_kept_between_ascii_words(self, tmp_path):
+        path = write(tmp_path, f"{HEADER}\n1 | 地区生产总值 增长 7 % ,推进 PPP 项目 | Wi Fi 覆盖 | 市发改委 |\n")
+        t = task(read_report(path), 1)
+        assert t["requirement"] == "地区生产总值增长7%,推进PPP项目"
+        assert t["completion"] == "Wi Fi覆盖"
+
+    def test_progress_report_header_synonym(self, tmp_path):
+        path = write(tmp_path, "序号 | 内容与要求 | 进展情况 | 责任单位 |\n1 | 要求 | 进展 | 市发改委 |\n")
+        assert task(read_report(path), 1)["completion"] == "进展"
+
+    def test_columns_read_by_header_not_position(self, tmp_path):
+        path = write(tmp_path, "序号 | 责任单位 | 内容与要求 | 完成情况 |\n1 | 市发改委 | 要求 | 完成 |\n")
+        t = task(read_report(path), 1)
+        assert (t["units_raw"], t["requirement"], t["completion"]) == ("市发改委", "要求", "完成")
+
+    def test_row_without_trailing_separator_is_read(self, tmp_path):
+        path = write(tmp_path, f"{HEADER}\n1 | 要求 | 完成 | 市发改委\n2 | 要求二 | 完成二 | 市经信局 |\n")
+        report = read_report(path)
+        assert report.tasks.get_column("task_id").to_list() == [1, 2]
+
+
+class TestRejects:
+    def test_bad_rows_quarantined_good_rows_land(self, tmp_path):
+        text = "\n".join(
+            [
+                HEADER,
+                "1 | 要求一 | 完成一 | 市发改委 |",
+                "",
+                "2 | 要求二 | 市经信局 |",  # a cell missing
+                "x3 | 要求三 | 完成三 | 市科技局 |",  # id not a number
+                "4 | 要求四 | 完成四 | 市商务局 |",
+                "4 | 另一个要求 | 完成 | 市商务局 |",  # same id, other content
+                "5 | 要求五 | 完成五 | 市民政局 |",
+                "5 | 要求五 | 完成五 | 市民政局 |",  # exact repeat
+                " |  |  |  |",
+                "6 | 要求六 | 完成六 | 市水利局 |",
+            ]
+        )
+        report = read_report(write(tmp_path, text + "\n"))
+        assert report.tasks.get_column("task_id").to_list() == [1, 5, 6]
+        reasons = dict(report.rejected.select("source_line", "reason").iter_rows())
+        assert reasons[3] == "empty line"
+        assert reasons[4] == "expected 4 cells, found 3"
+        assert reasons[5] == "task id is not a number: 'x3'"
+        assert reasons[6] == reasons[7] == "task id 4 appears on lines 6, 7 with different content"
+        assert reasons[9] == "duplicate of task 5 on line 8 (same content)"
+        assert reasons[10] == "empty row"
+        assert covered_lines(report) == list(range(1, report.line_count + 1))
+        assert report.rejected.get_column("raw_text").to_list()[1] == "2 | 要求二 | 市经信局 |"
+
+    def test_row_short_a_cell_does_not_swallow_the_next_row(self, tmp_path):
+        path = write(tmp_path, f"{HEADER}\n1 | 要求 | 市发改委 |\n2 | 要求二 | 完成二 | 市经信局 |\n")
+        report = read_report(path)
+        assert report.tasks.get_column("task_id").to_list() == [2]
+        assert report.rejected.get_column("source_line").to_list() == [2]
+
+
+class TestWholeFileErrors:
+    @pytest.mark.parametrize(
+        ("content", "reason"),
+        [
+            (b"", "file is empty"),
+            (b"\n  \n", "file is empty"),
+            (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary content"),
+            ("名称 | 金额 |\n1 | 2 |\n".encode(), "not a known work-plan table header"),
+            (HEADER.encode() + b"\n1 | \xff\xfe\xfa | x | y |\n", "cannot decode"),
+        ],
+    )
+    def test_one_line_error_naming_file_and_reason(self, tmp_path, content, reason):
+        path = tmp_path / "bad.txt"
+        path.write_bytes(content)
+        with pytest.raises(SourceFileError) as err:
+            read_report(path)
+        message = str(err.value)
+        assert "\n" not in message
+        assert message.startswith(str(path))
+        assert reason in message
+
+
+class TestEncodings:
+    @pytest.mark.parametrize(
+        ("encoding", "newline", "expected"),
+        [("gb18030", "\n", "gb18030"), ("utf-8-sig", "\r\n", "utf-8-bom"), ("utf-8", "\r\n", "utf-8")],
+    )
+    def test_seed_reads_the_same_in_other_encodings(self, tmp_path, encoding, newline, expected):
+        original = read_report(SEED)
+        text = SEED.read_text(encoding="utf-8").replace("\n", newline)
+        path = write(tmp_path, text, name=SEED.name, encoding=encoding)
+        report = read_report(path)
+        assert report.encoding == expected
+        columns = ["task_id", "requirement", "completion", "units_raw", "first_line", "last_line"]
+        assert report.tasks.select(columns).equals(original.tasks.select(columns))

@@ -1,0 +1,89 @@
+"""Reading the responsible-units cell: names, order, roles and unit types."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipelines.units import read_units, unit_type
+
+
+def reading(cell: str) -> list[tuple[str, str]]:
+    return [(a.unit_name, a.role) for a in read_units(cell)]
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        # One unit alone is the sole unit.
+        ("市发改委", [("市发改委", "sole")]),
+        # Several, none marked: joint, in cell order.
+        ("市教育局 市卫生健康委", [("市教育局", "joint"), ("市卫生健康委", "joint")]),
+        # △ marks the lead; the others support it.
+        ("△市水利局 市生态环境局", [("市水利局", "lead"), ("市生态环境局", "support")]),
+        # The mark may stand apart from the name, and on a unit other than the first.
+        ("市经信局 △ 市科技局", [("市经信局", "support"), ("市科技局", "lead")]),
+        # A single unit marked △ is still the lead.
+        ("△市发改委", [("市发改委", "lead")]),
+        # A name broken by a stray space is one unit.
+        ("市自然资源和 规划局", [("市自然资源和规划局", "sole")]),
+        ("市金融办 人行绍兴市 中心支行", [("市金融办", "joint"), ("人行绍兴市中心支行", "joint")]),
+        # Governments sharing one suffix are several units, in order.
+        (
+            "柯桥区、上虞区、诸暨市政府",
+            [("柯桥区政府", "joint"), ("上虞区政府", "joint"), ("诸暨市政府", "joint")],
+        ),
+        (
+            "△市发改委 柯桥区、 诸暨市政府",
+            [("市发改委", "lead"), ("柯桥区政府", "support"), ("诸暨市政府", "support")],
+        ),
+        # A collective is one unit, its "、" notwithstanding.
+        ("△市文广旅游局 各区、县(市)政府", [("市文广旅游局", "lead"), ("各区、县(市)政府", "support")]),
+        # Each unit once: a repeat keeps its first position.
+        ("市建设局 市司法局 市建设局", [("市建设局", "joint"), ("市司法局", "joint")]),
+        # A repeat carrying the mark makes the unit the lead.
+        ("市建设局 △市建设局 市司法局", [("市建设局", "lead"), ("市司法局", "support")]),
+        # An unknown ending followed by a clear new unit is not glued onto it.
+        ("绍兴港务 市交通运输局", [("绍兴港务", "joint"), ("市交通运输局", "joint")]),
+        # Empty cell: no units.
+        ("", []),
+    ],
+)
+def test_units_cell_reading(cell, expected):
+    assert reading(cell) == expected
+
+
+def test_positions_are_one_based_after_expansion():
+    units = read_units("市民政局 越城区、上虞区政府 市建设局")
+    assert [(a.position, a.unit_name) for a in units] == [
+        (1, "市民政局"),
+        (2, "越城区政府"),
+        (3, "上虞区政府"),
+        (4, "市建设局"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("市发改委", "city_department"),
+        ("市自然资源和规划局", "city_department"),
+        ("市委宣传部", "party_organ"),
+        ("市纪委", "party_organ"),
+        ("柯桥区政府", "district_county_government"),
+        ("嵊州市政府", "district_county_government"),
+        ("新昌县政府", "district_county_government"),
+        ("市城投集团", "state_owned_company"),
+        ("市国资运营公司", "state_owned_company"),
+        ("绍兴文理学院", "university"),
+        ("人行绍兴市中心支行", "central_agency_branch"),
+        ("绍兴银保监分局", "central_agency_branch"),
+        ("市气象局", "central_agency_branch"),
+        ("滨海新区管委会", "development_zone_admin"),
+        ("镜湖新区开发办", "development_zone_admin"),
+        ("各区、县(市)政府", "collective"),
+        ("各在绍高校", "collective"),
+        ("某某协调小组", "other"),
+    ],
+)
+def test_unit_type(name, expected):
+    assert unit_type(name) == expected
