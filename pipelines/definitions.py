@@ -12,4 +12,6 @@ defs = dg.Definitions(
     jobs=[refresh_warehouse],
     schedules=[nightly_refresh],
     resources=build_resources(),
+    # Runs launched from the UI ("Materialize all") also run in one process: see jobs.py.
+    executor=dg.in_process_executor,
 )

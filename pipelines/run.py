@@ -6,6 +6,7 @@ Exit status 0 when every step succeeded; otherwise 1 with one line per failure o
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import time
 
@@ -32,6 +33,14 @@ def failure_lines(result: dg.ExecuteInProcessResult) -> list[str]:
     return lines
 
 
+def step_timings(result: dg.ExecuteInProcessResult) -> list[str]:
+    return [
+        f"  {event.step_key:<40} {event.event_specific_data.duration_ms / 1000:6.1f}s"
+        for event in result.all_events
+        if event.event_type == dg.DagsterEventType.STEP_SUCCESS
+    ]
+
+
 def summary(warehouse: str) -> str:
     with duckdb.connect(warehouse, read_only=True) as con:
         counts = table_row_counts(con)
@@ -47,8 +56,14 @@ def main() -> int:
     instance = dg.DagsterInstance.get()
     job = defs.resolve_job_def("refresh_warehouse")
     print(f"refresh_warehouse: raw folder {settings.raw_dir()}", flush=True)
-    result = job.execute_in_process(instance=instance, run_config=QUIET, raise_on_error=False)
+    # What the steps print (dbt's own log lines among them) goes to a file, not the terminal.
+    log_path = settings.warehouse_path().parent / "logs" / "last_run.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with log_path.open("w") as log, contextlib.redirect_stdout(log):
+        result = job.execute_in_process(instance=instance, run_config=QUIET, raise_on_error=False)
     elapsed = time.perf_counter() - started
+    print("\n".join(step_timings(result)))
+    print(f"step output: {log_path}")
     if not result.success:
         for line in failure_lines(result):
             print(f"error: {line}", file=sys.stderr)
