@@ -3,12 +3,17 @@
 import dagster as dg
 
 from pipelines.assets.dbt import warehouse_dbt_models
-from pipelines.assets.staging import RAW_WORK_PLANS, ingest_reports, stg_unit_assignments
+from pipelines.assets.staging import (
+    RAW_WORK_PLANS,
+    extract_targets_and_actuals,
+    ingest_reports,
+    stg_unit_assignments,
+)
 from pipelines.jobs import nightly_refresh, refresh_warehouse
 from pipelines.resources import build_resources
 
 defs = dg.Definitions(
-    assets=[RAW_WORK_PLANS, ingest_reports, stg_unit_assignments, warehouse_dbt_models],
+    assets=[RAW_WORK_PLANS, ingest_reports, stg_unit_assignments, extract_targets_and_actuals, warehouse_dbt_models],
     jobs=[refresh_warehouse],
     schedules=[nightly_refresh],
     resources=build_resources(),

@@ -81,3 +81,127 @@ UNIT_TYPE_FALLBACK = "other"
 UNIT_TYPES: tuple[str, ...] = tuple(t for t, _ in UNIT_TYPE_RULES) + (UNIT_TYPE_FALLBACK,)
 
 ROLES: tuple[str, ...] = ("lead", "support", "sole", "joint")
+
+
+# --- numbers in the text: targets and actuals ---------------------------------------
+#
+# A quantity is a number followed by a unit from these tables. Requiring a unit is what keeps
+# years (2020年), plan names (十四五, 329国道, 5G), versions (2.0版) and ordinals (第二届) out.
+
+# Units as written after an Arabic number, without a multiplier. The value compares only with
+# the same base unit (after UNIT_EQUIVALENTS), so a unit missing here is a number not read.
+BASE_UNITS: tuple[str, ...] = (
+    "个百分点", "百分点", "%", "‰",
+    "元", "美元",
+    "亩", "公顷", "平方米", "平方公里", "立方米", "公里", "千米", "米",
+    "吨", "蒸吨", "千瓦", "兆瓦", "千瓦时",
+    "人次", "户次", "家次", "人", "名", "户", "位",
+    "家", "个", "所", "座", "处", "项", "条", "台", "辆", "套", "间", "张", "件", "本", "幢", "栋",
+    "场", "次", "只", "头", "艘", "架", "部", "册", "篇", "床", "块", "片", "支", "批",
+    "天", "小时", "分钟", "日", "个工作日", "周",
+)
+# A multiplier written between the number and its unit: 1.7万家 = 17000 家; 300亿 = 3e10 (no unit).
+MULTIPLIERS: dict[str, float] = {"万": 1e4, "亿": 1e8, "千": 1e3, "百": 1e2, "万亿": 1e12, "百万": 1e6, "千万": 1e7}
+# "吨/日", "万元/亩", "人次/月": a rate unit.
+RATE_DENOMINATORS: tuple[str, ...] = ("日", "天", "月", "年", "亩", "人", "小时", "户", "平方米", "立方米")
+# Count words that name the same thing: a target in one compares with an actual in the other.
+UNIT_EQUIVALENTS: dict[str, str] = {"名": "人", "位": "人", "辆": "台", "家": "个", "%": "%", "百分点": "个百分点"}
+# Counting classifiers: "5个以上产业扶贫基地" counts the noun that follows (a target), while a measure
+# unit before 以上/以下 + noun describes it ("300人以上学校", "3万元以下企业": not targets).
+COUNT_CLASSIFIERS: frozenset[str] = frozenset(
+    {"家", "个", "所", "座", "处", "项", "条", "台", "辆", "套", "间", "张", "件", "本", "幢", "栋", "场", "只", "头",
+     "艘", "架", "部", "册", "篇", "批", "名", "位"}
+)
+CHINESE_DIGITS = "零〇一二两三四五六七八九十百千万亿"
+# Chinese numerals are read only before a classifier or a small set of units (一星级, 一体化, 五化 are
+# not quantities), and never inside these set phrases.
+CHINESE_NUMERAL_UNITS: tuple[str, ...] = (
+    "个百分点", "个", "家", "所", "座", "处", "项", "条", "台", "辆", "套", "间", "名", "位", "人", "户", "批",
+    "万元", "亿元", "万亩", "亩", "公里", "天", "小时",
+)
+NUMERAL_SET_PHRASES: tuple[str, ...] = (
+    "一件事", "一次", "一张网", "一网", "一站式", "一体", "一城一策", "一县一策", "一区一", "一村一", "一户一",
+    "一号", "一批", "一个中心", "两个维护", "四个全面", "四个意识", "两个确立", "一事一议",
+)
+# Right after the number, these make it a name or an ordinal, not a quantity.
+NAME_AFTER: tuple[str, ...] = ("国道", "省道", "号", "届", "期", "版", "周年", "强", "佳", "G", "路", "线", "星")
+# Right before the number (one character): part of a name, an ordinal or a bigger number.
+NAME_BEFORE = "第A-Za-z0-9.·+-—/"
+
+# Comparator from the qualifier. After the number+unit:
+QUALIFIERS_AFTER: dict[str, str] = {
+    "以上": "gte", "及以上": "gte", "以内": "lte", "以下": "lte", "及以下": "lte", "左右": "approx", "上下": "approx",
+    "余": "gte", "多": "gte",
+}
+# Before the number (the words right before it, after the metric):
+QUALIFIERS_BEFORE: dict[str, str] = {
+    "不低于": "gte", "不少于": "gte", "超过": "gte", "至少": "gte", "高于": "gte", "突破": "gte", "超": "gte",
+    "大于": "gte", "多于": "gte", "力争超": "gte",
+    "不超过": "lte", "不高于": "lte", "控制在": "lte", "低于": "lte", "少于": "lte", "小于": "lte",
+    "约": "approx", "大约": "approx", "近": "approx",
+}
+# Range: "30—40家" is value 30, upper 40, comparator gte.
+RANGE_SEPARATORS = "-—~～至到"
+
+# Direction from the change word governing the number.
+INCREASE_WORDS: tuple[str, ...] = (
+    "新增", "增加", "增长", "提高", "提升", "新建", "增至", "增幅", "增速", "扩大", "新培育", "新引进", "新招引",
+    "新开工", "新发展", "新认定", "新创建", "净增", "上升", "翻番",
+)
+DECREASE_WORDS: tuple[str, ...] = (
+    "下降", "压降", "减少", "降低", "削减", "压减", "降幅", "减排", "缩减", "缩短", "减至", "降至", "下调",
+)
+# A cumulative level is a level, whatever verb follows ("累计新建提升小微企业园100个以上").
+LEVEL_MARKERS: tuple[str, ...] = ("累计",)
+
+# Words stripped from the ends of a metric: they frame the number, they do not name what it measures.
+METRIC_LEADING_FILLERS: tuple[str, ...] = (
+    "确保", "力争", "争取", "努力", "全市", "全年", "年内", "今年", "推进", "推动", "加快", "持续", "积极", "进一步",
+    "深入", "其中", "均", "同时", "并", "和", "及", "以及", "对", "共", "已", "全面", "基本", "继续", "实现",
+    "完成了", "分别", "达", "为",
+)
+METRIC_TRAILING_FILLERS: tuple[str, ...] = (
+    "达到", "达", "到", "至", "为", "保持在", "保持", "控制在", "稳定在", "不低于", "不少于", "超过", "突破", "高于",
+    "低于", "不超过", "至少", "在", "了", "约", "共", "累计", "已", "超", "近", "实现", "以上", "的", "同比",
+    "比上年", "比去年",
+)
+# Characters dropped from a metric to keep it short and readable.
+METRIC_DROP_CHARS = "“”‘’《》\"'"
+METRIC_MAX_CHARS = 24
+
+# Clause boundaries. Sentences end at 。;!?; clauses at , : and 、 (a list of quotas shares its verb).
+SENTENCE_BREAKS = "。;!?"
+CLAUSE_BREAKS = ",:" + SENTENCE_BREAKS
+LIST_BREAK = "、"
+# Leading verbs a list item inherits from the first item when it has none of its own
+# ("新增上云企业3000家、机器人应用2200台": both are 新增).
+LIST_VERBS: tuple[str, ...] = INCREASE_WORDS + DECREASE_WORDS + (
+    "创建", "建成", "完成", "实施", "打造", "引进", "培育", "淘汰", "改造", "整治", "建设", "新改扩建", "招引", "开工",
+    "累计", "实现",
+)
+
+# Actuals: the period a number covers, as written. Ranges and quarters cover the whole sentence
+# ("1-11月,新增上云企业3080家,新增工业机器人2350台"); 累计 only its own clause.
+PERIOD_PATTERNS_SENTENCE: tuple[str, ...] = (
+    r"\d{1,2}\s*[-—~至]\s*\d{1,2}\s*月份?",
+    r"(?:截至|截止|到)\d{1,2}月(?:末|底|份)?",
+    r"(?:截至|截止|到)(?:20\d\d年)?(?:年底|年末|\d{1,2}月\d{1,2}日)",
+    r"前[一二三四]季度",
+    r"[一二三四]季度",
+    r"上半年",
+    r"全年",
+    r"年底|年末",
+)
+PERIOD_PATTERNS_CLAUSE: tuple[str, ...] = (r"累计",)
+PERIOD_DEFAULT = "全年"
+# Periods that cover the whole year (a shortfall is a real shortfall); anything else is part-year.
+FULL_YEAR_PERIODS: tuple[str, ...] = (r"^全年$", r"^1\s*[-—~至]\s*12\s*月", r"年底|年末|12月", r"^累计$", r"^$")
+ESTIMATE_WORDS: tuple[str, ...] = ("预计", "有望", "预估", "预期", "可望", "估计")
+# A completion ratio ("完成年度计划的129.1%") says how much of a target was done, not the metric itself.
+COMPLETION_RATIO_PATTERNS: tuple[str, ...] = (r"完成率", r"完成[^,;。]{0,12}的$", r"目标完成率", r"任务的$", r"计划的$")
+
+COMPARATORS: tuple[str, ...] = ("gte", "lte", "approx", "eq")
+DIRECTIONS: tuple[str, ...] = ("increase", "decrease", "level")
+STATUSES: tuple[str, ...] = ("met", "missed", "unknown")
+# approx targets are missed below this share of the target.
+APPROX_TOLERANCE = 0.9

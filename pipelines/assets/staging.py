@@ -1,6 +1,7 @@
 """Staging assets: raw report files -> DuckDB `staging` tables. Thin: the rules live in the core modules."""
 
 
+import time
 from datetime import datetime, timezone
 
 import dagster as dg
@@ -8,6 +9,7 @@ import polars as pl
 from dagster_duckdb import DuckDBResource
 
 from pipelines import settings
+from pipelines.mentions import extract_mentions
 from pipelines.reading import REJECT_SCHEMA, TASK_SCHEMA, read_report, report_files
 from pipelines.resources import RawFolderResource
 from pipelines.units import unit_assignments
@@ -117,4 +119,58 @@ def stg_unit_assignments(duckdb: DuckDBResource) -> dg.MaterializeResult:
             "distinct_units": assignments.get_column("unit_name").n_unique(),
             **{f"role_{role}": n for role, n in roles.iter_rows()},
         }
+    )
+
+
+STG_TARGET_MENTIONS = dg.AssetKey(["staging", "stg_target_mentions"])
+STG_ACTUAL_MENTIONS = dg.AssetKey(["staging", "stg_actual_mentions"])
+STG_TARGET_PAIRS = dg.AssetKey(["staging", "stg_target_pairs"])
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(STG_TARGET_MENTIONS, kinds=KINDS, deps=[STG_TASKS],
+                     description="Numeric targets read from each task's requirement text."),
+        dg.AssetSpec(STG_ACTUAL_MENTIONS, kinds=KINDS, deps=[STG_TASKS],
+                     description="Numbers read from each task's completion text, with period and estimate flag."),
+        dg.AssetSpec(STG_TARGET_PAIRS, kinds=KINDS, deps=[STG_TASKS],
+                     description="Each target's actual reporting the same metric, or none."),
+    ],
+    group_name="staging",
+)
+def extract_targets_and_actuals(context: dg.AssetExecutionContext, duckdb: DuckDBResource):
+    """Read targets from requirements and actuals from completions; pair them by metric."""
+    with duckdb.get_connection() as con:
+        tasks = read_table(con, "staging.stg_tasks")
+        started = time.perf_counter()
+        targets, actuals, pairs = extract_mentions(tasks)
+        seconds = time.perf_counter() - started
+        replace_table(con, "staging.stg_target_mentions", targets)
+        replace_table(con, "staging.stg_actual_mentions", actuals)
+        replace_table(con, "staging.stg_target_pairs", pairs)
+    tasks_with_target = targets.get_column("task_id").n_unique() if targets.height else 0
+    context.log.info(f"{tasks.height} tasks: {targets.height} targets, {actuals.height} actuals in {seconds:.2f}s")
+    yield dg.MaterializeResult(
+        asset_key=STG_TARGET_MENTIONS,
+        metadata={
+            "dagster/row_count": targets.height,
+            "tasks_with_a_target": tasks_with_target,
+            "tasks_per_second": round(tasks.height / seconds) if seconds else 0,
+            "preview": _markdown_preview(targets.select("task_id", "span", "value", "unit", "comparator", "direction")),
+        },
+    )
+    yield dg.MaterializeResult(
+        asset_key=STG_ACTUAL_MENTIONS,
+        metadata={
+            "dagster/row_count": actuals.height,
+            "estimates": int(actuals.get_column("is_estimate").sum() or 0),
+            "part_year": int(actuals.get_column("is_part_year").sum() or 0),
+        },
+    )
+    yield dg.MaterializeResult(
+        asset_key=STG_TARGET_PAIRS,
+        metadata={
+            "dagster/row_count": pairs.height,
+            "paired": int(pairs.get_column("actual_seq").is_not_null().sum()),
+        },
     )

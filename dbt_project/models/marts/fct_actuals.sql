@@ -1,0 +1,19 @@
+select
+    task_key,
+    report_id,
+    task_id,
+    actual_seq,
+    metric,
+    value,
+    unit,
+    normalised_value,
+    normalised_unit,
+    direction,
+    period,
+    is_part_year,
+    is_estimate,
+    is_completion_ratio,
+    span,
+    span_start,
+    span_end
+from {{ ref('stg_workplan__actual_mentions') }}

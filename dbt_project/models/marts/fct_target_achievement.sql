@@ -1,0 +1,83 @@
+{#- One row per target: the paired actual and whether the target was met.
+    Values compare after exact unit conversion (万 <-> 亿; the normalised_* columns). -#}
+with targets as (
+    select * from {{ ref('stg_workplan__target_mentions') }}
+),
+
+pairs as (
+    select * from {{ ref('stg_workplan__target_pairs') }}
+),
+
+actuals as (
+    select * from {{ ref('stg_workplan__actual_mentions') }}
+),
+
+joined as (
+    select
+        targets.task_key,
+        targets.report_id,
+        targets.task_id,
+        targets.target_seq,
+        pairs.actual_seq,
+        targets.metric,
+        targets.value as target_value,
+        targets.unit as target_unit,
+        targets.comparator,
+        targets.direction,
+        actuals.value as actual_value,
+        actuals.unit as actual_unit,
+        actuals.period as actual_period,
+        actuals.is_part_year,
+        actuals.is_estimate,
+        targets.normalised_value as target_normalised,
+        actuals.normalised_value as actual_normalised,
+        targets.normalised_unit = actuals.normalised_unit as units_convert,
+        targets.span as target_span,
+        actuals.span as actual_span
+    from targets
+    left join pairs
+        on targets.task_key = pairs.task_key and targets.target_seq = pairs.target_seq
+    left join actuals
+        on pairs.task_key = actuals.task_key and pairs.actual_seq = actuals.actual_seq
+),
+
+compared as (
+    select
+        *,
+        case
+            when actual_seq is null or not units_convert or target_normalised = 0 then null
+            -- A decrease target is met by a decline of at least its size; declines are negative actuals.
+            when direction = 'decrease' then -actual_normalised / target_normalised
+            else actual_normalised / target_normalised
+        end as achievement_ratio
+    from joined
+)
+
+select
+    task_key,
+    report_id,
+    task_id,
+    target_seq,
+    actual_seq,
+    metric,
+    target_value,
+    target_unit,
+    comparator,
+    direction,
+    actual_value,
+    actual_unit,
+    actual_period,
+    is_estimate,
+    achievement_ratio,
+    case
+        when achievement_ratio is null then 'unknown'
+        when comparator = 'lte' and achievement_ratio <= 1 then 'met'
+        when comparator = 'approx' and achievement_ratio >= {{ var('approx_tolerance', 0.9) }} then 'met'
+        when comparator in ('gte', 'eq') and achievement_ratio >= 1 then 'met'
+        -- A part-year figure that falls short may only be missing its last months.
+        when is_part_year then 'unknown'
+        else 'missed'
+    end as status,
+    target_span,
+    actual_span
+from compared

@@ -1,0 +1,17 @@
+select
+    task_key,
+    report_id,
+    task_id,
+    target_seq,
+    metric,
+    value,
+    unit,
+    upper_value,
+    normalised_value,
+    normalised_unit,
+    comparator,
+    direction,
+    span,
+    span_start,
+    span_end
+from {{ ref('stg_workplan__target_mentions') }}

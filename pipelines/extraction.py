@@ -1,0 +1,301 @@
+"""Numbers in free Chinese text: targets in a requirement, actuals in a completion text.
+
+    "确保地区生产总值增长7%左右"  ->  metric 地区生产总值增长, 7 %, approx, increase
+    "1-11月,新增上云企业3080家"   ->  metric 新增上云企业, 3080 家, period 1-11月
+
+The algorithm: find quantities (a number with a unit), drop those that are names or descriptors,
+then read around each one inside its clause: the qualifier after it or before it (comparator),
+the change word (direction), the words it measures (metric), and for actuals the period and
+whether it is an estimate. Every word list is a table in ``rules``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import cn2an
+
+from pipelines import rules as R
+
+
+def _alternation(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+_ARABIC = r"\d+(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_CHINESE = f"[{R.CHINESE_DIGITS}]+"
+_MULT = _alternation(R.MULTIPLIERS)
+_BASE = _alternation(R.BASE_UNITS)
+_RATE = _alternation(R.RATE_DENOMINATORS)
+_RANGE = f"[{re.escape(R.RANGE_SEPARATORS)}]"
+
+_ARABIC_QUANTITY = re.compile(
+    rf"(?<![{R.NAME_BEFORE}])(?P<num>{_ARABIC})(?:{_RANGE}(?P<upper>{_ARABIC}))?"
+    rf"(?P<unit>(?P<mult>{_MULT})?(?P<base>{_BASE})(?:/(?P<rate>{_RATE}))?|(?P<mult_only>{_MULT}))"
+)
+_CHINESE_QUANTITY = re.compile(
+    rf"(?<![{R.NAME_BEFORE}{R.CHINESE_DIGITS}])(?P<num>{_CHINESE})(?P<unit>{_alternation(R.CHINESE_NUMERAL_UNITS)})"
+)
+_NAME_AFTER = re.compile(_alternation(R.NAME_AFTER))
+_QUAL_AFTER = re.compile(_alternation(R.QUALIFIERS_AFTER))
+_QUAL_BEFORE = re.compile(f"(?:{_alternation(R.QUALIFIERS_BEFORE)})$")
+_INCREASE = re.compile(_alternation(R.INCREASE_WORDS))
+_DECREASE = re.compile(_alternation(R.DECREASE_WORDS))
+_LEADING = re.compile(f"^(?:{_alternation(R.METRIC_LEADING_FILLERS)})+")
+_TRAILING = re.compile(f"(?:{_alternation(R.METRIC_TRAILING_FILLERS)})+$")
+_YEAR = re.compile(r"(?:20|19)\d\d年(?:度|底|末)?")
+_LIST_VERB = re.compile(f"^(?:{_alternation(R.LIST_VERBS)})")
+_PERIOD_SENTENCE = re.compile("|".join(R.PERIOD_PATTERNS_SENTENCE))
+_PERIOD_CLAUSE = re.compile("|".join(R.PERIOD_PATTERNS_CLAUSE))
+_FULL_YEAR = re.compile("|".join(R.FULL_YEAR_PERIODS))
+_ESTIMATE = re.compile(_alternation(R.ESTIMATE_WORDS))
+_COMPLETION_RATIO = re.compile("|".join(R.COMPLETION_RATIO_PATTERNS))
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_DROP = str.maketrans("", "", R.METRIC_DROP_CHARS)
+
+
+@dataclass(frozen=True)
+class Quantity:
+    start: int
+    end: int  # end of number + unit
+    value: float
+    unit: str  # as written (multiplier included: 万家)
+    base_unit: str  # comparable unit (万家 -> 个 via UNIT_EQUIVALENTS; 亿元 -> 元)
+    multiplier: float
+    upper: float | None = None
+
+    @property
+    def normalised_value(self) -> float:
+        return self.value * self.multiplier
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A quantity read in its clause. Targets use comparator/direction; actuals period/is_estimate."""
+
+    seq: int
+    metric: str
+    value: float
+    unit: str
+    normalised_value: float
+    normalised_unit: str
+    comparator: str
+    direction: str
+    span: str
+    span_start: int
+    span_end: int
+    upper: float | None = None
+    period: str = ""
+    is_part_year: bool = False
+    is_estimate: bool = False
+    is_completion_ratio: bool = False
+
+
+def parse_number(text: str) -> float:
+    if text[0].isdigit():
+        return float(text.replace(",", ""))
+    return float(cn2an.cn2an(text, "smart"))
+
+
+def find_quantities(text: str) -> list[Quantity]:
+    """Every number with a unit that is not part of a name, in text order."""
+    found: list[Quantity] = []
+    for match in _ARABIC_QUANTITY.finditer(text):
+        if _NAME_AFTER.match(text, match.end()):
+            continue
+        mult = match["mult"] or match["mult_only"] or ""
+        base = match["base"] or ""
+        if match["rate"]:
+            base = f"{base}/{match['rate']}"
+        found.append(
+            Quantity(
+                match.start(), match.end(), parse_number(match["num"]), match["unit"],
+                R.UNIT_EQUIVALENTS.get(base, base), R.MULTIPLIERS.get(mult, 1.0),
+                parse_number(match["upper"]) if match["upper"] else None,
+            )
+        )
+    for match in _CHINESE_QUANTITY.finditer(text):
+        if any(text.startswith(p, match.start()) for p in R.NUMERAL_SET_PHRASES) or _NAME_AFTER.match(text, match.end()):
+            continue
+        if any(q.start <= match.start() < q.end for q in found):
+            continue
+        try:
+            value = parse_number(match["num"])
+        except ValueError:  # not a well-formed numeral (e.g. 万万)
+            continue
+        unit = match["unit"]
+        mult = next((m for m in R.MULTIPLIERS if unit.startswith(m) and unit != m), "")
+        base = unit[len(mult):]
+        found.append(
+            Quantity(match.start(), match.end(), value, unit, R.UNIT_EQUIVALENTS.get(base, base), R.MULTIPLIERS.get(mult, 1.0))
+        )
+    return sorted(found, key=lambda q: q.start)
+
+
+def _bounds(text: str, pos: int, breaks: str) -> tuple[int, int]:
+    start = max((text.rfind(c, 0, pos) for c in breaks), default=-1) + 1
+    ends = [i for i in (text.find(c, pos) for c in breaks) if i != -1]
+    return start, min(ends, default=len(text))
+
+
+def _clean_metric(words: str) -> str:
+    words = _PERIOD_SENTENCE.sub("", _YEAR.sub("", words.translate(_DROP))).strip()
+    for _ in range(3):  # fillers stack: "确保全市" / "已达到"
+        words = _TRAILING.sub("", _LEADING.sub("", words)).strip()
+    return words[: R.METRIC_MAX_CHARS]
+
+
+@dataclass(frozen=True)
+class _Reading:
+    quantity: Quantity
+    comparator: str
+    qualifier_end: int
+    before: str  # the item's words before the number (after the previous quantity)
+    before_start: int
+    after: str  # words after the qualifier up to the next quantity or the item's end
+    after_end: int
+    list_verb: str  # the leading verb of the first item of a 、 list, inherited by later items
+    clause_start: int
+    sentence_start: int
+
+
+def _read(text: str, quantities: list[Quantity]) -> list[_Reading]:
+    readings = []
+    for i, q in enumerate(quantities):
+        clause_start, clause_end = _bounds(text, q.start, R.CLAUSE_BREAKS)
+        item_start, item_end = _bounds(text, q.start, R.CLAUSE_BREAKS + R.LIST_BREAK)
+        sentence_start, _ = _bounds(text, q.start, R.SENTENCE_BREAKS)
+        previous = quantities[i - 1] if i else None
+        before_start = max(item_start, previous.end if previous and previous.end <= q.start else 0)
+        qual = _QUAL_AFTER.match(text, q.end)
+        qualifier_end = qual.end() if qual else q.end
+        nxt = quantities[i + 1] if i + 1 < len(quantities) else None
+        after_end = min(item_end, nxt.start if nxt and nxt.start >= qualifier_end else item_end)
+        before = text[before_start : q.start]
+        comparator = "eq"
+        if qual:
+            comparator = R.QUALIFIERS_AFTER[qual.group()]
+        elif m := _QUAL_BEFORE.search(before):
+            comparator = R.QUALIFIERS_BEFORE[m.group()]
+        if q.upper is not None:
+            comparator = "gte"
+        first_item = text[clause_start:item_start].lstrip(R.LIST_BREAK)
+        verb = _LIST_VERB.match(_LEADING.sub("", first_item)) if item_start > clause_start else None
+        readings.append(
+            _Reading(q, comparator, qualifier_end, before, before_start, text[qualifier_end:after_end], after_end,
+                     verb.group() if verb else "", clause_start, sentence_start)
+        )
+    return readings
+
+
+def _is_descriptor(text: str, r: _Reading, readings: list[_Reading]) -> bool:
+    """Numbers that describe what is counted rather than set a level ("3万元以下企业", "300人以上学校",
+    "24小时天气预报准确率90%以上", "4个结构性指标均实现10%以上增长")."""
+    follows_noun = (
+        bool(_CJK.match(text, r.qualifier_end))
+        and not text.startswith("的", r.qualifier_end)
+        and not (_INCREASE.match(text, r.qualifier_end) or _DECREASE.match(text, r.qualifier_end))
+    )
+    qualifier = text[r.quantity.end : r.qualifier_end]
+    # "12万元以下、其它县域20万元以下薄弱村": a list sharing the noun that follows.
+    if qualifier in ("以下", "及以下", "以内") and (follows_noun or text.startswith(R.LIST_BREAK, r.qualifier_end)):
+        return True
+    base = r.quantity.unit.lstrip("万亿千百")
+    if follows_noun and qualifier and base not in R.COUNT_CLASSIFIERS:
+        return True
+    # A number followed by a noun, with another quantity later in the same item, scopes that one.
+    same_item_later = [o for o in readings if o.quantity.start > r.quantity.start and o.before_start == r.quantity.end]
+    return follows_noun and not qualifier and bool(same_item_later) and not _TRAILING.search(text[r.quantity.end : same_item_later[0].quantity.start][:1])
+
+
+def _direction(metric_words: str, before: str, list_verb: str) -> str:
+    words = list_verb + before
+    if any(m in words for m in R.LEVEL_MARKERS):
+        return "level"
+    core = _LEADING.sub("", words)
+    tail = _TRAILING.sub("", core)
+    for pattern, direction in ((_DECREASE, "decrease"), (_INCREASE, "increase")):
+        # The change word governs the number when it opens the item or stands right before the number.
+        if pattern.match(core) or (m := list(pattern.finditer(tail))) and m[-1].end() == len(tail):
+            return direction
+    return "level"
+
+
+def _mention(text: str, seq: int, r: _Reading) -> Mention:
+    q = r.quantity
+    before_words = _clean_metric(r.before)
+    after_words = _clean_metric(r.after.removeprefix("的"))
+    verb = r.list_verb if r.list_verb and not _LIST_VERB.match(before_words) else ""
+    metric = _clean_metric(verb + before_words + after_words) or before_words or after_words
+    # The span: from the first metric word before the number to the qualifier, or through the
+    # counted noun after it ("建成8个美丽城镇").
+    lead = r.before.find(before_words[:2]) if before_words else -1
+    span_start = r.before_start + lead if lead >= 0 else q.start
+    if span_start > r.before_start and text[span_start - 1] in "“‘《":
+        span_start -= 1
+    span_end = r.after_end if after_words and not before_words else r.qualifier_end
+    if after_words and before_words and q.unit.lstrip("万亿千百") in R.COUNT_CLASSIFIERS:
+        span_end = r.after_end
+    return Mention(
+        seq=seq,
+        metric=metric,
+        value=q.value,
+        unit=q.unit,
+        normalised_value=q.normalised_value,
+        normalised_unit=q.base_unit,
+        comparator=r.comparator,
+        direction=_direction(metric, r.before, verb),
+        span=text[span_start:span_end],
+        span_start=span_start,
+        span_end=span_end,
+        upper=q.upper,
+    )
+
+
+@lru_cache(maxsize=65536)
+def extract_targets(requirement: str) -> tuple[Mention, ...]:
+    readings = _read(requirement, find_quantities(requirement))
+    kept = [r for r in readings if not _is_descriptor(requirement, r, readings)]
+    return tuple(_mention(requirement, seq, r) for seq, r in enumerate(kept, start=1))
+
+
+def _period(text: str, r: _Reading) -> str:
+    clause_text = text[r.clause_start : r.quantity.start]
+    sentence_text = text[r.sentence_start : r.quantity.start]
+    ranges = list(_PERIOD_SENTENCE.finditer(sentence_text))
+    explicit = [m.group() for m in ranges if m.group() != "全年"]
+    if explicit:
+        return explicit[-1]
+    if list(_PERIOD_CLAUSE.finditer(clause_text)):
+        return "累计"
+    return R.PERIOD_DEFAULT
+
+
+@lru_cache(maxsize=65536)
+def extract_actuals(completion: str) -> tuple[Mention, ...]:
+    readings = _read(completion, find_quantities(completion))
+    actuals = []
+    for seq, r in enumerate(readings, start=1):
+        base = _mention(completion, seq, r)
+        q = r.quantity
+        before_clause = completion[r.clause_start : q.start]
+        declined = bool(_DECREASE.search(r.before[-4:]))
+        period = _period(completion, r)
+        value = -q.value if declined else q.value
+        actuals.append(
+            Mention(
+                **{
+                    **base.__dict__,
+                    "value": value,
+                    "normalised_value": value * q.multiplier,
+                    "direction": "decrease" if declined else base.direction,
+                    "period": period,
+                    "is_part_year": not _FULL_YEAR.search(period),
+                    "is_estimate": bool(_ESTIMATE.search(before_clause)),
+                    "is_completion_ratio": q.base_unit == "%" and bool(_COMPLETION_RATIO.search(r.before)),
+                }
+            )
+        )
+    return tuple(actuals)

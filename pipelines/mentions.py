@@ -1,0 +1,84 @@
+"""Tasks frame -> target mentions, actual mentions and target-actual pairs (polars frames).
+
+Each distinct text is read once (reports repeat tasks, and many completions repeat), then joined
+back onto every task that carries it.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from pipelines.extraction import Mention, extract_actuals, extract_targets
+from pipelines.pairing import pair_targets
+
+TARGET_SCHEMA = {
+    "report_id": pl.String,
+    "task_id": pl.Int64,
+    "target_seq": pl.Int64,
+    "metric": pl.String,
+    "value": pl.Float64,
+    "unit": pl.String,
+    "upper_value": pl.Float64,
+    "normalised_value": pl.Float64,
+    "normalised_unit": pl.String,
+    "comparator": pl.String,
+    "direction": pl.String,
+    "span": pl.String,
+    "span_start": pl.Int64,
+    "span_end": pl.Int64,
+}
+ACTUAL_SCHEMA = {
+    "report_id": pl.String,
+    "task_id": pl.Int64,
+    "actual_seq": pl.Int64,
+    "metric": pl.String,
+    "value": pl.Float64,
+    "unit": pl.String,
+    "normalised_value": pl.Float64,
+    "normalised_unit": pl.String,
+    "direction": pl.String,
+    "period": pl.String,
+    "is_part_year": pl.Boolean,
+    "is_estimate": pl.Boolean,
+    "is_completion_ratio": pl.Boolean,
+    "span": pl.String,
+    "span_start": pl.Int64,
+    "span_end": pl.Int64,
+}
+PAIR_SCHEMA = {
+    "report_id": pl.String,
+    "task_id": pl.Int64,
+    "target_seq": pl.Int64,
+    "actual_seq": pl.Int64,
+    "pairing_similarity": pl.Float64,
+}
+
+
+def _target_row(key: tuple[str, int], m: Mention) -> tuple:
+    return (*key, m.seq, m.metric, m.value, m.unit, m.upper, m.normalised_value, m.normalised_unit,
+            m.comparator, m.direction, m.span, m.span_start, m.span_end)
+
+
+def _actual_row(key: tuple[str, int], m: Mention) -> tuple:
+    return (*key, m.seq, m.metric, m.value, m.unit, m.normalised_value, m.normalised_unit, m.direction,
+            m.period, m.is_part_year, m.is_estimate, m.is_completion_ratio, m.span, m.span_start, m.span_end)
+
+
+def extract_mentions(tasks: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """(targets, actuals, pairs) for every task. Span offsets are 0-based character positions."""
+    targets, actuals, pairs = [], [], []
+    for report_id, task_id, requirement, completion in tasks.select(
+        "report_id", "task_id", "requirement", "completion"
+    ).iter_rows():
+        key = (report_id, task_id)
+        task_targets = extract_targets(requirement or "")
+        task_actuals = extract_actuals(completion or "")
+        targets += [_target_row(key, m) for m in task_targets]
+        actuals += [_actual_row(key, m) for m in task_actuals]
+        pairs += [(*key, p.target_seq, p.actual_seq, p.similarity)
+                  for p in pair_targets(task_targets, task_actuals, completion or "")]
+    return (
+        pl.DataFrame(targets, schema=TARGET_SCHEMA, orient="row"),
+        pl.DataFrame(actuals, schema=ACTUAL_SCHEMA, orient="row"),
+        pl.DataFrame(pairs, schema=PAIR_SCHEMA, orient="row"),
+    )
