@@ -30,13 +30,14 @@ _MULT = _alternation(R.MULTIPLIERS)
 _BASE = _alternation(R.BASE_UNITS)
 _RATE = _alternation(R.RATE_DENOMINATORS)
 _RANGE = f"[{re.escape(R.RANGE_SEPARATORS)}]"
+_NOT_AFTER = "A-Za-z0-9" + re.escape(R.NAME_BEFORE)
 
 _ARABIC_QUANTITY = re.compile(
-    rf"(?<![{R.NAME_BEFORE}])(?P<num>{_ARABIC})(?:{_RANGE}(?P<upper>{_ARABIC}))?"
+    rf"(?<![{_NOT_AFTER}])(?P<num>{_ARABIC})(?:{_RANGE}(?P<upper>{_ARABIC}))?"
     rf"(?P<unit>(?P<mult>{_MULT})?(?P<base>{_BASE})(?:/(?P<rate>{_RATE}))?|(?P<mult_only>{_MULT}))"
 )
 _CHINESE_QUANTITY = re.compile(
-    rf"(?<![{R.NAME_BEFORE}{R.CHINESE_DIGITS}])(?P<num>{_CHINESE})(?P<unit>{_alternation(R.CHINESE_NUMERAL_UNITS)})"
+    rf"(?<![{_NOT_AFTER}{R.CHINESE_DIGITS}])(?P<num>{_CHINESE})(?P<unit>{_alternation(R.CHINESE_NUMERAL_UNITS)})"
 )
 _NAME_AFTER = re.compile(_alternation(R.NAME_AFTER))
 _QUAL_AFTER = re.compile(_alternation(R.QUALIFIERS_AFTER))
@@ -87,6 +88,7 @@ class Mention:
     span_start: int
     span_end: int
     upper: float | None = None
+    is_cumulative: bool = False
     period: str = ""
     is_part_year: bool = False
     is_estimate: bool = False
@@ -118,6 +120,8 @@ def find_quantities(text: str) -> list[Quantity]:
         )
     for match in _CHINESE_QUANTITY.finditer(text):
         if any(text.startswith(p, match.start()) for p in R.NUMERAL_SET_PHRASES) or _NAME_AFTER.match(text, match.end()):
+            continue
+        if text[match.end() : match.end() + 1] in R.CHINESE_DIGITS:  # 三位一体, 一城一策: set phrases
             continue
         if any(q.start <= match.start() < q.end for q in found):
             continue
@@ -247,6 +251,7 @@ def _mention(text: str, seq: int, r: _Reading) -> Mention:
         normalised_unit=q.base_unit,
         comparator=r.comparator,
         direction=_direction(metric, r.before, verb),
+        is_cumulative=any(m in verb + r.before for m in R.LEVEL_MARKERS),
         span=text[span_start:span_end],
         span_start=span_start,
         span_end=span_end,
@@ -262,14 +267,17 @@ def extract_targets(requirement: str) -> tuple[Mention, ...]:
 
 
 def _period(text: str, r: _Reading) -> str:
+    """The nearest period words before the number: in its clause, then 累计 in its clause, then in
+    its sentence ("1-11月,新增上云企业3080家,新增工业机器人2350台"), else the whole year."""
     clause_text = text[r.clause_start : r.quantity.start]
     sentence_text = text[r.sentence_start : r.quantity.start]
-    ranges = list(_PERIOD_SENTENCE.finditer(sentence_text))
-    explicit = [m.group() for m in ranges if m.group() != "全年"]
-    if explicit:
-        return explicit[-1]
-    if list(_PERIOD_CLAUSE.finditer(clause_text)):
-        return "累计"
+    for found in (
+        _PERIOD_SENTENCE.findall(clause_text),
+        _PERIOD_CLAUSE.findall(clause_text),
+        _PERIOD_SENTENCE.findall(sentence_text),
+    ):
+        if found:
+            return found[-1]
     return R.PERIOD_DEFAULT
 
 

@@ -23,6 +23,7 @@ TARGET_SCHEMA = {
     "normalised_unit": pl.String,
     "comparator": pl.String,
     "direction": pl.String,
+    "is_cumulative": pl.Boolean,
     "span": pl.String,
     "span_start": pl.Int64,
     "span_end": pl.Int64,
@@ -56,7 +57,7 @@ PAIR_SCHEMA = {
 
 def _target_row(key: tuple[str, int], m: Mention) -> tuple:
     return (*key, m.seq, m.metric, m.value, m.unit, m.upper, m.normalised_value, m.normalised_unit,
-            m.comparator, m.direction, m.span, m.span_start, m.span_end)
+            m.comparator, m.direction, m.is_cumulative, m.span, m.span_start, m.span_end)
 
 
 def _actual_row(key: tuple[str, int], m: Mention) -> tuple:
@@ -76,7 +77,7 @@ def extract_mentions(tasks: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, p
         targets += [_target_row(key, m) for m in task_targets]
         actuals += [_actual_row(key, m) for m in task_actuals]
         pairs += [(*key, p.target_seq, p.actual_seq, p.similarity)
-                  for p in pair_targets(task_targets, task_actuals, completion or "")]
+                  for p in pair_targets(task_targets, task_actuals, requirement or "", completion or "")]
     return (
         pl.DataFrame(targets, schema=TARGET_SCHEMA, orient="row"),
         pl.DataFrame(actuals, schema=ACTUAL_SCHEMA, orient="row"),

@@ -1,23 +1,31 @@
 """Pair each target with the actual in the same task that reports the same metric, or with none.
 
-A candidate actual must be in a comparable unit and not be a completion ratio ("完成率124%").
-Among candidates, the one whose clause shares most of the target's metric words wins (character
-bigrams, since Chinese does not space its words); ties go to the actual whose place in the
-completion text matches the target's place in the requirement. Each actual serves one target.
+Each (target, actual) gets a similarity: the share of the target metric's character bigrams
+(Chinese does not space its words) found around the actual, in its own clause first, then
+with the clause before it, then in its sentence, each wider view counting for less. A comparable
+unit, a shared cumulative reading (累计) and a full-year actual add small bonuses. The best pairs
+are taken greedily, each actual serving one target; ties go to the actual whose place in the
+completion text matches the target's place in the requirement.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from pipelines import rules as R
 from pipelines.extraction import Mention
 
-# The share of the target metric's bigrams that must appear around the actual.
-MIN_SIMILARITY = 0.2
-# Change and framing words carry no meaning of their own for matching metrics.
-_NOISE = re.compile("|".join(sorted(map(re.escape, R.INCREASE_WORDS + R.DECREASE_WORDS + R.LIST_VERBS), key=len, reverse=True)))
+# Below this similarity a target has no actual.
+MIN_SIMILARITY = 0.25
+# Wider views of the text around an actual count for less than its own clause.
+WEIGHT_CLAUSE, WEIGHT_WITH_PREVIOUS, WEIGHT_SENTENCE = 1.0, 0.85, 0.6
+# The target's own clause (with the one before it) stands in for a metric too short to match on.
+WEIGHT_TARGET_WINDOW = 0.6
+BONUS_SAME_UNIT = 0.35
+BONUS_CUMULATIVE = 0.2
+BONUS_FULL_YEAR = 0.2
+# A different unit must be matched on much stronger words (人 vs 人次 pairs, then shows as unknown).
+MIN_SIMILARITY_OTHER_UNIT = 0.6
 
 
 @dataclass(frozen=True)
@@ -28,37 +36,78 @@ class Pair:
 
 
 def bigrams(text: str) -> set[str]:
-    text = _NOISE.sub(" ", text)
-    return {text[i : i + 2] for i in range(len(text) - 1) if " " not in text[i : i + 2]}
+    text = text.translate(str.maketrans("", "", R.METRIC_DROP_CHARS))
+    return {text[i : i + 2] for i in range(len(text) - 1)}
 
 
-def similarity(metric: str, context: str) -> float:
-    wanted = bigrams(metric)
+def containment(words: str, context: str) -> float:
+    """Share of the words' bigrams that appear in the context."""
+    wanted = bigrams(words)
     return len(wanted & bigrams(context)) / len(wanted) if wanted else 0.0
 
 
-def comparable(target: Mention, actual: Mention) -> bool:
-    if actual.is_completion_ratio and "完成率" not in target.metric:
-        return False
-    return target.normalised_unit == actual.normalised_unit
+def _clause_start(text: str, pos: int) -> int:
+    return max((text.rfind(c, 0, pos) for c in R.CLAUSE_BREAKS), default=-1) + 1
 
 
-def actual_context(completion: str, actual: Mention) -> str:
-    """The actual's own words: its span widened to the clause it stands in."""
-    start = max((completion.rfind(c, 0, actual.span_start) for c in R.CLAUSE_BREAKS), default=-1) + 1
-    return completion[start : actual.span_end]
+def _clause_end(text: str, pos: int) -> int:
+    ends = [i for i in (text.find(c, pos) for c in R.CLAUSE_BREAKS) if i != -1]
+    return min(ends, default=len(text))
 
 
-def pair_targets(targets: tuple[Mention, ...], actuals: tuple[Mention, ...], completion: str) -> list[Pair]:
+def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
+    start = max((text.rfind(c, 0, pos) for c in R.SENTENCE_BREAKS), default=-1) + 1
+    ends = [i for i in (text.find(c, pos) for c in R.SENTENCE_BREAKS) if i != -1]
+    return start, min(ends, default=len(text))
+
+
+@dataclass(frozen=True)
+class _Views:
+    clause: str
+    with_previous: str
+    sentence: str
+
+
+def _views(text: str, mention: Mention) -> _Views:
+    start, end = _clause_start(text, mention.span_start), _clause_end(text, mention.span_end)
+    sentence_start, sentence_end = _sentence_bounds(text, mention.span_start)
+    previous = max(_clause_start(text, max(start - 1, 0)), sentence_start)
+    # The whole sentence, the same for every number in it: no number gains by standing later.
+    return _Views(text[start:end], text[previous:end], text[sentence_start:sentence_end])
+
+
+def similarity(target: Mention, target_window: str, actual: _Views) -> float:
+    best = 0.0
+    for words, weight in ((target.metric, 1.0), (target_window, WEIGHT_TARGET_WINDOW)):
+        best = max(
+            best,
+            weight * WEIGHT_CLAUSE * containment(words, actual.clause),
+            weight * WEIGHT_WITH_PREVIOUS * containment(words, actual.with_previous),
+            weight * WEIGHT_SENTENCE * containment(words, actual.sentence),
+        )
+    return best
+
+
+def pair_targets(
+    targets: tuple[Mention, ...], actuals: tuple[Mention, ...], requirement: str, completion: str
+) -> list[Pair]:
+    views = {a.seq: _views(completion, a) for a in actuals}
     scored = []
     for t_index, target in enumerate(targets):
+        target_window = _views(requirement, target).with_previous
+        cumulative = any(m in target_window for m in R.LEVEL_MARKERS)
         for a_index, actual in enumerate(actuals):
-            if not comparable(target, actual):
+            if actual.is_completion_ratio and "完成率" not in target.metric:
                 continue
-            score = similarity(target.metric, actual_context(completion, actual))
-            if score >= MIN_SIMILARITY:
-                order_gap = abs(t_index / max(len(targets), 1) - a_index / max(len(actuals), 1))
-                scored.append((score, -order_gap, target.seq, actual.seq))
+            score = similarity(target, target_window, views[actual.seq])
+            same_unit = target.normalised_unit == actual.normalised_unit
+            if score < (MIN_SIMILARITY if same_unit else MIN_SIMILARITY_OTHER_UNIT):
+                continue
+            score += BONUS_SAME_UNIT * same_unit
+            score += BONUS_CUMULATIVE * (cumulative and actual.period == "累计")
+            score += BONUS_FULL_YEAR * (not actual.is_part_year)
+            order_gap = abs(t_index / max(len(targets), 1) - a_index / max(len(actuals), 1))
+            scored.append((round(score, 6), -order_gap, target.seq, actual.seq))
     chosen: dict[int, tuple[int, float]] = {}
     used: set[int] = set()
     for score, _, t_seq, a_seq in sorted(scored, reverse=True):

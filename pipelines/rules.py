@@ -125,8 +125,9 @@ NUMERAL_SET_PHRASES: tuple[str, ...] = (
 )
 # Right after the number, these make it a name or an ordinal, not a quantity.
 NAME_AFTER: tuple[str, ...] = ("国道", "省道", "号", "届", "期", "版", "周年", "强", "佳", "G", "路", "线", "星")
-# Right before the number (one character): part of a name, an ordinal or a bigger number.
-NAME_BEFORE = "第A-Za-z0-9.·+-—/"
+# Right before the number (one character, besides ASCII letters and digits): part of a name
+# (PM2.5, G60), an ordinal (第二), a bigger number or an expression (8+13, 1-11月, 9·30).
+NAME_BEFORE = "第.·+-—/"
 
 # Comparator from the qualifier. After the number+unit:
 QUALIFIERS_AFTER: dict[str, str] = {

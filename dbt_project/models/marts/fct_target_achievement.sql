@@ -24,6 +24,7 @@ joined as (
         targets.unit as target_unit,
         targets.comparator,
         targets.direction,
+        targets.is_cumulative,
         actuals.value as actual_value,
         actuals.unit as actual_unit,
         actuals.period as actual_period,
@@ -32,6 +33,7 @@ joined as (
         targets.normalised_value as target_normalised,
         actuals.normalised_value as actual_normalised,
         targets.normalised_unit = actuals.normalised_unit as units_convert,
+        targets.normalised_unit not in ('%', '个百分点', '‰') as target_unit_norm_is_count,
         targets.span as target_span,
         actuals.span as actual_span
     from targets
@@ -46,6 +48,8 @@ compared as (
         *,
         case
             when actual_seq is null or not units_convert or target_normalised = 0 then null
+            -- A running total since some earlier year cannot show this year's count.
+            when actual_period = '累计' and not is_cumulative and target_unit_norm_is_count then null
             -- A decrease target is met by a decline of at least its size; declines are negative actuals.
             when direction = 'decrease' then -actual_normalised / target_normalised
             else actual_normalised / target_normalised

@@ -11,6 +11,7 @@ select
     normalised_unit,
     comparator,
     direction,
+    is_cumulative,
     span,
     span_start,
     span_end

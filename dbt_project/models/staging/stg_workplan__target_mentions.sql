@@ -15,6 +15,7 @@ select
     normalised_unit,
     comparator,
     direction,
+    is_cumulative,
     span,
     cast(span_start as integer) as span_start,
     cast(span_end as integer) as span_end
