@@ -48,6 +48,7 @@ _LEADING = re.compile(f"^(?:{_alternation(R.METRIC_LEADING_FILLERS)})+")
 _TRAILING = re.compile(f"(?:{_alternation(R.METRIC_TRAILING_FILLERS)})+$")
 _YEAR = re.compile(r"(?:20|19)\d\d年(?:度|底|末)?")
 _LIST_VERB = re.compile(f"^(?:{_alternation(R.LIST_VERBS)})")
+_VERBS = re.compile(_alternation(R.LIST_VERBS + R.METRIC_LEADING_FILLERS + R.METRIC_TRAILING_FILLERS))
 _PERIOD_SENTENCE = re.compile("|".join(R.PERIOD_PATTERNS_SENTENCE))
 _PERIOD_CLAUSE = re.compile("|".join(R.PERIOD_PATTERNS_CLAUSE))
 _FULL_YEAR = re.compile("|".join(R.FULL_YEAR_PERIODS))
@@ -194,6 +195,11 @@ def _read(text: str, quantities: list[Quantity]) -> list[_Reading]:
     return readings
 
 
+def _content_words(metric: str) -> str:
+    """What is left of a metric without its verbs: empty when it names no thing."""
+    return _VERBS.sub("", metric)
+
+
 def _is_descriptor(text: str, r: _Reading, readings: list[_Reading]) -> bool:
     """Numbers that describe what is counted rather than set a level ("3万元以下企业", "300人以上学校",
     "24小时天气预报准确率90%以上", "4个结构性指标均实现10%以上增长")."""
@@ -233,6 +239,10 @@ def _mention(text: str, seq: int, r: _Reading) -> Mention:
     after_words = _clean_metric(r.after.removeprefix("的"))
     verb = r.list_verb if r.list_verb and not _LIST_VERB.match(before_words) else ""
     metric = _clean_metric(verb + before_words + after_words) or before_words or after_words
+    if not _content_words(metric):
+        # "深化“智慧安防”小区建设,全年建设完成600个以上": only verbs here; the thing is named just before.
+        previous = _clean_metric(text[_bounds(text, max(r.clause_start - 1, 0), R.CLAUSE_BREAKS)[0] : max(r.clause_start - 1, 0)])
+        metric = _clean_metric(previous + metric)
     # The span: from the first metric word before the number to the qualifier, or through the
     # counted noun after it ("建成8个美丽城镇").
     lead = r.before.find(before_words[:2]) if before_words else -1

@@ -9,6 +9,7 @@ from __future__ import annotations
 import polars as pl
 
 from pipelines.extraction import Mention, extract_actuals, extract_targets
+from pipelines.rules import unit_kind
 from pipelines.pairing import pair_targets
 
 TARGET_SCHEMA = {
@@ -21,6 +22,7 @@ TARGET_SCHEMA = {
     "upper_value": pl.Float64,
     "normalised_value": pl.Float64,
     "normalised_unit": pl.String,
+    "unit_kind": pl.String,
     "comparator": pl.String,
     "direction": pl.String,
     "is_cumulative": pl.Boolean,
@@ -37,6 +39,7 @@ ACTUAL_SCHEMA = {
     "unit": pl.String,
     "normalised_value": pl.Float64,
     "normalised_unit": pl.String,
+    "unit_kind": pl.String,
     "direction": pl.String,
     "period": pl.String,
     "is_part_year": pl.Boolean,
@@ -57,11 +60,12 @@ PAIR_SCHEMA = {
 
 def _target_row(key: tuple[str, int], m: Mention) -> tuple:
     return (*key, m.seq, m.metric, m.value, m.unit, m.upper, m.normalised_value, m.normalised_unit,
-            m.comparator, m.direction, m.is_cumulative, m.span, m.span_start, m.span_end)
+            unit_kind(m.normalised_unit), m.comparator, m.direction, m.is_cumulative, m.span, m.span_start, m.span_end)
 
 
 def _actual_row(key: tuple[str, int], m: Mention) -> tuple:
-    return (*key, m.seq, m.metric, m.value, m.unit, m.normalised_value, m.normalised_unit, m.direction,
+    return (*key, m.seq, m.metric, m.value, m.unit, m.normalised_value, m.normalised_unit,
+            unit_kind(m.normalised_unit), m.direction,
             m.period, m.is_part_year, m.is_estimate, m.is_completion_ratio, m.span, m.span_start, m.span_end)
 
 

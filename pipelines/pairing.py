@@ -21,9 +21,10 @@ MIN_SIMILARITY = 0.25
 WEIGHT_CLAUSE, WEIGHT_WITH_PREVIOUS, WEIGHT_SENTENCE = 1.0, 0.85, 0.6
 # The target's own clause (with the one before it) stands in for a metric too short to match on.
 WEIGHT_TARGET_WINDOW = 0.6
+WEIGHT_OWN_CLAUSE = 0.1
 BONUS_SAME_UNIT = 0.35
 BONUS_CUMULATIVE = 0.2
-BONUS_FULL_YEAR = 0.2
+BONUS_FULL_YEAR = 0.3
 # A different unit must be matched on much stronger words (人 vs 人次 pairs, then shows as unknown).
 MIN_SIMILARITY_OTHER_UNIT = 0.6
 
@@ -77,15 +78,19 @@ def _views(text: str, mention: Mention) -> _Views:
 
 
 def similarity(target: Mention, target_window: str, actual: _Views) -> float:
-    best = 0.0
+    """The best of the weighted views, plus a little of the actual's own clause, so that among
+    numbers that share a sentence, the one whose clause names the metric wins."""
+    best = own = 0.0
     for words, weight in ((target.metric, 1.0), (target_window, WEIGHT_TARGET_WINDOW)):
+        clause = containment(words, actual.clause)
+        own = max(own, weight * clause)
         best = max(
             best,
-            weight * WEIGHT_CLAUSE * containment(words, actual.clause),
+            weight * WEIGHT_CLAUSE * clause,
             weight * WEIGHT_WITH_PREVIOUS * containment(words, actual.with_previous),
             weight * WEIGHT_SENTENCE * containment(words, actual.sentence),
         )
-    return best
+    return best + WEIGHT_OWN_CLAUSE * own
 
 
 def pair_targets(

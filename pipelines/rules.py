@@ -112,6 +112,17 @@ COUNT_CLASSIFIERS: frozenset[str] = frozenset(
     {"家", "个", "所", "座", "处", "项", "条", "台", "辆", "套", "间", "张", "件", "本", "幢", "栋", "场", "只", "头",
      "艘", "架", "部", "册", "篇", "批", "名", "位"}
 )
+# What kind of quantity a (normalised) unit measures: rates, counts of things, or amounts.
+RATE_UNITS: frozenset[str] = frozenset({"%", "‰", "个百分点"})
+
+
+def unit_kind(normalised_unit: str) -> str:
+    if normalised_unit in RATE_UNITS:
+        return "rate"
+    return "count" if normalised_unit in COUNT_CLASSIFIERS or normalised_unit in ("人", "户") else "amount"
+
+
+UNIT_KINDS: tuple[str, ...] = ("rate", "count", "amount")
 CHINESE_DIGITS = "零〇一二两三四五六七八九十百千万亿"
 # Chinese numerals are read only before a classifier or a small set of units (一星级, 一体化, 五化 are
 # not quantities), and never inside these set phrases.

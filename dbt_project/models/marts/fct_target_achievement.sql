@@ -33,7 +33,7 @@ joined as (
         targets.normalised_value as target_normalised,
         actuals.normalised_value as actual_normalised,
         targets.normalised_unit = actuals.normalised_unit as units_convert,
-        targets.normalised_unit not in ('%', '个百分点', '‰') as target_unit_norm_is_count,
+        targets.unit_kind,
         targets.span as target_span,
         actuals.span as actual_span
     from targets
@@ -49,7 +49,7 @@ compared as (
         case
             when actual_seq is null or not units_convert or target_normalised = 0 then null
             -- A running total since some earlier year cannot show this year's count.
-            when actual_period = '累计' and not is_cumulative and target_unit_norm_is_count then null
+            when actual_period = '累计' and not is_cumulative and unit_kind = 'count' then null
             -- A decrease target is met by a decline of at least its size; declines are negative actuals.
             when direction = 'decrease' then -actual_normalised / target_normalised
             else actual_normalised / target_normalised

@@ -12,6 +12,7 @@ select
     unit,
     normalised_value,
     normalised_unit,
+    unit_kind,
     direction,
     period,
     is_part_year,

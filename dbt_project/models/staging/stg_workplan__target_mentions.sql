@@ -13,6 +13,7 @@ select
     upper_value,
     normalised_value,
     normalised_unit,
+    unit_kind,
     comparator,
     direction,
     is_cumulative,
