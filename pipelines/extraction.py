@@ -55,6 +55,7 @@ _FULL_YEAR = re.compile("|".join(R.FULL_YEAR_PERIODS))
 _ESTIMATE = re.compile(_alternation(R.ESTIMATE_WORDS))
 _COMPLETION_RATIO = re.compile("|".join(R.COMPLETION_RATIO_PATTERNS))
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_AFTER_BREAK = re.compile(_alternation(R.AFTER_WORDS_BREAKS))
 _DROP = str.maketrans("", "", R.METRIC_DROP_CHARS)
 
 
@@ -94,6 +95,7 @@ class Mention:
     is_part_year: bool = False
     is_estimate: bool = False
     is_completion_ratio: bool = False
+    months_covered: int | None = None
 
 
 def parse_number(text: str) -> float:
@@ -123,6 +125,8 @@ def find_quantities(text: str) -> list[Quantity]:
         if any(text.startswith(p, match.start()) for p in R.NUMERAL_SET_PHRASES) or _NAME_AFTER.match(text, match.end()):
             continue
         if text[match.end() : match.end() + 1] in R.CHINESE_DIGITS:  # 三位一体, 一城一策: set phrases
+            continue
+        if match["num"] == R.ARTICLE_NUMERAL or text[match.start() - 1 : match.start()] in R.SLOGAN_OPENERS:
             continue
         if any(q.start <= match.start() < q.end for q in found):
             continue
@@ -178,6 +182,8 @@ def _read(text: str, quantities: list[Quantity]) -> list[_Reading]:
         qualifier_end = qual.end() if qual else q.end
         nxt = quantities[i + 1] if i + 1 < len(quantities) else None
         after_end = min(item_end, nxt.start if nxt and nxt.start >= qualifier_end else item_end)
+        joiner = _AFTER_BREAK.search(text, qualifier_end, after_end)
+        after_end = joiner.start() if joiner else after_end
         before = text[before_start : q.start]
         comparator = "eq"
         if qual:
@@ -215,15 +221,19 @@ def _is_descriptor(text: str, r: _Reading, readings: list[_Reading]) -> bool:
     base = r.quantity.unit.lstrip("万亿千百")
     if follows_noun and qualifier and base not in R.COUNT_CLASSIFIERS:
         return True
-    # A number followed by a noun, with another quantity later in the same item, scopes that one.
-    same_item_later = [o for o in readings if o.quantity.start > r.quantity.start and o.before_start == r.quantity.end]
-    return follows_noun and not qualifier and bool(same_item_later) and not _TRAILING.search(text[r.quantity.end : same_item_later[0].quantity.start][:1])
+    # "N things … X%": a count followed by a rate of those things in the same item sets the rate's scope.
+    following = [o for o in readings if o.quantity.start > r.quantity.start and o.before_start == r.quantity.end]
+    return follows_noun and not qualifier and bool(following) and following[0].quantity.base_unit in R.RATE_UNITS
 
 
-def _direction(metric_words: str, before: str, list_verb: str) -> str:
+def _direction(before: str, list_verb: str, after: str, cumulative_is_level: bool = True) -> str:
     words = list_verb + before
-    if any(m in words for m in R.LEVEL_MARKERS):
+    if cumulative_is_level and any(m in words for m in R.LEVEL_MARKERS):
         return "level"
+    if _DECREASE.match(after):
+        return "decrease"
+    if _INCREASE.match(after):
+        return "increase"
     core = _LEADING.sub("", words)
     tail = _TRAILING.sub("", core)
     for pattern, direction in ((_DECREASE, "decrease"), (_INCREASE, "increase")):
@@ -233,7 +243,7 @@ def _direction(metric_words: str, before: str, list_verb: str) -> str:
     return "level"
 
 
-def _mention(text: str, seq: int, r: _Reading) -> Mention:
+def _mention(text: str, seq: int, r: _Reading, is_target: bool = True) -> Mention:
     q = r.quantity
     before_words = _clean_metric(r.before)
     after_words = _clean_metric(r.after.removeprefix("的"))
@@ -260,7 +270,7 @@ def _mention(text: str, seq: int, r: _Reading) -> Mention:
         normalised_value=q.normalised_value,
         normalised_unit=q.base_unit,
         comparator=r.comparator,
-        direction=_direction(metric, r.before, verb),
+        direction=_direction(r.before, verb, text[r.qualifier_end : r.qualifier_end + 2], cumulative_is_level=is_target),
         is_cumulative=any(m in verb + r.before for m in R.LEVEL_MARKERS),
         span=text[span_start:span_end],
         span_start=span_start,
@@ -272,8 +282,10 @@ def _mention(text: str, seq: int, r: _Reading) -> Mention:
 @lru_cache(maxsize=65536)
 def extract_targets(requirement: str) -> tuple[Mention, ...]:
     readings = _read(requirement, find_quantities(requirement))
-    kept = [r for r in readings if not _is_descriptor(requirement, r, readings)]
-    return tuple(_mention(requirement, seq, r) for seq, r in enumerate(kept, start=1))
+    kept = [r.quantity for r in readings if not _is_descriptor(requirement, r, readings)]
+    # Read again without the descriptors, so their words belong to the metric they describe
+    # ("新引进投资10亿元以上项目40个").
+    return tuple(_mention(requirement, seq, r) for seq, r in enumerate(_read(requirement, kept), start=1))
 
 
 def _period(text: str, r: _Reading) -> str:
@@ -291,12 +303,27 @@ def _period(text: str, r: _Reading) -> str:
     return R.PERIOD_DEFAULT
 
 
+_MONTH_RANGE = re.compile(r"(\d{1,2})\s*[-—~至]\s*(\d{1,2})\s*月")
+_UP_TO_MONTH = re.compile(r"(?:截至|截止|到)(\d{1,2})月")
+
+
+def months_covered(period: str) -> int | None:
+    """12 for the whole year, the months of a part-year period, None when the text does not say."""
+    if _FULL_YEAR.search(period):
+        return 12
+    if m := _MONTH_RANGE.search(period):
+        return int(m[2]) - int(m[1]) + 1
+    if m := _UP_TO_MONTH.search(period):
+        return int(m[1])
+    return R.QUARTER_MONTHS.get(period)
+
+
 @lru_cache(maxsize=65536)
 def extract_actuals(completion: str) -> tuple[Mention, ...]:
     readings = _read(completion, find_quantities(completion))
     actuals = []
     for seq, r in enumerate(readings, start=1):
-        base = _mention(completion, seq, r)
+        base = _mention(completion, seq, r, is_target=False)
         q = r.quantity
         before_clause = completion[r.clause_start : q.start]
         declined = bool(_DECREASE.search(r.before[-4:]))
@@ -311,6 +338,7 @@ def extract_actuals(completion: str) -> tuple[Mention, ...]:
                     "direction": "decrease" if declined else base.direction,
                     "period": period,
                     "is_part_year": not _FULL_YEAR.search(period),
+                    "months_covered": months_covered(period),
                     "is_estimate": bool(_ESTIMATE.search(before_clause)),
                     "is_completion_ratio": q.base_unit == "%" and bool(_COMPLETION_RATIO.search(r.before)),
                 }

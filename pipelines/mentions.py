@@ -45,6 +45,7 @@ ACTUAL_SCHEMA = {
     "is_part_year": pl.Boolean,
     "is_estimate": pl.Boolean,
     "is_completion_ratio": pl.Boolean,
+    "months_covered": pl.Int64,
     "span": pl.String,
     "span_start": pl.Int64,
     "span_end": pl.Int64,
@@ -66,7 +67,8 @@ def _target_row(key: tuple[str, int], m: Mention) -> tuple:
 def _actual_row(key: tuple[str, int], m: Mention) -> tuple:
     return (*key, m.seq, m.metric, m.value, m.unit, m.normalised_value, m.normalised_unit,
             unit_kind(m.normalised_unit), m.direction,
-            m.period, m.is_part_year, m.is_estimate, m.is_completion_ratio, m.span, m.span_start, m.span_end)
+            m.period, m.is_part_year, m.is_estimate, m.is_completion_ratio, m.months_covered,
+            m.span, m.span_start, m.span_end)
 
 
 def extract_mentions(tasks: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:

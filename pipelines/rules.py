@@ -97,7 +97,7 @@ BASE_UNITS: tuple[str, ...] = (
     "吨", "蒸吨", "千瓦", "兆瓦", "千瓦时",
     "人次", "户次", "家次", "人", "名", "户", "位",
     "家", "个", "所", "座", "处", "项", "条", "台", "辆", "套", "间", "张", "件", "本", "幢", "栋",
-    "场", "次", "只", "头", "艘", "架", "部", "册", "篇", "床", "块", "片", "支", "批",
+    "场", "次", "只", "头", "艘", "架", "部", "册", "篇", "床", "块", "片", "支", "批", "株", "棵", "方",
     "天", "小时", "分钟", "日", "个工作日", "周",
 )
 # A multiplier written between the number and its unit: 1.7万家 = 17000 家; 300亿 = 3e10 (no unit).
@@ -134,6 +134,12 @@ NUMERAL_SET_PHRASES: tuple[str, ...] = (
     "一件事", "一次", "一张网", "一网", "一站式", "一体", "一城一策", "一县一策", "一区一", "一村一", "一户一",
     "一号", "一批", "一个中心", "两个维护", "四个全面", "四个意识", "两个确立", "一事一议",
 )
+# A list item ends at these too when reading the words after a number: "20座和病险山塘整治69座".
+AFTER_WORDS_BREAKS: tuple[str, ...] = ("以及", "和", "及", "与")
+# Before a Chinese numeral, an opening quote makes it a slogan ("两个特殊", "四个全面").
+SLOGAN_OPENERS = "“‘\"《"
+# A bare 一 before a classifier is an article ("一条街", "一批项目"), not a count of one.
+ARTICLE_NUMERAL = "一"
 # Right after the number, these make it a name or an ordinal, not a quantity.
 NAME_AFTER: tuple[str, ...] = ("国道", "省道", "号", "届", "期", "版", "周年", "强", "佳", "G", "路", "线", "星")
 # Right before the number (one character, besides ASCII letters and digits): part of a name
@@ -151,6 +157,7 @@ QUALIFIERS_BEFORE: dict[str, str] = {
     "大于": "gte", "多于": "gte", "力争超": "gte",
     "不超过": "lte", "不高于": "lte", "控制在": "lte", "低于": "lte", "少于": "lte", "小于": "lte",
     "约": "approx", "大约": "approx", "近": "approx",
+    "最多": "lte", "最长": "lte", "最高": "lte",
 }
 # Range: "30—40家" is value 30, upper 40, comparator gte.
 RANGE_SEPARATORS = "-—~～至到"
@@ -208,6 +215,8 @@ PERIOD_PATTERNS_CLAUSE: tuple[str, ...] = (r"累计",)
 PERIOD_DEFAULT = "全年"
 # Periods that cover the whole year (a shortfall is a real shortfall); anything else is part-year.
 FULL_YEAR_PERIODS: tuple[str, ...] = (r"^全年$", r"^1\s*[-—~至]\s*12\s*月", r"年底|年末|12月", r"^累计$", r"^$")
+# Months a part-year period covers, to tell whether a shortfall is only the missing months.
+QUARTER_MONTHS: dict[str, int] = {"前三季度": 9, "三季度": 9, "上半年": 6, "前两季度": 6, "二季度": 6, "一季度": 3}
 ESTIMATE_WORDS: tuple[str, ...] = ("预计", "有望", "预估", "预期", "可望", "估计")
 # A completion ratio ("完成年度计划的129.1%") says how much of a target was done, not the metric itself.
 COMPLETION_RATIO_PATTERNS: tuple[str, ...] = (r"完成率", r"完成[^,;。]{0,12}的$", r"目标完成率", r"任务的$", r"计划的$")

@@ -28,8 +28,9 @@ def failure_lines(result: dg.ExecuteInProcessResult) -> list[str]:
             cause = error.cause or error
             while cause.cause is not None:
                 cause = cause.cause
-            message = cause.message.strip().splitlines()[-1] if cause.message.strip() else cause.cls_name
-            lines.append(f"{event.step_key}: {message}")
+            # The last line that says something (tracebacks end in source excerpts and carets).
+            said = [ln.strip() for ln in cause.message.splitlines() if any(ch.isalpha() for ch in ln)]
+            lines.append(f"{event.step_key}: {said[-1] if said else cause.cls_name}")
     return lines
 
 
@@ -67,6 +68,7 @@ def main() -> int:
     if not result.success:
         for line in failure_lines(result):
             print(f"error: {line}", file=sys.stderr)
+        print(f"details: {log_path}", file=sys.stderr)
         print(f"refresh_warehouse failed after {elapsed:.1f}s (run {result.run_id})", file=sys.stderr)
         return 1
     print(summary(str(settings.warehouse_path())))

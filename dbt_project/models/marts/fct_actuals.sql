@@ -14,6 +14,7 @@ select
     is_part_year,
     is_estimate,
     is_completion_ratio,
+    months_covered,
     span,
     span_start,
     span_end

@@ -29,6 +29,8 @@ joined as (
         actuals.unit as actual_unit,
         actuals.period as actual_period,
         actuals.is_part_year,
+        actuals.months_covered,
+        actuals.direction as actual_direction,
         actuals.is_estimate,
         targets.normalised_value as target_normalised,
         actuals.normalised_value as actual_normalised,
@@ -48,13 +50,21 @@ compared as (
         *,
         case
             when actual_seq is null or not units_convert or target_normalised = 0 then null
-            -- A running total since some earlier year cannot show this year's count.
-            when actual_period = '累计' and not is_cumulative and unit_kind = 'count' then null
+            -- A running stock (累计建成 …, no change word) cannot show this year's count.
+            when actual_period = '累计' and actual_direction = 'level' and not is_cumulative and unit_kind = 'count'
+                then null
             -- A decrease target is met by a decline of at least its size; declines are negative actuals.
             when direction = 'decrease' then -actual_normalised / target_normalised
             else actual_normalised / target_normalised
         end as achievement_ratio
     from joined
+),
+
+judged as (
+    select
+        *,
+        case when comparator = 'approx' then {{ var('approx_tolerance', 0.9) }} else 1.0 end as required_ratio
+    from compared
 )
 
 select
@@ -75,13 +85,20 @@ select
     achievement_ratio,
     case
         when achievement_ratio is null then 'unknown'
-        when comparator = 'lte' and achievement_ratio <= 1 then 'met'
-        when comparator = 'approx' and achievement_ratio >= {{ var('approx_tolerance', 0.9) }} then 'met'
-        when comparator in ('gte', 'eq') and achievement_ratio >= 1 then 'met'
-        -- A part-year figure that falls short may only be missing its last months.
-        when is_part_year then 'unknown'
-        else 'missed'
+        when comparator = 'lte' then
+            case
+                when achievement_ratio <= 1 then 'met'
+                when is_part_year and unit_kind = 'rate' then 'unknown'
+                else 'missed'
+            end
+        when achievement_ratio >= required_ratio then 'met'
+        when not is_part_year then 'missed'
+        -- A part-year count or amount short even at its own pace over the missing months is missed;
+        -- otherwise the shortfall may be only those months (and a part-year rate does not add up).
+        when unit_kind <> 'rate' and months_covered > 0 and achievement_ratio * 12.0 / months_covered < required_ratio
+            then 'missed'
+        else 'unknown'
     end as status,
     target_span,
     actual_span
-from compared
+from judged

@@ -18,6 +18,7 @@ select
     is_part_year,
     is_estimate,
     is_completion_ratio,
+    months_covered,
     span,
     cast(span_start as integer) as span_start,
     cast(span_end as integer) as span_end
