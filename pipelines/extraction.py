@@ -178,6 +178,10 @@ def _read(text: str, quantities: list[Quantity]) -> list[_Reading]:
         sentence_start, _ = _bounds(text, q.start, R.SENTENCE_BREAKS)
         previous = quantities[i - 1] if i else None
         before_start = max(item_start, previous.end if previous and previous.end <= q.start else 0)
+        if previous and previous.end <= q.start and previous.end >= item_start:
+            # "1个全国无障碍社区和6个省级无障碍社区": the second item starts after the joiner.
+            joiners = list(_AFTER_BREAK.finditer(text, previous.end, q.start))
+            before_start = joiners[-1].end() if joiners else before_start
         qual = _QUAL_AFTER.match(text, q.end)
         qualifier_end = qual.end() if qual else q.end
         nxt = quantities[i + 1] if i + 1 < len(quantities) else None
@@ -279,13 +283,17 @@ def _mention(text: str, seq: int, r: _Reading, is_target: bool = True) -> Mentio
     )
 
 
+def _readings_without_descriptors(text: str) -> list[_Reading]:
+    readings = _read(text, find_quantities(text))
+    kept = [r.quantity for r in readings if not _is_descriptor(text, r, readings)]
+    # Read again without the descriptors, so that their words belong to the metric they describe
+    # ("新引进投资10亿元以上项目40个").
+    return _read(text, kept)
+
+
 @lru_cache(maxsize=65536)
 def extract_targets(requirement: str) -> tuple[Mention, ...]:
-    readings = _read(requirement, find_quantities(requirement))
-    kept = [r.quantity for r in readings if not _is_descriptor(requirement, r, readings)]
-    # Read again without the descriptors, so their words belong to the metric they describe
-    # ("新引进投资10亿元以上项目40个").
-    return tuple(_mention(requirement, seq, r) for seq, r in enumerate(_read(requirement, kept), start=1))
+    return tuple(_mention(requirement, seq, r) for seq, r in enumerate(_readings_without_descriptors(requirement), start=1))
 
 
 def _period(text: str, r: _Reading) -> str:
@@ -320,7 +328,7 @@ def months_covered(period: str) -> int | None:
 
 @lru_cache(maxsize=65536)
 def extract_actuals(completion: str) -> tuple[Mention, ...]:
-    readings = _read(completion, find_quantities(completion))
+    readings = _readings_without_descriptors(completion)
     actuals = []
     for seq, r in enumerate(readings, start=1):
         base = _mention(completion, seq, r, is_target=False)

@@ -6,11 +6,20 @@ with the clause before it, then in its sentence, each wider view counting for le
 unit, a shared cumulative reading (累计) and a full-year actual add small bonuses. The best pairs
 are taken greedily, each actual serving one target; ties go to the actual whose place in the
 completion text matches the target's place in the requirement.
+
+The pairs are chosen together, as the assignment with the greatest total similarity (each actual
+serves at most one target), rather than greedily: "10亿元以上项目40个、其中50亿元以上项目8个" against
+"10亿元以上产业项目53个,其中50亿元以上产业项目13个" pairs 40↔53 and 8↔13 though the 8's words
+also resemble the 53's clause.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
 
 from pipelines import rules as R
 from pipelines.extraction import Mention
@@ -25,8 +34,11 @@ WEIGHT_OWN_CLAUSE = 0.1
 BONUS_SAME_UNIT = 0.35
 BONUS_CUMULATIVE = 0.2
 BONUS_FULL_YEAR = 0.3
+BONUS_SAME_DIRECTION = 0.1
 # A different unit must be matched on much stronger words (人 vs 人次 pairs, then shows as unknown).
 MIN_SIMILARITY_OTHER_UNIT = 0.6
+# Only to break ties: the actual in the matching place in the text.
+ORDER_TIE_BREAK = 0.01
 
 
 @dataclass(frozen=True)
@@ -36,14 +48,20 @@ class Pair:
     similarity: float
 
 
+_CHANGE = "|".join(map(re.escape, sorted(R.INCREASE_WORDS + R.DECREASE_WORDS, key=len, reverse=True)))
+# A change word governing the metric (新增贷款, 地区生产总值增长), not one inside it (整治提升低效企业).
+_GOVERNING_CHANGE_WORDS = re.compile(f"^(?:{_CHANGE})|(?:{_CHANGE})$")
+
+
 def bigrams(text: str) -> set[str]:
     text = text.translate(str.maketrans("", "", R.METRIC_DROP_CHARS))
-    return {text[i : i + 2] for i in range(len(text) - 1)}
+    return {text[i : i + 2] for i in range(len(text) - 1) if " " not in text[i : i + 2]}
 
 
 def containment(words: str, context: str) -> float:
-    """Share of the words' bigrams that appear in the context."""
-    wanted = bigrams(words)
+    """Share of the words' bigrams that appear in the context. A governing change word (新增…, …增长)
+    says how the metric moves, not what it is, and would make every growth figure look alike."""
+    wanted = bigrams(_GOVERNING_CHANGE_WORDS.sub(" ", words))
     return len(wanted & bigrams(context)) / len(wanted) if wanted else 0.0
 
 
@@ -97,7 +115,7 @@ def pair_targets(
     targets: tuple[Mention, ...], actuals: tuple[Mention, ...], requirement: str, completion: str
 ) -> list[Pair]:
     views = {a.seq: _views(completion, a) for a in actuals}
-    scored = []
+    scores = np.zeros((len(targets), len(actuals)))
     for t_index, target in enumerate(targets):
         target_window = _views(requirement, target).with_previous
         cumulative = any(m in target_window for m in R.LEVEL_MARKERS)
@@ -111,14 +129,15 @@ def pair_targets(
             score += BONUS_SAME_UNIT * same_unit
             score += BONUS_CUMULATIVE * (cumulative and actual.period == "累计")
             score += BONUS_FULL_YEAR * (not actual.is_part_year)
+            score += BONUS_SAME_DIRECTION * (target.direction == actual.direction != "level")
             order_gap = abs(t_index / max(len(targets), 1) - a_index / max(len(actuals), 1))
-            scored.append((round(score, 6), -order_gap, target.seq, actual.seq))
+            scores[t_index, a_index] = score - ORDER_TIE_BREAK * order_gap
     chosen: dict[int, tuple[int, float]] = {}
-    used: set[int] = set()
-    for score, _, t_seq, a_seq in sorted(scored, reverse=True):
-        if t_seq not in chosen and a_seq not in used:
-            chosen[t_seq] = (a_seq, score)
-            used.add(a_seq)
+    if targets and actuals:
+        rows, cols = linear_sum_assignment(scores, maximize=True)
+        for t_index, a_index in zip(rows, cols):
+            if scores[t_index, a_index] > 0:
+                chosen[targets[t_index].seq] = (actuals[a_index].seq, float(scores[t_index, a_index]))
     return [
         Pair(t.seq, chosen[t.seq][0], round(chosen[t.seq][1], 3)) if t.seq in chosen else Pair(t.seq, None, 0.0)
         for t in targets
