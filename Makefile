@@ -17,7 +17,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 # Compiled bytecode roughly halves import time (this machine sets PYTHONDONTWRITEBYTECODE).
 export UV_COMPILE_BYTECODE := 1
 
-.PHONY: env run test dev manifest clean
+.PHONY: env run test dev score manifest clean
 
 env: $(VENV)/.synced
 
@@ -41,6 +41,11 @@ run: $(MANIFEST)
 
 test: $(MANIFEST)
 	$(BIN)/python -m pytest
+
+# Compare the built warehouse with the hand labels (../shared/data/labels): recall, false targets,
+# comparator, pairing and status accuracy, and every miss.
+score: $(VENV)/.synced
+	$(BIN)/python -m pipelines.score
 
 dev: $(MANIFEST)
 	env --default-signal=INT,TERM $(BIN)/dagster dev -h 127.0.0.1 -w workspace.yaml

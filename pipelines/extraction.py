@@ -42,6 +42,9 @@ _CHINESE_QUANTITY = re.compile(
 _NAME_AFTER = re.compile(_alternation(R.NAME_AFTER))
 _QUAL_AFTER = re.compile(_alternation(R.QUALIFIERS_AFTER))
 _QUAL_BEFORE = re.compile(f"(?:{_alternation(R.QUALIFIERS_BEFORE)})$")
+# A qualifier of two or more characters may stand a verb away ("至少新增10家"); one character
+# (约, 近, 超) only right before the number, or 节约 would read as "about".
+_QUAL_BEFORE_NEAR = re.compile(_alternation(q for q in R.QUALIFIERS_BEFORE if len(q) > 1))
 _INCREASE = re.compile(_alternation(R.INCREASE_WORDS))
 _DECREASE = re.compile(_alternation(R.DECREASE_WORDS))
 _LEADING = re.compile(f"^(?:{_alternation(R.METRIC_LEADING_FILLERS)})+")
@@ -124,7 +127,8 @@ def find_quantities(text: str) -> list[Quantity]:
     for match in _CHINESE_QUANTITY.finditer(text):
         if any(text.startswith(p, match.start()) for p in R.NUMERAL_SET_PHRASES) or _NAME_AFTER.match(text, match.end()):
             continue
-        if text[match.end() : match.end() + 1] in R.CHINESE_DIGITS:  # 三位一体, 一城一策: set phrases
+        following = text[match.end() : match.end() + 1]
+        if following and following in R.CHINESE_DIGITS:  # 三位一体, 一城一策: set phrases
             continue
         if match["num"] == R.ARTICLE_NUMERAL or text[match.start() - 1 : match.start()] in R.SLOGAN_OPENERS:
             continue
@@ -193,6 +197,8 @@ def _read(text: str, quantities: list[Quantity]) -> list[_Reading]:
         if qual:
             comparator = R.QUALIFIERS_AFTER[qual.group()]
         elif m := _QUAL_BEFORE.search(before):
+            comparator = R.QUALIFIERS_BEFORE[m.group()]
+        elif m := _QUAL_BEFORE_NEAR.search(before[-R.QUALIFIER_REACH :]):
             comparator = R.QUALIFIERS_BEFORE[m.group()]
         if q.upper is not None:
             comparator = "gte"

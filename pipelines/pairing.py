@@ -53,7 +53,11 @@ _CHANGE = "|".join(map(re.escape, sorted(R.INCREASE_WORDS + R.DECREASE_WORDS, ke
 _GOVERNING_CHANGE_WORDS = re.compile(f"^(?:{_CHANGE})|(?:{_CHANGE})$")
 
 
+_SYNONYMS = re.compile("|".join(map(re.escape, sorted(R.METRIC_SYNONYMS, key=len, reverse=True))))
+
+
 def bigrams(text: str) -> set[str]:
+    text = _SYNONYMS.sub(lambda m: R.METRIC_SYNONYMS[m.group()], text)
     text = text.translate(str.maketrans("", "", R.METRIC_DROP_CHARS))
     return {text[i : i + 2] for i in range(len(text) - 1) if " " not in text[i : i + 2]}
 

@@ -128,7 +128,7 @@ CHINESE_DIGITS = "零〇一二两三四五六七八九十百千万亿"
 # not quantities), and never inside these set phrases.
 CHINESE_NUMERAL_UNITS: tuple[str, ...] = (
     "个百分点", "个", "家", "所", "座", "处", "项", "条", "台", "辆", "套", "间", "名", "位", "人", "户", "批",
-    "万元", "亿元", "万亩", "亩", "公里", "天", "小时",
+    "万元", "亿元", "元", "万亩", "亩", "公里", "天", "小时",
 )
 NUMERAL_SET_PHRASES: tuple[str, ...] = (
     "一件事", "一次", "一张网", "一网", "一站式", "一体", "一城一策", "一县一策", "一区一", "一村一", "一户一",
@@ -159,6 +159,8 @@ QUALIFIERS_BEFORE: dict[str, str] = {
     "约": "approx", "大约": "approx", "近": "approx",
     "最多": "lte", "最长": "lte", "最高": "lte",
 }
+# How far before the number (characters) a qualifier of two or more characters still governs it.
+QUALIFIER_REACH = 6
 # Range: "30—40家" is value 30, upper 40, comparator gte.
 RANGE_SEPARATORS = "-—~～至到"
 
@@ -220,6 +222,18 @@ QUARTER_MONTHS: dict[str, int] = {"前三季度": 9, "三季度": 9, "上半年"
 ESTIMATE_WORDS: tuple[str, ...] = ("预计", "有望", "预估", "预期", "可望", "估计")
 # A completion ratio ("完成年度计划的129.1%") says how much of a target was done, not the metric itself.
 COMPLETION_RATIO_PATTERNS: tuple[str, ...] = (r"完成率", r"完成[^,;。]{0,12}的$", r"目标完成率", r"任务的$", r"计划的$")
+
+# Abbreviations and their full names, read as the same words when pairing a target with an actual
+# ("地区生产总值增长7%左右" is reported as "GDP预计增长4.5%左右").
+METRIC_SYNONYMS: dict[str, str] = {
+    "GDP": "地区生产总值",
+    "R&D": "研发",
+    "社零": "社会消费品零售",
+    "固投": "固定资产投资",
+    "规模以上": "规上",
+    "智安小区": "智慧安防小区",
+    "外贸进出口": "进出口",
+}
 
 COMPARATORS: tuple[str, ...] = ("gte", "lte", "approx", "eq")
 DIRECTIONS: tuple[str, ...] = ("increase", "decrease", "level")

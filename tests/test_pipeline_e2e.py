@@ -104,3 +104,68 @@ def test_lineage_is_one_graph_from_raw_to_marts():
     assert graph.get(dg.AssetKey(["staging", "stg_workplan__tasks"])).parent_keys == {
         dg.AssetKey(["staging", "stg_tasks"])
     }
+
+
+# --- targets, actuals, achievement (issue 3) ------------------------------------------------
+
+
+def test_status_counts_answer(seed_workspace, seed_run):
+    rows = dict(seed_workspace.query("select status, count(*) from marts.fct_target_achievement group by 1"))
+    assert set(rows) <= {"met", "missed", "unknown"}
+    assert rows.get("met", 0) > rows.get("missed", 0) > 0
+    (n_targets,) = seed_workspace.query("select count(*) from marts.fct_targets")[0]
+    assert sum(rows.values()) == n_targets > 150
+
+
+def test_every_span_is_an_exact_substring_of_its_text(seed_workspace, seed_run):
+    bad = seed_workspace.query(
+        """
+        select 'target', t.task_key, t.span from marts.fct_targets t join marts.dim_tasks d using (task_key)
+        where substr(d.requirement, t.span_start + 1, length(t.span)) <> t.span or strpos(d.requirement, t.span) = 0
+        union all
+        select 'actual', a.task_key, a.span from marts.fct_actuals a join marts.dim_tasks d using (task_key)
+        where substr(d.completion, a.span_start + 1, length(a.span)) <> a.span or strpos(d.completion, a.span) = 0
+        """
+    )
+    assert bad == []
+
+
+def test_first_task_reads_as_the_labelling_guide_says(seed_workspace, seed_run):
+    row = seed_workspace.query(
+        "select metric, target_value, target_unit, comparator, direction, actual_value, actual_unit, actual_period,"
+        " is_estimate, status, target_span, actual_span from marts.fct_target_achievement where task_id = 1"
+    )
+    assert row == [
+        ("地区生产总值增长", 7.0, "%", "approx", "increase", 4.5, "%", "全年", True, "missed",
+         "地区生产总值增长7%左右", "GDP预计增长4.5%左右")
+    ]
+
+
+def test_achievement_by_unit_adds_up(seed_workspace, seed_run):
+    rows = seed_workspace.query(
+        "select count(*), sum(n_targets), sum(n_met + n_missed + n_unknown) from marts.achievement_by_unit"
+    )
+    n_units, n_targets, n_judged = rows[0]
+    assert n_units > 40 and n_targets == n_judged
+    by_type = dict(seed_workspace.query("select unit_type, n_targets from marts.achievement_by_unit_type"))
+    assert sum(by_type.values()) == n_targets
+
+
+def test_dev_labels_score_within_the_bar(seed_workspace, seed_run):
+    from pipelines import score
+
+    if not score.DEFAULT_LABELS.exists():
+        pytest.skip(f"no labels at {score.DEFAULT_LABELS}")
+    import json
+
+    import duckdb
+
+    labels = json.loads(score.DEFAULT_LABELS.read_text(encoding="utf-8"))
+    with duckdb.connect(str(seed_workspace.warehouse), read_only=True) as con:
+        tasks, extracted = score.load_extracted(con, SEED_REPORT_ID)
+    figures = score.score(labels, tasks, extracted).figures()
+    assert figures["target_recall"] >= 0.98
+    assert figures["false_target_share"] <= 0.03
+    assert figures["comparator_accuracy"] >= 0.95
+    assert figures["pairing_accuracy"] >= 0.90
+    assert figures["status_accuracy"] >= 0.90

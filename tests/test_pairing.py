@@ -1,0 +1,69 @@
+"""Pairing targets with actuals: same metric, comparable unit, one actual per target."""
+
+from __future__ import annotations
+
+from pipelines.extraction import extract_actuals, extract_targets
+from pipelines.pairing import pair_targets
+
+
+def pairs(requirement: str, completion: str) -> list[tuple[str, str | None]]:
+    targets, actuals = extract_targets(requirement), extract_actuals(completion)
+    by_seq = {a.seq: a for a in actuals}
+    return [
+        (next(t.span for t in targets if t.seq == p.target_seq), by_seq[p.actual_seq].span if p.actual_seq else None)
+        for p in pair_targets(targets, actuals, requirement, completion)
+    ]
+
+
+def test_each_target_finds_its_metric():
+    got = pairs(
+        "加大小微企业扶持力度,全市新增小微企业13000家;新增“个转企”1600家。",
+        "全市新增小微企业25556家、“个转企”2610家。",
+    )
+    assert got == [("新增小微企业13000家", "新增小微企业25556家"), ("新增“个转企”1600家", "“个转企”2610家")]
+
+
+def test_no_actual_when_the_completion_gives_no_number_for_it():
+    got = pairs("力争省级特色小镇创建或命名单位增加1家。", "绍兴黄酒小镇已获第四批省级特色小镇命名。")
+    assert got == [("省级特色小镇创建或命名单位增加1家", None)]
+
+
+def test_pairs_are_chosen_together():
+    # The 8's words also resemble the 53's clause; the best assignment as a whole is 40-53, 8-13.
+    got = pairs(
+        "新引进投资10亿元以上项目40个、其中50亿元以上项目8个。",
+        "1-11月,全市新引进10亿元以上产业项目53个,其中50亿元以上产业项目13个,提前完成年度目标任务。",
+    )
+    assert [a for _, a in got] == ["新引进10亿元以上产业项目53个", "50亿元以上产业项目13个"]
+
+
+def test_completion_ratio_is_not_the_metric():
+    got = pairs("新增放心消费单位1.7万家。", "新发展放心消费单位18614家,完成省政府下达任务的124.1%。")
+    assert got == [("新增放心消费单位1.7万家", "新发展放心消费单位18614家")]
+
+
+def test_full_year_figure_preferred_over_part_year():
+    got = pairs(
+        "高新技术产业投资增长10%以上。",
+        "1-11月高新技术产业投资增长8%,预计全年实现增长10%目标。",
+    )
+    assert got == [("高新技术产业投资增长10%以上", "预计全年实现增长10%")]
+
+
+def test_metric_named_in_the_previous_clause():
+    got = pairs(
+        "全市全年经营性用地出让金500亿元,其中市区400亿元。",
+        "全市已成交经营性土地12586亩,完成土地出让金942亿元;市区已成交经营性土地6322亩,完成土地出让金651亿元。",
+    )
+    assert [a for _, a in got] == ["完成土地出让金942亿元", "完成土地出让金651亿元"]
+
+
+def test_other_unit_pairs_only_on_strong_words():
+    # 人 and 人次 do not convert: paired (it is the same metric), the status will say unknown.
+    got = pairs("柔性引进海外工程师200人以上。", "省海外工程师42人。全年柔性引进海外工程师310人次。")
+    assert got == [("柔性引进海外工程师200人以上", "柔性引进海外工程师310人次")]
+
+
+def test_abbreviation_reads_as_its_full_name():
+    got = pairs("确保地区生产总值增长7%左右。", "全年GDP预计增长4.5%左右。")
+    assert got == [("地区生产总值增长7%左右", "GDP预计增长4.5%左右")]
