@@ -12,6 +12,7 @@ whether it is an estimate. Every word list is a table in ``rules``.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -147,17 +148,27 @@ def find_quantities(text: str) -> list[Quantity]:
     return sorted(found, key=lambda q: q.start)
 
 
+@lru_cache(maxsize=4096)
+def _break_positions(text: str, breaks: str) -> tuple[int, ...]:
+    return tuple(i for i, ch in enumerate(text) if ch in breaks)
+
+
 def _bounds(text: str, pos: int, breaks: str) -> tuple[int, int]:
-    start = max((text.rfind(c, 0, pos) for c in breaks), default=-1) + 1
-    ends = [i for i in (text.find(c, pos) for c in breaks) if i != -1]
-    return start, min(ends, default=len(text))
+    """[start, end) of the stretch around pos between two break characters."""
+    positions = _break_positions(text, breaks)
+    i = bisect_right(positions, pos - 1)  # breaks before pos
+    start = positions[i - 1] + 1 if i else 0
+    j = bisect_left(positions, pos)
+    return start, positions[j] if j < len(positions) else len(text)
 
 
 def _clean_metric(words: str) -> str:
     words = _PERIOD_SENTENCE.sub("", _YEAR.sub("", words.translate(_DROP))).strip()
-    for _ in range(3):  # fillers stack: "确保全市" / "已达到"
-        words = _TRAILING.sub("", _LEADING.sub("", words)).strip()
-    return words[: R.METRIC_MAX_CHARS]
+    while True:  # fillers stack: "确保全市" / "已达到"
+        cleaned = _TRAILING.sub("", _LEADING.sub("", words)).strip()
+        if cleaned == words:
+            return words[: R.METRIC_MAX_CHARS]
+        words = cleaned
 
 
 @dataclass(frozen=True)
@@ -292,6 +303,8 @@ def _mention(text: str, seq: int, r: _Reading, is_target: bool = True) -> Mentio
 def _readings_without_descriptors(text: str) -> list[_Reading]:
     readings = _read(text, find_quantities(text))
     kept = [r.quantity for r in readings if not _is_descriptor(text, r, readings)]
+    if len(kept) == len(readings):
+        return readings
     # Read again without the descriptors, so that their words belong to the metric they describe
     # ("新引进投资10亿元以上项目40个").
     return _read(text, kept)

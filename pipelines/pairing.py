@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
@@ -56,16 +57,23 @@ _GOVERNING_CHANGE_WORDS = re.compile(f"^(?:{_CHANGE})|(?:{_CHANGE})$")
 _SYNONYMS = re.compile("|".join(map(re.escape, sorted(R.METRIC_SYNONYMS, key=len, reverse=True))))
 
 
-def bigrams(text: str) -> set[str]:
+@lru_cache(maxsize=262144)
+def bigrams(text: str) -> frozenset[str]:
+    """Character bigrams (cached: the same clause and sentence serve every number in them)."""
     text = _SYNONYMS.sub(lambda m: R.METRIC_SYNONYMS[m.group()], text)
     text = text.translate(str.maketrans("", "", R.METRIC_DROP_CHARS))
-    return {text[i : i + 2] for i in range(len(text) - 1) if " " not in text[i : i + 2]}
+    return frozenset(text[i : i + 2] for i in range(len(text) - 1) if " " not in text[i : i + 2])
+
+
+@lru_cache(maxsize=65536)
+def _metric_bigrams(words: str) -> frozenset[str]:
+    return bigrams(_GOVERNING_CHANGE_WORDS.sub(" ", words))
 
 
 def containment(words: str, context: str) -> float:
     """Share of the words' bigrams that appear in the context. A governing change word (新增…, …增长)
     says how the metric moves, not what it is, and would make every growth figure look alike."""
-    wanted = bigrams(_GOVERNING_CHANGE_WORDS.sub(" ", words))
+    wanted = _metric_bigrams(words)
     return len(wanted & bigrams(context)) / len(wanted) if wanted else 0.0
 
 
