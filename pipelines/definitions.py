@@ -3,6 +3,7 @@
 import dagster as dg
 
 from pipelines.assets.dbt import warehouse_dbt_models
+from pipelines.assets.publish import published_warehouse
 from pipelines.assets.staging import (
     RAW_WORK_PLANS,
     extract_targets_and_actuals,
@@ -13,7 +14,14 @@ from pipelines.jobs import nightly_refresh, refresh_warehouse
 from pipelines.resources import build_resources
 
 defs = dg.Definitions(
-    assets=[RAW_WORK_PLANS, ingest_reports, stg_unit_assignments, extract_targets_and_actuals, warehouse_dbt_models],
+    assets=[
+        RAW_WORK_PLANS,
+        ingest_reports,
+        stg_unit_assignments,
+        extract_targets_and_actuals,
+        warehouse_dbt_models,
+        published_warehouse,
+    ],
     jobs=[refresh_warehouse],
     schedules=[nightly_refresh],
     resources=build_resources(),

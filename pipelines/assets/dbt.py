@@ -6,9 +6,9 @@ from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
-from dagster_duckdb import DuckDBResource
 
 from pipelines.project import dbt_project
+from pipelines.resources import WarehouseResource
 
 
 class WarehouseDbtTranslator(DagsterDbtTranslator):
@@ -25,7 +25,7 @@ class WarehouseDbtTranslator(DagsterDbtTranslator):
 
 
 @dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, dagster_dbt_translator=WarehouseDbtTranslator())
-def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, duckdb: DuckDBResource):
-    # The pipeline, not the profile's default, decides which file dbt writes.
-    dbt_vars = json.dumps({"warehouse_path": duckdb.database})
+def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
+    # dbt writes this run's build of the warehouse, never the published file.
+    dbt_vars = json.dumps({"warehouse_path": str(warehouse.build_path(context.run_id))})
     yield from dbt.cli(["build", "--vars", dbt_vars], context=context).stream()

@@ -6,12 +6,11 @@ from datetime import datetime, timezone
 
 import dagster as dg
 import polars as pl
-from dagster_duckdb import DuckDBResource
 
 from pipelines import settings
 from pipelines.mentions import extract_mentions
 from pipelines.reading import REJECT_SCHEMA, TASK_SCHEMA, read_report, report_files
-from pipelines.resources import RawFolderResource
+from pipelines.resources import RawFolderResource, WarehouseResource
 from pipelines.units import unit_assignments
 from pipelines.warehouse import read_table, replace_table
 
@@ -56,7 +55,7 @@ def _markdown_preview(frame: pl.DataFrame, rows: int = 5, width: int = 60) -> dg
     ],
     group_name="staging",
 )
-def ingest_reports(context: dg.AssetExecutionContext, raw_folder: RawFolderResource, duckdb: DuckDBResource):
+def ingest_reports(context: dg.AssetExecutionContext, raw_folder: RawFolderResource, warehouse: WarehouseResource):
     """Read every report in the raw folder: tasks to `stg_tasks`, unreadable rows to `rejected_rows`."""
     loaded_at = datetime.now(timezone.utc)
     reports = [read_report(path) for path in report_files(raw_folder.directory)]
@@ -76,7 +75,7 @@ def ingest_reports(context: dg.AssetExecutionContext, raw_folder: RawFolderResou
             f"{r.report_id}: {r.tasks.height} tasks, {r.rejected.height} rejected rows, "
             f"{r.line_count} lines ({r.encoding})"
         )
-    with duckdb.get_connection() as con:
+    with warehouse.get_connection(context.run_id) as con:
         replace_table(con, "staging.stg_tasks", tasks)
         replace_table(con, "staging.rejected_rows", rejected)
         replace_table(con, "staging.stg_reports", report_rows)
@@ -106,10 +105,10 @@ def ingest_reports(context: dg.AssetExecutionContext, raw_folder: RawFolderResou
 
 
 @dg.asset(key=STG_UNIT_ASSIGNMENTS, deps=[STG_TASKS], group_name="staging", kinds=KINDS)
-def stg_unit_assignments(duckdb: DuckDBResource) -> dg.MaterializeResult:
+def stg_unit_assignments(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """One row per (task, responsible unit): the units cell read with its lead mark, stray spaces and
     shared suffixes resolved; position and role (lead, support, sole, joint) per unit."""
-    with duckdb.get_connection() as con:
+    with warehouse.get_connection(context.run_id) as con:
         assignments = unit_assignments(read_table(con, "staging.stg_tasks"))
         replace_table(con, "staging.stg_unit_assignments", assignments)
     roles = assignments.group_by("role").len().sort("role")
@@ -138,9 +137,9 @@ STG_TARGET_PAIRS = dg.AssetKey(["staging", "stg_target_pairs"])
     ],
     group_name="staging",
 )
-def extract_targets_and_actuals(context: dg.AssetExecutionContext, duckdb: DuckDBResource):
+def extract_targets_and_actuals(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     """Read targets from requirements and actuals from completions; pair them by metric."""
-    with duckdb.get_connection() as con:
+    with warehouse.get_connection(context.run_id) as con:
         tasks = read_table(con, "staging.stg_tasks")
         started = time.perf_counter()
         targets, actuals, pairs = extract_mentions(tasks)
