@@ -2,6 +2,7 @@
 
 import dagster as dg
 
+from pipelines.assets.checks import ASSET_CHECKS
 from pipelines.assets.dbt import warehouse_dbt_models
 from pipelines.assets.publish import published_warehouse
 from pipelines.assets.staging import (
@@ -22,6 +23,7 @@ defs = dg.Definitions(
         warehouse_dbt_models,
         published_warehouse,
     ],
+    asset_checks=ASSET_CHECKS,
     jobs=[refresh_warehouse],
     schedules=[nightly_refresh],
     resources=build_resources(),

@@ -63,6 +63,7 @@ class Report:
     encoding: str
     content_hash: str
     line_count: int
+    header_line: int
     tasks: pl.DataFrame
     rejected: pl.DataFrame
 
@@ -156,7 +157,10 @@ def group_rows(lines: list[str], header_line: int, n_columns: int) -> tuple[list
     blanks: list[_PendingRow] = []
     current: _PendingRow | None = None
     for lineno, line in enumerate(lines, start=1):
-        if lineno <= header_line:
+        if lineno < header_line:  # blank lines before the header (the header is the first non-blank)
+            blanks.append(_PendingRow(lineno, lineno, [line]))
+            continue
+        if lineno == header_line:
             continue
         if current is not None and current.separators < n_columns:
             starts_new = _ROW_START.match(line) and current.separators + line.count(CELL_SEPARATOR) > n_columns
@@ -254,6 +258,7 @@ def read_report(path: Path) -> Report:
         encoding=encoding,
         content_hash=hashlib.sha256(data).hexdigest(),
         line_count=len(lines),
+        header_line=header_line,
         tasks=tasks,
         rejected=rejects,
     )

@@ -35,11 +35,13 @@ def failure_lines(result: dg.ExecuteInProcessResult) -> list[str]:
 
 
 def step_timings(result: dg.ExecuteInProcessResult) -> list[str]:
-    return [
-        f"  {event.step_key:<40} {event.event_specific_data.duration_ms / 1000:6.1f}s"
+    steps = [
+        (event.step_key, event.event_specific_data.duration_ms / 1000)
         for event in result.all_events
         if event.event_type == dg.DagsterEventType.STEP_SUCCESS
     ]
+    width = max((len(name) for name, _ in steps), default=0)
+    return [f"  {name:<{width}}  {seconds:6.1f}s" for name, seconds in steps]
 
 
 def summary(warehouse: str) -> str:

@@ -178,3 +178,10 @@ class TestEncodings:
         assert report.encoding == expected
         columns = ["task_id", "requirement", "completion", "units_raw", "first_line", "last_line"]
         assert report.tasks.select(columns).equals(original.tasks.select(columns))
+
+
+def test_blank_lines_before_the_header_are_accounted_for(tmp_path):
+    report = read_report(write(tmp_path, f"\n\n{HEADER}\n1 | 要求 | 完成 | 市发改委 |\n"))
+    assert report.header_line == 3
+    assert report.rejected.get_column("source_line").to_list() == [1, 2]
+    assert sorted([3, *covered_lines(report)[1:]]) == list(range(1, report.line_count + 1))

@@ -33,6 +33,7 @@ REPORT_SCHEMA = {
     "content_hash": pl.String,
     "encoding": pl.String,
     "line_count": pl.Int64,
+    "header_line": pl.Int64,
     "task_rows": pl.Int64,
     "rejected_rows": pl.Int64,
     "loaded_at": pl.Datetime("us", "UTC"),
@@ -63,7 +64,7 @@ def ingest_reports(context: dg.AssetExecutionContext, raw_folder: RawFolderResou
     rejected = pl.concat([r.rejected for r in reports]) if reports else pl.DataFrame(schema=REJECT_SCHEMA)
     report_rows = pl.DataFrame(
         [
-            (r.report_id, r.source_file, r.content_hash, r.encoding, r.line_count, r.tasks.height,
+            (r.report_id, r.source_file, r.content_hash, r.encoding, r.line_count, r.header_line, r.tasks.height,
              r.rejected.height, loaded_at, settings.pipeline_version())
             for r in reports
         ],

@@ -4,6 +4,7 @@ select
     content_hash,
     encoding,
     line_count,
+    header_line,
     task_rows,
     rejected_rows,
     loaded_at,

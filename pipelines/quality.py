@@ -1,0 +1,207 @@
+"""Great Expectations between stages: the frames each suite checks, and running the saved suites.
+
+The GX project (suites, validation definitions, datasource) lives in `expectations/gx/` and is
+edited there. At run time it is copied beside the warehouse (`<warehouse dir>/gx/`), so that
+validation results and Data Docs are written with the warehouse they describe, not into the repo.
+GX cannot validate DuckDB reliably through SQLAlchemy: each check reads its tables into a
+DataFrame, derives the columns a rule needs (a span found in its text, a task that exists, lines
+accounted per report) with polars, and runs the saved validation definition on it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import polars as pl
+
+from pipelines.settings import REPO_ROOT
+from pipelines.warehouse import read_table
+
+EXPECTATIONS_DIR = REPO_ROOT / "expectations" / "gx"
+# What is copied from the repo's GX project; the rest (uncommitted/: results, docs) is per warehouse.
+GX_DEFINITIONS = ("great_expectations.yml", "expectations", "validation_definitions", "checkpoints", "plugins")
+SAMPLE_SIZE = 10
+
+
+@dataclass
+class FailedExpectation:
+    expectation: str
+    column: str
+    notes: str
+    unexpected_count: int | None
+    sample: list[Any]
+
+
+@dataclass
+class SuiteResult:
+    suite: str
+    success: bool
+    rows: int
+    evaluated: int
+    failed: list[FailedExpectation] = field(default_factory=list)
+
+    def summary(self) -> str:
+        if self.success:
+            return f"{self.suite}: {self.evaluated} expectations passed on {self.rows} rows"
+        return f"{self.suite}: {len(self.failed)} of {self.evaluated} expectations failed on {self.rows} rows: " + "; ".join(
+            f"{f.notes or f.expectation} ({f.unexpected_count} rows, e.g. {f.sample[:3]})" for f in self.failed
+        )
+
+    def markdown(self) -> str:
+        if not self.failed:
+            return "All expectations passed."
+        lines = ["| expectation | column | failing rows | sample |", "|---|---|---|---|"]
+        for f in self.failed:
+            sample = ", ".join(str(v) for v in f.sample[:SAMPLE_SIZE]).replace("|", "\\|")
+            lines.append(f"| {f.notes or f.expectation} | {f.column} | {f.unexpected_count} | {sample} |")
+        return "\n".join(lines)
+
+
+def gx_root_for(warehouse: Path) -> Path:
+    """The folder whose `gx/` holds this warehouse's copy of the GX project, results and docs."""
+    return warehouse.parent
+
+
+@lru_cache(maxsize=8)
+def gx_context(root: Path):
+    """A file context over a runtime copy of the repo's GX project (suites refreshed on each load)."""
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    import great_expectations as gx
+
+    target = root / "gx"
+    target.mkdir(parents=True, exist_ok=True)
+    for name in GX_DEFINITIONS:
+        source, dest = EXPECTATIONS_DIR / name, target / name
+        if source.is_dir():
+            shutil.copytree(source, dest, dirs_exist_ok=True)
+        else:
+            shutil.copyfile(source, dest)
+    return gx.get_context(mode="file", project_root_dir=str(root))
+
+
+def validate(suite: str, frame: pl.DataFrame, root: Path, run_name: str | None = None) -> SuiteResult:
+    """Run the saved validation definition `suite` on the frame; results are kept under `run_name`."""
+    from great_expectations.core.run_identifier import RunIdentifier
+
+    # The saved checkpoint runs the saved validation definition and stores the result beside the
+    # warehouse, for the Data Docs.
+    run = gx_context(root).checkpoints.get(suite).run(
+        batch_parameters={"dataframe": frame.to_pandas()},
+        run_id=RunIdentifier(run_name=run_name) if run_name else None,
+    )
+    result = next(iter(run.run_results.values()))
+    failed = []
+    for r in result.results:
+        if r.success:
+            continue
+        kwargs = r.expectation_config.kwargs
+        column = kwargs.get("column") or ", ".join(
+            str(kwargs[k]) for k in ("column_A", "column_B", "column_list") if k in kwargs
+        )
+        failed.append(
+            FailedExpectation(
+                expectation=r.expectation_config.type,
+                column=column,
+                notes=(r.expectation_config.meta or {}).get("notes", ""),
+                unexpected_count=r.result.get("unexpected_count"),
+                sample=list(r.result.get("partial_unexpected_list") or [r.result.get("observed_value")]),
+            )
+        )
+    return SuiteResult(suite, bool(result.success), frame.height, len(result.results), failed)
+
+
+# --- the frames the suites check ----------------------------------------------------------------
+
+TASK_KEY = ["report_id", "task_id"]
+
+
+def _with_task_exists(frame: pl.DataFrame, tasks: pl.DataFrame) -> pl.DataFrame:
+    keys = tasks.select(TASK_KEY).unique().with_columns(task_exists=pl.lit(True))
+    return frame.join(keys, on=TASK_KEY, how="left").with_columns(pl.col("task_exists").fill_null(False))
+
+
+def _with_span_in_text(frame: pl.DataFrame, tasks: pl.DataFrame, text_column: str) -> pl.DataFrame:
+    texts = tasks.select(*TASK_KEY, pl.col(text_column).alias("_text"))
+    return (
+        frame.join(texts, on=TASK_KEY, how="left")
+        .with_columns(
+            span_in_text=(
+                pl.col("_text").str.slice(pl.col("span_start"), pl.col("span_end") - pl.col("span_start")) == pl.col("span")
+            ).fill_null(False)
+            & (pl.col("span").str.len_chars() > 0)
+        )
+        .drop("_text")
+    )
+
+
+def staging_tasks(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    return read_table(con, "staging.stg_tasks")
+
+
+def staging_line_accounting(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Per report: lines in the file vs lines the header, the tasks and the quarantine account for."""
+    reports = read_table(con, "staging.stg_reports")
+    task_lines = read_table(con, "staging.stg_tasks").group_by("report_id").agg(
+        task_lines=(pl.col("last_line") - pl.col("first_line") + 1).sum(), tasks_in_staging=pl.len()
+    )
+    rejected_lines = read_table(con, "staging.rejected_rows").group_by("report_id").agg(
+        rejected_lines=(pl.col("last_line") - pl.col("source_line") + 1).sum()
+    )
+    return (
+        reports.select("report_id", "line_count", "task_rows", "header_line")
+        .join(task_lines, on="report_id", how="left")
+        .join(rejected_lines, on="report_id", how="left")
+        .with_columns(pl.col("task_lines", "tasks_in_staging", "rejected_lines").fill_null(0))
+        .with_columns(accounted_lines=1 + pl.col("task_lines") + pl.col("rejected_lines"))  # 1: the header
+    )
+
+
+def staging_unit_assignments(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    return _with_task_exists(read_table(con, "staging.stg_unit_assignments"), read_table(con, "staging.stg_tasks"))
+
+
+def staging_task_units(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    per_task = read_table(con, "staging.stg_unit_assignments").group_by(TASK_KEY).agg(
+        n_units=pl.len(), n_leads=(pl.col("role") == "lead").sum()
+    )
+    return (
+        read_table(con, "staging.stg_tasks")
+        .select(TASK_KEY)
+        .join(per_task, on=TASK_KEY, how="left")
+        .with_columns(pl.col("n_units", "n_leads").fill_null(0))
+    )
+
+
+def staging_target_mentions(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    tasks = read_table(con, "staging.stg_tasks")
+    targets = read_table(con, "staging.stg_target_mentions")
+    return _with_span_in_text(_with_task_exists(targets, tasks), tasks, "requirement")
+
+
+def staging_actual_mentions(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    tasks = read_table(con, "staging.stg_tasks")
+    actuals = read_table(con, "staging.stg_actual_mentions")
+    return _with_span_in_text(_with_task_exists(actuals, tasks), tasks, "completion")
+
+
+def staging_target_coverage(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    with_target = read_table(con, "staging.stg_target_mentions").select(TASK_KEY).unique().with_columns(has=pl.lit(1))
+    return (
+        read_table(con, "staging.stg_tasks")
+        .select(TASK_KEY)
+        .join(with_target, on=TASK_KEY, how="left")
+        .group_by("report_id")
+        .agg(tasks=pl.len(), share_of_tasks_with_target=pl.col("has").fill_null(0).mean())
+    )
+
+
+def marts_target_achievement(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    return read_table(con, "marts.fct_target_achievement").with_columns(
+        status_agrees_with_actual=pl.col("actual_seq").is_not_null() | (pl.col("status") == "unknown")
+    )
