@@ -17,7 +17,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 # Compiled bytecode roughly halves import time (this machine sets PYTHONDONTWRITEBYTECODE).
 export UV_COMPILE_BYTECODE := 1
 
-.PHONY: env run test dev score manifest clean
+.PHONY: env run test dev score docs manifest clean
 
 env: $(VENV)/.synced
 
@@ -46,6 +46,10 @@ test: $(MANIFEST)
 # comparator, pairing and status accuracy, and every miss.
 score: $(VENV)/.synced
 	$(BIN)/python -m pipelines.score
+
+# dbt docs and GE Data Docs as static HTML under warehouse/docs/.
+docs: $(MANIFEST)
+	$(BIN)/python -m pipelines.docs
 
 dev: $(MANIFEST)
 	env --default-signal=INT,TERM $(BIN)/dagster dev -h 127.0.0.1 -w workspace.yaml

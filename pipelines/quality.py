@@ -36,6 +36,7 @@ class FailedExpectation:
     notes: str
     unexpected_count: int | None
     sample: list[Any]
+    where: list[str] = field(default_factory=list)  # the failing rows' keys, e.g. "bad/1" (report/task)
 
 
 @dataclass
@@ -50,16 +51,18 @@ class SuiteResult:
         if self.success:
             return f"{self.suite}: {self.evaluated} expectations passed on {self.rows} rows"
         return f"{self.suite}: {len(self.failed)} of {self.evaluated} expectations failed on {self.rows} rows: " + "; ".join(
-            f"{f.notes or f.expectation} ({f.unexpected_count} rows, e.g. {f.sample[:3]})" for f in self.failed
+            f"{f.notes or f.expectation} ({f.unexpected_count} rows, e.g. {', '.join(f.where[:3]) or f.sample[:3]})"
+            for f in self.failed
         )
 
     def markdown(self) -> str:
         if not self.failed:
             return "All expectations passed."
-        lines = ["| expectation | column | failing rows | sample |", "|---|---|---|---|"]
+        lines = ["| expectation | column | failing rows | where | sample values |", "|---|---|---|---|---|"]
         for f in self.failed:
             sample = ", ".join(str(v) for v in f.sample[:SAMPLE_SIZE]).replace("|", "\\|")
-            lines.append(f"| {f.notes or f.expectation} | {f.column} | {f.unexpected_count} | {sample} |")
+            where = ", ".join(f.where[:SAMPLE_SIZE])
+            lines.append(f"| {f.notes or f.expectation} | {f.column} | {f.unexpected_count} | {where} | {sample} |")
         return "\n".join(lines)
 
 
@@ -111,6 +114,8 @@ def validate(suite: str, frame: pl.DataFrame, root: Path, run_name: str | None =
                 notes=(r.expectation_config.meta or {}).get("notes", ""),
                 unexpected_count=r.result.get("unexpected_count"),
                 sample=list(r.result.get("partial_unexpected_list") or [r.result.get("observed_value")]),
+                where=["/".join(str(v) for k, v in row.items() if k in ("report_id", "task_id"))
+                       for row in r.result.get("partial_unexpected_index_list") or [] if isinstance(row, dict)],
             )
         )
     return SuiteResult(suite, bool(result.success), frame.height, len(result.results), failed)

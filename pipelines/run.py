@@ -20,8 +20,17 @@ from pipelines.warehouse import table_row_counts
 QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 
 
+def failed_checks(result: dg.ExecuteInProcessResult) -> list[tuple[dg.AssetCheckSeverity, str]]:
+    """(severity, one line) for each asset check that did not pass."""
+    return [
+        (e.severity, f"{e.asset_key.to_user_string()} {e.check_name}: {e.description or 'failed'}")
+        for e in result.get_asset_check_evaluations()
+        if not e.passed
+    ]
+
+
 def failure_lines(result: dg.ExecuteInProcessResult) -> list[str]:
-    lines = []
+    lines = [line for severity, line in failed_checks(result) if severity == dg.AssetCheckSeverity.ERROR]
     for event in result.all_events:
         if event.event_type == dg.DagsterEventType.STEP_FAILURE:
             error = event.step_failure_data.error
@@ -30,7 +39,8 @@ def failure_lines(result: dg.ExecuteInProcessResult) -> list[str]:
                 cause = cause.cause
             # The last line that says something (tracebacks end in source excerpts and carets).
             said = [ln.strip() for ln in cause.message.splitlines() if any(ch.isalpha() for ch in ln)]
-            lines.append(f"{event.step_key}: {said[-1] if said else cause.cls_name}")
+            if cause.cls_name != "DagsterAssetCheckFailedError":  # a failed check: said above, in full
+                lines.append(f"{event.step_key}: {said[-1] if said else cause.cls_name}")
     return lines
 
 
@@ -71,8 +81,11 @@ def main() -> int:
         for line in failure_lines(result):
             print(f"error: {line}", file=sys.stderr)
         print(f"details: {log_path}", file=sys.stderr)
+        print(f"the published warehouse was left as it was: {settings.warehouse_path()}", file=sys.stderr)
         print(f"refresh_warehouse failed after {elapsed:.1f}s (run {result.run_id})", file=sys.stderr)
         return 1
+    for _, line in failed_checks(result):
+        print(f"warning: {line}")
     print(summary(str(settings.warehouse_path())))
     print(f"refresh_warehouse succeeded in {elapsed:.1f}s (run {result.run_id})")
     return 0
