@@ -114,8 +114,11 @@ def validate(suite: str, frame: pl.DataFrame, root: Path, run_name: str | None =
                 notes=(r.expectation_config.meta or {}).get("notes", ""),
                 unexpected_count=r.result.get("unexpected_count"),
                 sample=list(r.result.get("partial_unexpected_list") or [r.result.get("observed_value")]),
-                where=["/".join(str(v) for k, v in row.items() if k in ("report_id", "task_id"))
-                       for row in r.result.get("partial_unexpected_index_list") or [] if isinstance(row, dict)],
+                where=[
+                    "/".join(str(row[k]) for k in ("report_id", "task_id") if k in row)
+                    for row in r.result.get("partial_unexpected_index_list") or []
+                    if isinstance(row, dict)
+                ],
             )
         )
     return SuiteResult(suite, bool(result.success), frame.height, len(result.results), failed)

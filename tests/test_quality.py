@@ -1,0 +1,146 @@
+"""The Great Expectations suites themselves, run for real on small crafted frames (and on the seed)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+
+from pipelines import quality
+from pipelines.mentions import extract_mentions
+from pipelines.reading import read_report
+from pipelines.units import unit_assignments
+from pipelines.warehouse import replace_table
+from tests.conftest import SEED
+
+
+@pytest.fixture(scope="module")
+def gx_root(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("gx")
+
+
+@pytest.fixture(scope="module")
+def seed_staging():
+    """An in-memory DuckDB holding the seed's staging tables, as the assets write them."""
+    report = read_report(SEED)
+    con = duckdb.connect()
+    targets, actuals, _ = extract_mentions(report.tasks)
+    replace_table(con, "staging.stg_tasks", report.tasks)
+    replace_table(con, "staging.rejected_rows", report.rejected)
+    replace_table(
+        con,
+        "staging.stg_reports",
+        pl.DataFrame({"report_id": [report.report_id], "line_count": [report.line_count],
+                      "header_line": [report.header_line], "task_rows": [report.tasks.height]}),
+    )
+    replace_table(con, "staging.stg_unit_assignments", unit_assignments(report.tasks))
+    replace_table(con, "staging.stg_target_mentions", targets)
+    replace_table(con, "staging.stg_actual_mentions", actuals)
+    yield con
+    con.close()
+
+
+def failures(result: quality.SuiteResult) -> dict[str, list[str]]:
+    return {f.notes: f.where for f in result.failed}
+
+
+@pytest.mark.parametrize(
+    "suite",
+    [
+        "staging_tasks",
+        "staging_line_accounting",
+        "staging_unit_assignments",
+        "staging_task_units",
+        "staging_target_mentions",
+        "staging_actual_mentions",
+        "staging_target_coverage",
+    ],
+)
+def test_seed_passes_every_suite(seed_staging, gx_root, suite):
+    frame = getattr(quality, suite)(seed_staging)
+    result = quality.validate(suite, frame, gx_root)
+    assert result.success, result.summary()
+    assert result.evaluated >= 1
+
+
+def test_staging_tasks_catches_duplicates_and_empty_cells(gx_root):
+    frame = pl.DataFrame(
+        {
+            "report_id": ["r", "r", "r"],
+            "task_id": [1, 1, 0],
+            "requirement": ["要求", "", "要求"],
+            "completion": ["", "", ""],
+            "units_raw": ["市发改委", "市发改委", ""],
+            "first_line": [2, 3, 5],
+            "last_line": [2, 3, 4],
+        }
+    )
+    result = quality.validate("staging_tasks", frame, gx_root)
+    assert not result.success
+    found = failures(result)
+    assert found["Task ids are unique within a report."] == ["r/1", "r/1"]
+    assert found["Task ids are positive."] == ["r/0"]
+    assert found["No empty requirement."] == ["r/1"]
+    assert found["No empty units cell."] == ["r/0"]
+    assert found["A row's lines run forward."] == ["r/0"]
+
+
+def test_line_accounting_catches_a_lost_line(gx_root):
+    frame = pl.DataFrame({"report_id": ["r"], "line_count": [10], "accounted_lines": [9], "task_rows": [8],
+                          "tasks_in_staging": [8]})
+    result = quality.validate("staging_line_accounting", frame, gx_root)
+    assert failures(result) == {"Lines in staging + lines quarantined + header = lines in the file.": ["r"]}
+
+
+def test_task_units_catches_two_leads_and_no_unit(gx_root):
+    frame = pl.DataFrame({"report_id": ["r", "r"], "task_id": [1, 2], "n_units": [2, 0], "n_leads": [2, 0]})
+    result = quality.validate("staging_task_units", frame, gx_root)
+    assert failures(result) == {"Every task has at least one unit.": ["r/2"], "At most one lead (△) per task.": ["r/1"]}
+
+
+def test_target_mentions_catch_bad_sets_values_and_spans(seed_staging, gx_root):
+    good = quality.staging_target_mentions(seed_staging).head(3)
+    bad = good.with_columns(
+        pl.Series("comparator", ["gte", "more", "eq"]),
+        pl.Series("value", [1.0, float("inf"), 2.0]),
+        pl.Series("span_in_text", [True, True, False]),
+        pl.Series("task_exists", [True, False, True]),
+    )
+    result = quality.validate("staging_target_mentions", bad, gx_root)
+    notes = set(failures(result))
+    assert notes == {
+        "Comparators in their set.",
+        "Values are finite numbers.",
+        "Each span is the exact substring of the requirement at its offsets.",
+        "Every target references an existing task.",
+    }
+
+
+def test_span_in_text_is_derived_from_the_offsets(seed_staging):
+    frame = quality.staging_target_mentions(seed_staging)
+    assert frame.get_column("span_in_text").all()
+
+
+def test_coverage_drift_alarm(gx_root):
+    frame = pl.DataFrame({"report_id": ["ok", "drifted"], "tasks": [100, 100], "share_of_tasks_with_target": [0.5, 0.05]})
+    result = quality.validate("staging_target_coverage", frame, gx_root)
+    assert list(failures(result).values()) == [["drifted"]]
+
+
+def test_achievement_status_needs_a_paired_actual(gx_root):
+    frame = pl.DataFrame(
+        {
+            "report_id": ["r", "r", "r"],
+            "task_id": [1, 2, 3],
+            "actual_seq": [1, None, None],
+            "status": ["met", "missed", "done"],
+            "achievement_ratio": [1.2, None, None],
+        }
+    ).with_columns(status_agrees_with_actual=pl.col("actual_seq").is_not_null() | (pl.col("status") == "unknown"))
+    result = quality.validate("marts_target_achievement", frame, gx_root)
+    assert failures(result) == {
+        "Statuses in their set.": ["r/3"],
+        "met/missed only with a paired actual.": ["r/2", "r/3"],
+    }
