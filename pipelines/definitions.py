@@ -11,7 +11,7 @@ from pipelines.assets.staging import (
     ingest_reports,
     stg_unit_assignments,
 )
-from pipelines.jobs import nightly_refresh, refresh_warehouse
+from pipelines.jobs import nightly_refresh, raw_folder_changed, refresh_warehouse
 from pipelines.resources import build_resources
 
 defs = dg.Definitions(
@@ -26,6 +26,7 @@ defs = dg.Definitions(
     asset_checks=ASSET_CHECKS,
     jobs=[refresh_warehouse],
     schedules=[nightly_refresh],
+    sensors=[raw_folder_changed],
     resources=build_resources(),
     # Runs launched from the UI ("Materialize all") also run in one process: see jobs.py.
     executor=dg.in_process_executor,

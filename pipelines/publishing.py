@@ -11,14 +11,19 @@ because DuckDB names the catalog after the file, and views refer to it.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import time
 from pathlib import Path
+from typing import IO
 
 import duckdb
 
 BUILDS_DIR = ".builds"
+LOCK_FILE = ".refresh.lock"
+# How long a run waits for another refresh of the same warehouse before it gives up.
+LOCK_WAIT_SECONDS = float(os.environ.get("REFRESH_LOCK_WAIT_SECONDS", "900"))
 # Builds left behind by runs that died are removed after this long.
 STALE_BUILD_SECONDS = 6 * 3600
 
@@ -27,11 +32,57 @@ def build_path(published: Path, run_id: str) -> Path:
     return published.parent / BUILDS_DIR / run_id / published.name
 
 
+class RefreshBusy(RuntimeError):
+    pass
+
+
+# Locks held by runs in this process: the file stays open (and locked) until the run publishes or
+# the process ends. The OS drops the lock with the process, so a killed run never leaves it behind.
+_held: dict[tuple[Path, str], IO[str]] = {}
+
+
+def acquire_refresh_lock(published: Path, run_id: str, wait_seconds: float = LOCK_WAIT_SECONDS) -> None:
+    """One refresh of a warehouse at a time: wait for the one in progress, or fail saying which."""
+    key = (published, run_id)
+    if key in _held:
+        return
+    published.parent.mkdir(parents=True, exist_ok=True)
+    handle = open(published.parent / LOCK_FILE, "a+")
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            break
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                handle.seek(0)
+                holder = handle.read().strip() or "unknown"
+                handle.close()
+                raise RefreshBusy(
+                    f"another refresh of {published} is running ({holder}); gave up after {wait_seconds:.0f}s"
+                ) from None
+            time.sleep(0.5)
+    handle.seek(0)
+    handle.truncate()
+    handle.write(f"run {run_id}, pid {os.getpid()}\n")
+    handle.flush()
+    _held[key] = handle
+
+
+def release_refresh_lock(published: Path, run_id: str) -> None:
+    handle = _held.pop((published, run_id), None)
+    if handle is not None:
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        handle.close()
+
+
 def prepare_build(published: Path, run_id: str) -> Path:
-    """The run's build file, created on first use from the published one (or empty)."""
+    """The run's build file, created on first use from the published one (or empty). The first use
+    takes the warehouse's refresh lock for the run."""
     path = build_path(published, run_id)
     if path.exists():
         return path
+    acquire_refresh_lock(published, run_id)
     path.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_builds(published, keep=run_id)
     if published.exists():
@@ -51,11 +102,13 @@ def publish(published: Path, run_id: str) -> Path:
     published.parent.mkdir(parents=True, exist_ok=True)
     os.replace(path, published)
     shutil.rmtree(path.parent, ignore_errors=True)
+    release_refresh_lock(published, run_id)
     return published
 
 
 def discard_build(published: Path, run_id: str) -> None:
     shutil.rmtree(build_path(published, run_id).parent, ignore_errors=True)
+    release_refresh_lock(published, run_id)
 
 
 def remove_stale_builds(published: Path, keep: str | None = None) -> list[Path]:

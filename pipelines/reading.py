@@ -294,6 +294,12 @@ def report_files(raw_dir: Path) -> list[Path]:
 
     if not raw_dir.is_dir():
         raise SourceFileError(raw_dir, "raw folder does not exist")
-    return sorted(
+    files = sorted(
         p for p in raw_dir.iterdir() if p.is_file() and not p.name.startswith(".") and p.suffix in REPORT_SUFFIXES
     )
+    seen: dict[str, Path] = {}
+    for path in files:
+        if report_id_for(path) in seen:
+            raise SourceFileError(path, f"same report id as {seen[report_id_for(path)].name}: rename one of them")
+        seen[report_id_for(path)] = path
+    return files

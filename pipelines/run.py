@@ -63,17 +63,38 @@ def summary(warehouse: str) -> str:
 
 
 def main() -> int:
-    from pipelines.definitions import defs
+    from pipelines import refresh
+    from pipelines.publishing import release_refresh_lock
+    from pipelines.reading import SourceFileError
 
     started = time.perf_counter()
-    instance = dg.DagsterInstance.get()
-    job = defs.resolve_job_def("refresh_warehouse")
     print(f"refresh_warehouse: raw folder {settings.raw_dir()}", flush=True)
+    try:
+        plan = refresh.current_plan()
+    except SourceFileError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    print(f"plan: {plan.describe()}", flush=True)
+    if not plan.files:
+        print(f"error: {settings.raw_dir()}: no report files; the warehouse was left as it was", file=sys.stderr)
+        return 1
+    if plan.nothing_to_do:
+        print(summary(str(settings.warehouse_path())))
+        print(f"refresh_warehouse: up to date, nothing to run ({time.perf_counter() - started:.1f}s)")
+        return 0
+
+    from pipelines.definitions import defs
+
+    instance = dg.DagsterInstance.get()
+    refresh.sync_partitions(instance, plan)
+    tags = refresh.run_tags(refresh.partition_order(instance, []), plan)
+    job = defs.resolve_job_def("refresh_warehouse")
     # What the steps print (dbt's own log lines among them) goes to a file, not the terminal.
     log_path = settings.warehouse_path().parent / "logs" / "last_run.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("w") as log, contextlib.redirect_stdout(log):
-        result = job.execute_in_process(instance=instance, run_config=QUIET, raise_on_error=False)
+        result = job.execute_in_process(instance=instance, run_config=QUIET, tags=tags, raise_on_error=False)
+    release_refresh_lock(settings.warehouse_path(), result.run_id)  # a failed run holds it until here
     elapsed = time.perf_counter() - started
     print("\n".join(step_timings(result)))
     print(f"step output: {log_path}")

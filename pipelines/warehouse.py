@@ -37,3 +37,52 @@ def table_row_counts(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, int
         [STAGING, MARTS],
     ).fetchall()
     return [(s, t, con.execute(f'select count(*) from "{s}"."{t}"').fetchone()[0]) for s, t in names]
+
+
+class TableShapeChanged(RuntimeError):
+    pass
+
+
+def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str] | None:
+    schema, name = table.split(".")
+    rows = con.execute(
+        "select column_name from information_schema.columns where table_schema = ? and table_name = ? "
+        "order by ordinal_position",
+        [schema, name],
+    ).fetchall()
+    return [c for (c,) in rows] or None
+
+
+def report_ids_in(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
+    if table_columns(con, table) is None:
+        return set()
+    return {r for (r,) in con.execute(f"select distinct report_id from {table}").fetchall()}
+
+
+def replace_reports(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, report_ids: list[str]) -> int:
+    """Replace the rows of these reports with the frame's rows (which belong to these reports only);
+    rows of every other report stay. One transaction: readers of the table never see half of it."""
+    arrow = frame.to_arrow()  # noqa: F841 - read by DuckDB's replacement scan below
+    con.execute(f"create schema if not exists {table.split('.')[0]}")
+    columns = table_columns(con, table)
+    con.execute("begin transaction")
+    try:
+        if columns is None:
+            con.execute(f"create table {table} as select * from arrow")
+        elif columns != frame.columns:
+            # A new shape comes with new code, which re-extracts every report: replace the table.
+            kept = report_ids_in(con, table) - set(report_ids)
+            if kept:
+                raise TableShapeChanged(
+                    f"{table}: columns changed but {len(kept)} reports are not being re-extracted "
+                    f"(e.g. {sorted(kept)[:3]}); rerun with every report selected"
+                )
+            con.execute(f"create or replace table {table} as select * from arrow")
+        else:
+            con.execute(f"delete from {table} where report_id in (select unnest(?::varchar[]))", [report_ids])
+            con.execute(f"insert into {table} select * from arrow")
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    return frame.height

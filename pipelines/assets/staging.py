@@ -1,18 +1,32 @@
-"""Staging assets: raw report files -> DuckDB `staging` tables. Thin: the rules live in the core modules."""
+"""Staging assets: raw report files -> DuckDB `staging` tables, one partition per report.
 
+Thin: the rules live in the core modules. Every run considers the selected reports (all of them
+for a refresh, in one run: single-run backfill policy) and re-reads only those whose file or
+reading code changed; the rows of the others are carried over, and the rows of reports whose file
+is gone leave every staging table.
+"""
 
 import time
+import warnings
 from datetime import datetime, timezone
 
 import dagster as dg
+import duckdb
 import polars as pl
 
 from pipelines import settings
 from pipelines.mentions import extract_mentions
-from pipelines.reading import REJECT_SCHEMA, TASK_SCHEMA, read_report, report_files
+from pipelines.planning import built_reports, code_fingerprint, file_hash
+from pipelines.reading import REJECT_SCHEMA, TASK_SCHEMA, read_report, report_files, report_id_for
 from pipelines.resources import RawFolderResource, WarehouseResource
 from pipelines.units import unit_assignments
-from pipelines.warehouse import read_table, replace_table
+from pipelines.warehouse import read_table, replace_reports, report_ids_in
+
+# Dagster marks backfill_policy as beta; the single-run policy is what makes many reports one run.
+warnings.filterwarnings("ignore", message=".*backfill_policy.*", category=dg.BetaWarning)
+
+REPORTS = dg.DynamicPartitionsDefinition(name="reports")
+ONE_RUN = dg.BackfillPolicy.single_run()
 
 RAW_WORK_PLANS = dg.AssetSpec(
     key=["raw", "work_plans"],
@@ -26,6 +40,9 @@ STG_TASKS = dg.AssetKey(["staging", "stg_tasks"])
 REJECTED_ROWS = dg.AssetKey(["staging", "rejected_rows"])
 STG_REPORTS = dg.AssetKey(["staging", "stg_reports"])
 STG_UNIT_ASSIGNMENTS = dg.AssetKey(["staging", "stg_unit_assignments"])
+STG_TARGET_MENTIONS = dg.AssetKey(["staging", "stg_target_mentions"])
+STG_ACTUAL_MENTIONS = dg.AssetKey(["staging", "stg_actual_mentions"])
+STG_TARGET_PAIRS = dg.AssetKey(["staging", "stg_target_pairs"])
 
 REPORT_SCHEMA = {
     "report_id": pl.String,
@@ -37,8 +54,15 @@ REPORT_SCHEMA = {
     "task_rows": pl.Int64,
     "rejected_rows": pl.Int64,
     "loaded_at": pl.Datetime("us", "UTC"),
+    "loaded_by_run": pl.String,
+    "code_version": pl.String,
     "pipeline_version": pl.String,
 }
+
+
+class RefreshConfig(dg.Config):
+    force: bool = False
+    """Re-read the selected reports even when neither their file nor the reading code changed."""
 
 
 def _markdown_preview(frame: pl.DataFrame, rows: int = 5, width: int = 60) -> dg.MetadataValue:
@@ -54,77 +78,132 @@ def _markdown_preview(frame: pl.DataFrame, rows: int = 5, width: int = 60) -> dg
         dg.AssetSpec(REJECTED_ROWS, kinds=KINDS, deps=[RAW_WORK_PLANS], description="Source rows that could not be read, with why."),
         dg.AssetSpec(STG_REPORTS, kinds=KINDS, deps=[RAW_WORK_PLANS], description="One row per raw report file read."),
     ],
+    partitions_def=REPORTS,
+    backfill_policy=ONE_RUN,
     group_name="staging",
 )
-def ingest_reports(context: dg.AssetExecutionContext, raw_folder: RawFolderResource, warehouse: WarehouseResource):
-    """Read every report in the raw folder: tasks to `stg_tasks`, unreadable rows to `rejected_rows`."""
-    loaded_at = datetime.now(timezone.utc)
-    reports = [read_report(path) for path in report_files(raw_folder.directory)]
-    tasks = pl.concat([r.tasks for r in reports]) if reports else pl.DataFrame(schema=TASK_SCHEMA)
-    rejected = pl.concat([r.rejected for r in reports]) if reports else pl.DataFrame(schema=REJECT_SCHEMA)
-    report_rows = pl.DataFrame(
-        [
-            (r.report_id, r.source_file, r.content_hash, r.encoding, r.line_count, r.header_line, r.tasks.height,
-             r.rejected.height, loaded_at, settings.pipeline_version())
-            for r in reports
-        ],
-        schema=REPORT_SCHEMA,
-        orient="row",
-    )
-    for r in reports:
-        context.log.info(
-            f"{r.report_id}: {r.tasks.height} tasks, {r.rejected.height} rejected rows, "
-            f"{r.line_count} lines ({r.encoding})"
+def ingest_reports(
+    context: dg.AssetExecutionContext, config: RefreshConfig, raw_folder: RawFolderResource, warehouse: WarehouseResource
+):
+    """Read the selected reports whose file or reading code changed: tasks to `stg_tasks`, unreadable
+    rows to `rejected_rows`, one row per file to `stg_reports`. Reports whose file is gone are removed."""
+    started = time.perf_counter()
+    files = {report_id_for(p): p for p in report_files(raw_folder.directory)}
+    run_id, code = context.run.run_id, code_fingerprint()
+    with warehouse.get_connection(run_id) as con:
+        built = built_reports(con)
+        removed = sorted(set(built) - set(files))
+        selected = [k for k in context.partition_keys if k in files]
+        to_read = [k for k in selected if config.force or built.get(k) != (file_hash(files[k]), code)]
+        reports = [read_report(files[k]) for k in to_read]
+        loaded_at = datetime.now(timezone.utc)
+        tasks = pl.concat([r.tasks for r in reports]) if reports else pl.DataFrame(schema=TASK_SCHEMA)
+        rejected = pl.concat([r.rejected for r in reports]) if reports else pl.DataFrame(schema=REJECT_SCHEMA)
+        report_rows = pl.DataFrame(
+            [
+                (r.report_id, r.source_file, r.content_hash, r.encoding, r.line_count, r.header_line, r.tasks.height,
+                 r.rejected.height, loaded_at, run_id, code, settings.pipeline_version())
+                for r in reports
+            ],
+            schema=REPORT_SCHEMA,
+            orient="row",
         )
-    with warehouse.get_connection(context.run_id) as con:
-        replace_table(con, "staging.stg_tasks", tasks)
-        replace_table(con, "staging.rejected_rows", rejected)
-        replace_table(con, "staging.stg_reports", report_rows)
+        affected = to_read + removed
+        replace_reports(con, "staging.stg_tasks", tasks, affected)
+        replace_reports(con, "staging.rejected_rows", rejected, affected)
+        replace_reports(con, "staging.stg_reports", report_rows, affected)
+        total_tasks = con.execute("select count(*) from staging.stg_tasks").fetchone()[0]
+        total_rejected = con.execute("select count(*) from staging.rejected_rows").fetchone()[0]
 
+    by_id = {r.report_id: r for r in reports}
+    for key in context.partition_keys:
+        report = by_id.get(key)
+        status = "read" if report else ("unchanged, rows carried over" if key in files else "file gone, rows removed")
+        metadata = {"status": status}
+        if report:
+            metadata |= {"tasks": report.tasks.height, "rejected_rows": report.rejected.height,
+                         "encoding": report.encoding, "content_hash": report.content_hash[:16]}
+        context.log_event(dg.AssetObservation(asset_key=STG_TASKS, partition=key, metadata=metadata))
+    context.log.info(
+        f"{len(to_read)} reports read, {len(selected) - len(to_read)} unchanged, {len(removed)} removed "
+        f"in {time.perf_counter() - started:.2f}s"
+    )
+    summary = {"reports_read": len(to_read), "reports_unchanged": len(selected) - len(to_read),
+               "reports_removed": len(removed)}
     yield dg.MaterializeResult(
         asset_key=STG_TASKS,
         metadata={
-            "dagster/row_count": tasks.height,
-            "reports": len(reports),
+            "dagster/row_count": total_tasks,
+            **summary,
             "preview": _markdown_preview(tasks.select("report_id", "task_id", "requirement", "units_raw")),
         },
     )
     yield dg.MaterializeResult(
         asset_key=REJECTED_ROWS,
         metadata={
-            "dagster/row_count": rejected.height,
+            "dagster/row_count": total_rejected,
+            "rejected_in_reports_read": rejected.height,
             "preview": _markdown_preview(rejected.select("report_id", "source_line", "reason", "raw_text")),
         },
     )
     yield dg.MaterializeResult(
         asset_key=STG_REPORTS,
         metadata={
-            "dagster/row_count": report_rows.height,
-            "reports": _markdown_preview(report_rows.drop("loaded_at", "pipeline_version"), rows=20),
+            **summary,
+            "reports": _markdown_preview(
+                report_rows.select("report_id", "encoding", "line_count", "task_rows", "rejected_rows"), rows=20
+            ),
         },
     )
 
 
-@dg.asset(key=STG_UNIT_ASSIGNMENTS, deps=[STG_TASKS], group_name="staging", kinds=KINDS)
+def reports_to_rebuild(context: dg.AssetExecutionContext, con: duckdb.DuckDBPyConnection, table: str) -> tuple[list[str], list[str]]:
+    """(reports to recompute, reports to drop) for a table derived from stg_tasks.
+
+    In a run that also ingests, only the reports ingest read anew; run alone (say, after changing
+    the extraction code), every selected report. Reports gone from stg_reports are dropped."""
+    loaded = dict(con.execute("select report_id, loaded_by_run from staging.stg_reports").fetchall())
+    selection = context.run.asset_selection
+    if selection is None or STG_TASKS in selection:
+        rebuild = sorted(r for r, run in loaded.items() if run == context.run.run_id)
+    else:
+        rebuild = sorted(k for k in context.partition_keys if k in loaded)
+    dropped = sorted(report_ids_in(con, table) - set(loaded))
+    return rebuild, dropped
+
+
+def _tasks_of(con: duckdb.DuckDBPyConnection, report_ids: list[str]) -> pl.DataFrame:
+    return pl.from_arrow(
+        con.sql("select * from staging.stg_tasks where report_id in (select unnest(?::varchar[]))", params=[report_ids])
+        .to_arrow_table()
+    ) if report_ids else pl.DataFrame(schema=TASK_SCHEMA)
+
+
+@dg.asset(
+    key=STG_UNIT_ASSIGNMENTS,
+    deps=[STG_TASKS],
+    partitions_def=REPORTS,
+    backfill_policy=ONE_RUN,
+    group_name="staging",
+    kinds=KINDS,
+)
 def stg_unit_assignments(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """One row per (task, responsible unit): the units cell read with its lead mark, stray spaces and
     shared suffixes resolved; position and role (lead, support, sole, joint) per unit."""
-    with warehouse.get_connection(context.run_id) as con:
-        assignments = unit_assignments(read_table(con, "staging.stg_tasks"))
-        replace_table(con, "staging.stg_unit_assignments", assignments)
-    roles = assignments.group_by("role").len().sort("role")
+    with warehouse.get_connection(context.run.run_id) as con:
+        rebuild, dropped = reports_to_rebuild(context, con, "staging.stg_unit_assignments")
+        assignments = unit_assignments(_tasks_of(con, rebuild))
+        replace_reports(con, "staging.stg_unit_assignments", assignments, rebuild + dropped)
+        all_assignments = read_table(con, "staging.stg_unit_assignments")
+    roles = all_assignments.group_by("role").len().sort("role")
     return dg.MaterializeResult(
         metadata={
-            "dagster/row_count": assignments.height,
-            "distinct_units": assignments.get_column("unit_name").n_unique(),
+            "dagster/row_count": all_assignments.height,
+            "reports_recomputed": len(rebuild),
+            "distinct_units": all_assignments.get_column("unit_name").n_unique(),
             **{f"role_{role}": n for role, n in roles.iter_rows()},
         }
     )
-
-
-STG_TARGET_MENTIONS = dg.AssetKey(["staging", "stg_target_mentions"])
-STG_ACTUAL_MENTIONS = dg.AssetKey(["staging", "stg_actual_mentions"])
-STG_TARGET_PAIRS = dg.AssetKey(["staging", "stg_target_pairs"])
 
 
 @dg.multi_asset(
@@ -136,41 +215,46 @@ STG_TARGET_PAIRS = dg.AssetKey(["staging", "stg_target_pairs"])
         dg.AssetSpec(STG_TARGET_PAIRS, kinds=KINDS, deps=[STG_TASKS],
                      description="Each target's actual reporting the same metric, or none."),
     ],
+    partitions_def=REPORTS,
+    backfill_policy=ONE_RUN,
     group_name="staging",
 )
 def extract_targets_and_actuals(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     """Read targets from requirements and actuals from completions; pair them by metric."""
-    with warehouse.get_connection(context.run_id) as con:
-        tasks = read_table(con, "staging.stg_tasks")
+    with warehouse.get_connection(context.run.run_id) as con:
+        rebuild, dropped = reports_to_rebuild(context, con, "staging.stg_target_mentions")
+        tasks = _tasks_of(con, rebuild)
         started = time.perf_counter()
         targets, actuals, pairs = extract_mentions(tasks)
         seconds = time.perf_counter() - started
-        replace_table(con, "staging.stg_target_mentions", targets)
-        replace_table(con, "staging.stg_actual_mentions", actuals)
-        replace_table(con, "staging.stg_target_pairs", pairs)
-    tasks_with_target = targets.get_column("task_id").n_unique() if targets.height else 0
+        replace_reports(con, "staging.stg_target_mentions", targets, rebuild + dropped)
+        replace_reports(con, "staging.stg_actual_mentions", actuals, rebuild + dropped)
+        replace_reports(con, "staging.stg_target_pairs", pairs, rebuild + dropped)
+        totals = {t: con.execute(f"select count(*) from staging.{t}").fetchone()[0]
+                  for t in ("stg_target_mentions", "stg_actual_mentions", "stg_target_pairs")}
     context.log.info(f"{tasks.height} tasks: {targets.height} targets, {actuals.height} actuals in {seconds:.2f}s")
+    speed = {"tasks_extracted": tasks.height,
+             "tasks_per_second": round(tasks.height / seconds) if seconds and tasks.height else 0}
     yield dg.MaterializeResult(
         asset_key=STG_TARGET_MENTIONS,
         metadata={
-            "dagster/row_count": targets.height,
-            "tasks_with_a_target": tasks_with_target,
-            "tasks_per_second": round(tasks.height / seconds) if seconds else 0,
+            "dagster/row_count": totals["stg_target_mentions"],
+            **speed,
             "preview": _markdown_preview(targets.select("task_id", "span", "value", "unit", "comparator", "direction")),
         },
     )
     yield dg.MaterializeResult(
         asset_key=STG_ACTUAL_MENTIONS,
         metadata={
-            "dagster/row_count": actuals.height,
-            "estimates": int(actuals.get_column("is_estimate").sum() or 0),
-            "part_year": int(actuals.get_column("is_part_year").sum() or 0),
+            "dagster/row_count": totals["stg_actual_mentions"],
+            "estimates_in_recomputed": int(actuals.get_column("is_estimate").sum() or 0),
+            "part_year_in_recomputed": int(actuals.get_column("is_part_year").sum() or 0),
         },
     )
     yield dg.MaterializeResult(
         asset_key=STG_TARGET_PAIRS,
         metadata={
-            "dagster/row_count": pairs.height,
-            "paired": int(pairs.get_column("actual_seq").is_not_null().sum()),
+            "dagster/row_count": totals["stg_target_pairs"],
+            "paired_in_recomputed": int(pairs.get_column("actual_seq").is_not_null().sum()),
         },
     )

@@ -8,5 +8,7 @@ select
     task_rows,
     rejected_rows,
     loaded_at,
+    loaded_by_run,
+    code_version,
     pipeline_version
 from {{ ref('stg_workplan__reports') }}

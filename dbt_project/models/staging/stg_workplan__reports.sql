@@ -12,5 +12,7 @@ select
     cast(task_rows as integer) as task_rows,
     cast(rejected_rows as integer) as rejected_rows,
     loaded_at,
+    loaded_by_run,
+    code_version,
     pipeline_version
 from source

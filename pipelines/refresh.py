@@ -1,0 +1,67 @@
+"""Starting a refresh: the plan, the report partitions kept in step with the raw folder, the run's tags.
+
+Shared by `make run`, the nightly schedule and the raw-folder sensor, so all three launch the same
+job the same way: one run over every report partition (re-reading only what changed).
+"""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from pipelines import settings
+from pipelines.assets.staging import REPORTS
+from pipelines.planning import Plan, make_plan
+
+RANGE_START, RANGE_END = "dagster/asset_partition_range_start", "dagster/asset_partition_range_end"
+
+
+def current_plan() -> Plan:
+    return make_plan(settings.raw_dir(), settings.warehouse_path())
+
+
+def partition_requests(instance: dg.DagsterInstance, plan: Plan) -> list:
+    """Add a partition per new report file, delete those whose file is gone."""
+    existing = set(instance.get_dynamic_partitions(REPORTS.name))
+    requests = []
+    if added := sorted(set(plan.files) - existing):
+        requests.append(REPORTS.build_add_request(added))
+    if gone := sorted(existing - set(plan.files)):
+        requests.append(REPORTS.build_delete_request(gone))
+    return requests
+
+
+def sync_partitions(instance: dg.DagsterInstance, plan: Plan) -> None:
+    for request in partition_requests(instance, plan):
+        if isinstance(request, dg.AddDynamicPartitionsRequest):
+            instance.add_dynamic_partitions(REPORTS.name, list(request.partition_keys))
+        else:
+            for key in request.partition_keys:
+                instance.delete_dynamic_partition(REPORTS.name, key)
+
+
+def partition_order(instance: dg.DagsterInstance, requests: list) -> list[str]:
+    """The report partitions in the instance's order once the requests are applied."""
+    keys = list(instance.get_dynamic_partitions(REPORTS.name))
+    for request in requests:
+        if isinstance(request, dg.AddDynamicPartitionsRequest):
+            keys += [k for k in request.partition_keys if k not in keys]
+        else:
+            keys = [k for k in keys if k not in set(request.partition_keys)]
+    return keys
+
+
+def run_tags(keys: list[str], plan: Plan) -> dict[str, str]:
+    """Every report partition, as one range (in the instance's order): one run for all reports."""
+    return {RANGE_START: keys[0], RANGE_END: keys[-1], "refresh/plan": plan.describe()[:200]}
+
+
+def plan_key(plan: Plan) -> str:
+    """Names a raw-folder state, so the sensor launches one run per state."""
+    import hashlib
+
+    from pipelines.planning import code_fingerprint, file_hash, transform_fingerprint
+
+    digest = hashlib.sha256(f"{code_fingerprint()}|{transform_fingerprint()}".encode())
+    for report_id, path in sorted(plan.files.items()):
+        digest.update(f"|{report_id}:{file_hash(path)}".encode())
+    return digest.hexdigest()[:20]
