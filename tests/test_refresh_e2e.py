@@ -1,0 +1,132 @@
+"""End to end, the nightly refresh: many reports, only what changed, atomic publish under readers,
+a killed run, two runs at once."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import duckdb
+import pytest
+
+from tests.conftest import REPO_ROOT, SEED, Workspace, make_workspace
+
+pytestmark = pytest.mark.e2e
+
+TABLES_WITH_REPORT_ID = [
+    "staging.stg_tasks", "staging.rejected_rows", "staging.stg_reports", "staging.stg_unit_assignments",
+    "staging.stg_target_mentions", "staging.stg_actual_mentions", "staging.stg_target_pairs",
+    "marts.dim_tasks", "marts.dim_reports", "marts.fct_unit_assignments", "marts.fct_targets",
+    "marts.fct_actuals", "marts.fct_target_achievement", "marts.achievement_by_unit",
+]
+
+
+def loaded_by(ws: Workspace) -> dict[str, str]:
+    return dict(ws.query("select report_id, loaded_by_run from marts.dim_reports"))
+
+
+def sha256(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def ws(tmp_path_factory) -> Workspace:
+    ws = make_workspace(tmp_path_factory.mktemp("refresh"), [])
+    for name in ("a.txt", "b.txt"):
+        (ws.raw_dir / name).write_bytes(SEED.read_bytes())
+    return ws
+
+
+@pytest.fixture(scope="module")
+def first_run(ws):
+    return ws.run_pipeline().check()
+
+
+def test_two_copies_give_twice_the_tasks_keyed_by_report(ws, first_run):
+    assert ws.query("select report_id, count(*) from marts.dim_tasks group by 1 order by 1") == [("a", 177), ("b", 177)]
+    assert ws.query("select report_id, count(*) from marts.fct_target_achievement group by 1 order by 1")[0][1] > 150
+    assert "2 new" in first_run.stdout
+
+
+def test_no_change_run_reads_nothing_and_launches_no_run(ws, first_run):
+    before = loaded_by(ws)
+    published = sha256(ws.warehouse)
+    run = ws.run_pipeline().check()
+    assert "up to date, nothing to run" in run.stdout
+    assert "0 new, 0 changed, 0 removed, 2 unchanged" in run.stdout
+    assert loaded_by(ws) == before
+    assert sha256(ws.warehouse) == published
+
+
+def test_changed_report_is_reread_alone_while_a_reader_holds_the_warehouse(ws, first_run):
+    before = loaded_by(ws)
+    text = (ws.raw_dir / "b.txt").read_text(encoding="utf-8")
+    (ws.raw_dir / "b.txt").write_text(text.replace("全年GDP预计增长4.5%左右", "全年GDP预计增长7.5%左右"), encoding="utf-8")
+    reader = duckdb.connect(str(ws.warehouse), read_only=True)  # an analyst's notebook, left open
+    try:
+        run = ws.run_pipeline().check()
+        # The open connection keeps its view; new connections see the new data.
+        assert reader.execute("select status from marts.fct_target_achievement where task_key = 'b/1'").fetchall() == [("missed",)]
+    finally:
+        reader.close()
+    assert "0 new, 1 changed, 0 removed, 1 unchanged" in run.stdout
+    after = loaded_by(ws)
+    assert after["a"] == before["a"] and after["b"] != before["b"]
+    assert ws.query("select status from marts.fct_target_achievement where task_key in ('a/1', 'b/1') order by 1") == [
+        ("met",), ("missed",)
+    ]
+
+
+def test_killed_run_leaves_the_published_warehouse_readable(ws, first_run):
+    (ws.raw_dir / "c.txt").write_bytes(SEED.read_bytes())
+    published = sha256(ws.warehouse)
+    log = ws.warehouse.parent / "logs" / "last_run.log"
+    proc = subprocess.Popen([sys.executable, "-m", "pipelines.run"], cwd=REPO_ROOT, env=ws.env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and proc.poll() is None:
+            builds = list((ws.warehouse.parent / ".builds").glob("*/warehouse.duckdb"))
+            if builds and log.exists() and "Running with dbt" in log.read_text(errors="replace"):
+                break
+            time.sleep(0.2)
+        assert proc.poll() is None, "the run ended before it could be killed midway"
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert sha256(ws.warehouse) == published
+    assert ws.query("select count(*) from marts.dim_tasks") == [(354,)]
+    # The next run is not blocked by the dead one, and picks the new report up.
+    ws.run_pipeline().check()
+    assert ws.query("select count(*) from marts.dim_tasks where report_id = 'c'") == [(177,)]
+
+
+def test_two_runs_at_once_one_waits(ws, first_run):
+    (ws.raw_dir / "a.txt").write_text(SEED.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    procs = [
+        subprocess.Popen([sys.executable, "-m", "pipelines.run"], cwd=REPO_ROOT, env=ws.env,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    outputs = [p.communicate(timeout=600) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], outputs
+    assert ws.query("select report_id, count(*) from marts.dim_tasks group by 1 order by 1") == [
+        ("a", 177), ("b", 177), ("c", 177)
+    ]
+    (runs,) = ws.query("select count(*) from staging.refresh_log")[0]
+    assert runs >= 4
+
+
+def test_removed_report_leaves_every_table(ws, first_run):
+    (ws.raw_dir / "b.txt").unlink()
+    run = ws.run_pipeline().check()
+    assert "1 removed" in run.stdout
+    for table in TABLES_WITH_REPORT_ID:
+        assert ws.query(f"select count(*) from {table} where report_id = 'b'") == [(0,)], table
+    assert ws.query("select count(*) from marts.dim_units where n_reports > 2") == [(0,)]
