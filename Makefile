@@ -30,8 +30,9 @@ $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
 	touch $@
 
 # @dbt_assets reads the manifest when the definitions are imported.
+# Parsed with the same arguments as at run time (pipelines/project.py), so runs parse only changes.
 $(MANIFEST): $(VENV)/.synced $(shell find dbt_project -path dbt_project/target -prune -o -type f \( -name '*.sql' -o -name '*.yml' \) -print)
-	cd dbt_project && ../$(BIN)/dbt parse --quiet
+	PYTHONPATH=$(CURDIR) $(BIN)/dagster-dbt project prepare-and-package --file pipelines/project.py
 	touch $@
 
 manifest: $(MANIFEST)

@@ -1,7 +1,10 @@
 """Build into a private copy of the warehouse, publish it by atomic rename.
 
-Each run writes into `<warehouse dir>/.builds/<run_id>/<warehouse file name>`: a copy of the
+Each run writes into `<warehouse dir>/.builds/current/<warehouse file name>`: a copy of the
 published file (so tables a run does not rebuild carry over), or a new file for the first run.
+One refresh runs at a time (the refresh lock), so the build has a fixed place, which keeps dbt's
+arguments the same from run to run (dbt then re-parses only what changed); a marker file names
+the run that owns it, and a build left by a dead run is thrown away, never continued.
 Only when every step and blocking check has passed does the publish step replace the published
 file with `os.replace`, which is atomic on one filesystem: an analyst's open connection keeps
 reading the old file, new connections see the new one, and a failed or killed run leaves the
@@ -21,15 +24,20 @@ from typing import IO
 import duckdb
 
 BUILDS_DIR = ".builds"
+CURRENT = "current"
+OWNER_FILE = "RUN_ID"
 LOCK_FILE = ".refresh.lock"
 # How long a run waits for another refresh of the same warehouse before it gives up.
 LOCK_WAIT_SECONDS = float(os.environ.get("REFRESH_LOCK_WAIT_SECONDS", "900"))
-# Builds left behind by runs that died are removed after this long.
-STALE_BUILD_SECONDS = 6 * 3600
 
 
-def build_path(published: Path, run_id: str) -> Path:
-    return published.parent / BUILDS_DIR / run_id / published.name
+def build_path(published: Path) -> Path:
+    return published.parent / BUILDS_DIR / CURRENT / published.name
+
+
+def build_owner(published: Path) -> str | None:
+    marker = build_path(published).parent / OWNER_FILE
+    return marker.read_text().strip() if marker.exists() else None
 
 
 class RefreshBusy(RuntimeError):
@@ -79,24 +87,24 @@ def release_refresh_lock(published: Path, run_id: str) -> None:
 def prepare_build(published: Path, run_id: str) -> Path:
     """The run's build file, created on first use from the published one (or empty). The first use
     takes the warehouse's refresh lock for the run."""
-    path = build_path(published, run_id)
-    if path.exists():
+    path = build_path(published)
+    if (published, run_id) in _held and build_owner(published) == run_id:
         return path
     acquire_refresh_lock(published, run_id)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    remove_stale_builds(published, keep=run_id)
+    # Whatever is there was left by a run that died: start again from the published file.
+    shutil.rmtree(path.parent, ignore_errors=True)
+    path.parent.mkdir(parents=True)
     if published.exists():
-        partial = path.with_name(path.name + ".copying")
-        shutil.copyfile(published, partial)
-        os.replace(partial, path)
+        shutil.copyfile(published, path)
+    (path.parent / OWNER_FILE).write_text(run_id)
     return path
 
 
 def publish(published: Path, run_id: str) -> Path:
     """Checkpoint the run's build and move it over the published file, atomically."""
-    path = build_path(published, run_id)
-    if not path.exists():
-        raise FileNotFoundError(f"no build to publish for run {run_id} at {path}")
+    path = build_path(published)
+    if build_owner(published) != run_id or not path.exists():
+        raise FileNotFoundError(f"no build of run {run_id} to publish at {path} (owner: {build_owner(published)})")
     with duckdb.connect(str(path)) as con:
         con.execute("checkpoint")  # everything in the main file, no WAL left beside it
     published.parent.mkdir(parents=True, exist_ok=True)
@@ -107,18 +115,6 @@ def publish(published: Path, run_id: str) -> Path:
 
 
 def discard_build(published: Path, run_id: str) -> None:
-    shutil.rmtree(build_path(published, run_id).parent, ignore_errors=True)
+    if build_owner(published) == run_id:
+        shutil.rmtree(build_path(published).parent, ignore_errors=True)
     release_refresh_lock(published, run_id)
-
-
-def remove_stale_builds(published: Path, keep: str | None = None) -> list[Path]:
-    root = published.parent / BUILDS_DIR
-    removed = []
-    if not root.is_dir():
-        return removed
-    now = time.time()
-    for run_dir in root.iterdir():
-        if run_dir.name != keep and now - run_dir.stat().st_mtime > STALE_BUILD_SECONDS:
-            shutil.rmtree(run_dir, ignore_errors=True)
-            removed.append(run_dir)
-    return removed

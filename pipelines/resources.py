@@ -40,6 +40,7 @@ class WarehouseResource(dg.ConfigurableResource):
         return Path(self.path)
 
     def build_path(self, run_id: str) -> Path:
+        """This run's build (made, and the refresh lock taken, on first use)."""
         return publishing.prepare_build(self.published, run_id)
 
     @contextmanager

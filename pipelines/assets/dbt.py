@@ -1,13 +1,12 @@
 """The dbt project as Dagster assets: one `dbt build` (models, data tests, unit tests) per run."""
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
-from pipelines.project import dbt_project
+from pipelines.project import dbt_project, dbt_vars
 from pipelines.resources import WarehouseResource
 
 
@@ -26,6 +25,5 @@ class WarehouseDbtTranslator(DagsterDbtTranslator):
 
 @dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, dagster_dbt_translator=WarehouseDbtTranslator())
 def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
-    # dbt writes this run's build of the warehouse, never the published file.
-    dbt_vars = json.dumps({"warehouse_path": str(warehouse.build_path(context.run_id))})
-    yield from dbt.cli(["build", "--vars", dbt_vars], context=context).stream()
+    warehouse.build_path(context.run.run_id)  # the build exists, and this run holds it
+    yield from dbt.cli(["build", "--vars", dbt_vars(warehouse.published)], context=context).stream()
