@@ -17,7 +17,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 # Compiled bytecode roughly halves import time (this machine sets PYTHONDONTWRITEBYTECODE).
 export UV_COMPILE_BYTECODE := 1
 
-.PHONY: env run test dev score docs manifest clean
+.PHONY: env run test dev score docs bench manifest clean
 
 env: $(VENV)/.synced
 
@@ -47,6 +47,10 @@ test: $(MANIFEST)
 # comparator, pairing and status accuracy, and every miss.
 score: $(VENV)/.synced
 	$(BIN)/python -m pipelines.score
+
+# The pipeline at 1, 100 and 1,000 synthetic reports beside the stack's floors (warehouse/bench/).
+bench: $(MANIFEST)
+	$(BIN)/python -m pipelines.bench
 
 # dbt docs and GE Data Docs as static HTML under warehouse/docs/.
 docs: $(MANIFEST)

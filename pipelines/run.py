@@ -7,6 +7,8 @@ Exit status 0 when every step succeeded; otherwise 1 with one line per failure o
 from __future__ import annotations
 
 import contextlib
+import json
+import os
 import sys
 import time
 
@@ -44,14 +46,25 @@ def failure_lines(result: dg.ExecuteInProcessResult) -> list[str]:
     return lines
 
 
-def step_timings(result: dg.ExecuteInProcessResult) -> list[str]:
-    steps = [
-        (event.step_key, event.event_specific_data.duration_ms / 1000)
+def step_seconds(result: dg.ExecuteInProcessResult) -> dict[str, float]:
+    return {
+        event.step_key: event.event_specific_data.duration_ms / 1000
         for event in result.all_events
         if event.event_type == dg.DagsterEventType.STEP_SUCCESS
-    ]
-    width = max((len(name) for name, _ in steps), default=0)
-    return [f"  {name:<{width}}  {seconds:6.1f}s" for name, seconds in steps]
+    }
+
+
+def step_timings(result: dg.ExecuteInProcessResult) -> list[str]:
+    steps = step_seconds(result)
+    width = max((len(name) for name in steps), default=0)
+    return [f"  {name:<{width}}  {seconds:6.1f}s" for name, seconds in steps.items()]
+
+
+def write_stats(**stats) -> None:
+    """For `make bench`: the run's figures as JSON, where RUN_STATS_PATH says."""
+    if path := os.environ.get("RUN_STATS_PATH"):
+        with open(path, "w") as f:
+            json.dump(stats, f, indent=2)
 
 
 def summary(warehouse: str) -> str:
@@ -81,6 +94,7 @@ def main() -> int:
     if plan.nothing_to_do:
         print(summary(str(settings.warehouse_path())))
         print(f"refresh_warehouse: up to date, nothing to run ({time.perf_counter() - started:.1f}s)")
+        write_stats(success=True, ran=False, seconds=time.perf_counter() - started, steps={})
         return 0
 
     from pipelines.definitions import defs
@@ -96,6 +110,8 @@ def main() -> int:
         result = job.execute_in_process(instance=instance, run_config=QUIET, tags=tags, raise_on_error=False)
     release_refresh_lock(settings.warehouse_path(), result.run_id)  # a failed run holds it until here
     elapsed = time.perf_counter() - started
+    write_stats(success=result.success, ran=True, seconds=elapsed, steps=step_seconds(result),
+                reports_read=len(plan.to_extract))
     print("\n".join(step_timings(result)))
     print(f"step output: {log_path}")
     if not result.success:

@@ -26,4 +26,7 @@ class WarehouseDbtTranslator(DagsterDbtTranslator):
 @dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, dagster_dbt_translator=WarehouseDbtTranslator())
 def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
     warehouse.build_path(context.run.run_id)  # the build exists, and this run holds it
-    yield from dbt.cli(["build", "--vars", dbt_vars(warehouse.published)], context=context).stream()
+    # Unit tests check the SQL, not the data: they run in `make test` (tests/test_dbt_unit_tests.py),
+    # not in every refresh, as dbt advises for production runs.
+    args = ["build", "--exclude-resource-type", "unit_test", "--vars", dbt_vars(warehouse.published)]
+    yield from dbt.cli(args, context=context).stream()

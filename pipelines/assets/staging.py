@@ -15,7 +15,7 @@ import duckdb
 import polars as pl
 
 from pipelines import settings
-from pipelines.mentions import extract_mentions
+from pipelines.mentions import extract_mentions_parallel
 from pipelines.planning import built_reports, code_fingerprint, file_hash
 from pipelines.reading import REJECT_SCHEMA, TASK_SCHEMA, read_report, report_files, report_id_for
 from pipelines.resources import RawFolderResource, WarehouseResource
@@ -115,15 +115,6 @@ def ingest_reports(
         total_tasks = con.execute("select count(*) from staging.stg_tasks").fetchone()[0]
         total_rejected = con.execute("select count(*) from staging.rejected_rows").fetchone()[0]
 
-    by_id = {r.report_id: r for r in reports}
-    for key in context.partition_keys:
-        report = by_id.get(key)
-        status = "read" if report else ("unchanged, rows carried over" if key in files else "file gone, rows removed")
-        metadata = {"status": status}
-        if report:
-            metadata |= {"tasks": report.tasks.height, "rejected_rows": report.rejected.height,
-                         "encoding": report.encoding, "content_hash": report.content_hash[:16]}
-        context.log_event(dg.AssetObservation(asset_key=STG_TASKS, partition=key, metadata=metadata))
     context.log.info(
         f"{len(to_read)} reports read, {len(selected) - len(to_read)} unchanged, {len(removed)} removed "
         f"in {time.perf_counter() - started:.2f}s"
@@ -161,13 +152,17 @@ def reports_to_rebuild(context: dg.AssetExecutionContext, con: duckdb.DuckDBPyCo
     """(reports to recompute, reports to drop) for a table derived from stg_tasks.
 
     In a run that also ingests, only the reports ingest read anew; run alone (say, after changing
-    the extraction code), every selected report. Reports gone from stg_reports are dropped."""
+    the extraction code), every report. Reports gone from stg_reports are dropped.
+
+    These assets are not partitioned: Dagster writes several events per partition and asset, which
+    at 1,000 reports costs more than the work (see docs/scaling.md); per-report status lives on the
+    ingest asset's partitions and in marts.dim_reports."""
     loaded = dict(con.execute("select report_id, loaded_by_run from staging.stg_reports").fetchall())
     selection = context.run.asset_selection
     if selection is None or STG_TASKS in selection:
         rebuild = sorted(r for r, run in loaded.items() if run == context.run.run_id)
     else:
-        rebuild = sorted(k for k in context.partition_keys if k in loaded)
+        rebuild = sorted(loaded)
     dropped = sorted(report_ids_in(con, table) - set(loaded))
     return rebuild, dropped
 
@@ -179,14 +174,7 @@ def _tasks_of(con: duckdb.DuckDBPyConnection, report_ids: list[str]) -> pl.DataF
     ) if report_ids else pl.DataFrame(schema=TASK_SCHEMA)
 
 
-@dg.asset(
-    key=STG_UNIT_ASSIGNMENTS,
-    deps=[STG_TASKS],
-    partitions_def=REPORTS,
-    backfill_policy=ONE_RUN,
-    group_name="staging",
-    kinds=KINDS,
-)
+@dg.asset(key=STG_UNIT_ASSIGNMENTS, deps=[STG_TASKS], group_name="staging", kinds=KINDS)
 def stg_unit_assignments(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """One row per (task, responsible unit): the units cell read with its lead mark, stray spaces and
     shared suffixes resolved; position and role (lead, support, sole, joint) per unit."""
@@ -215,8 +203,6 @@ def stg_unit_assignments(context: dg.AssetExecutionContext, warehouse: Warehouse
         dg.AssetSpec(STG_TARGET_PAIRS, kinds=KINDS, deps=[STG_TASKS],
                      description="Each target's actual reporting the same metric, or none."),
     ],
-    partitions_def=REPORTS,
-    backfill_policy=ONE_RUN,
     group_name="staging",
 )
 def extract_targets_and_actuals(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
@@ -225,7 +211,7 @@ def extract_targets_and_actuals(context: dg.AssetExecutionContext, warehouse: Wa
         rebuild, dropped = reports_to_rebuild(context, con, "staging.stg_target_mentions")
         tasks = _tasks_of(con, rebuild)
         started = time.perf_counter()
-        targets, actuals, pairs = extract_mentions(tasks)
+        targets, actuals, pairs = extract_mentions_parallel(tasks)
         seconds = time.perf_counter() - started
         replace_reports(con, "staging.stg_target_mentions", targets, rebuild + dropped)
         replace_reports(con, "staging.stg_actual_mentions", actuals, rebuild + dropped)
