@@ -5,6 +5,7 @@ import dagster as dg
 from pipelines.assets.checks import ASSET_CHECKS
 from pipelines.assets.dbt import warehouse_dbt_models
 from pipelines.assets.publish import published_warehouse
+from pipelines.assets.report import achievement_report
 from pipelines.assets.staging import (
     RAW_WORK_PLANS,
     extract_targets_and_actuals,
@@ -22,6 +23,7 @@ defs = dg.Definitions(
         extract_targets_and_actuals,
         warehouse_dbt_models,
         published_warehouse,
+        achievement_report,
     ],
     asset_checks=ASSET_CHECKS,
     jobs=[refresh_warehouse],

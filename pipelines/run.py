@@ -10,7 +10,9 @@ import contextlib
 import json
 import os
 import sys
+import threading
 import time
+import uuid
 
 import dagster as dg
 import duckdb
@@ -60,6 +62,50 @@ def step_timings(result: dg.ExecuteInProcessResult) -> list[str]:
     return [f"  {name:<{width}}  {seconds:6.1f}s" for name, seconds in steps.items()]
 
 
+class Progress(threading.Thread):
+    """Prints the run's progress as it happens: each step's start and end with its time, checks that
+    did not pass, and the steps' own progress lines ("progress: …"), read from the event log."""
+
+    SHOWN = {dg.DagsterEventType.STEP_START, dg.DagsterEventType.STEP_SUCCESS, dg.DagsterEventType.STEP_FAILURE}
+
+    def __init__(self, instance: dg.DagsterInstance, run_id: str, out=sys.stdout):
+        super().__init__(daemon=True)
+        self.instance, self.run_id, self.out = instance, run_id, out
+        self.stop = threading.Event()
+        self.seen = 0
+        self.started_at: dict[str, float] = {}
+
+    def run(self) -> None:
+        while not self.stop.wait(0.5):
+            self.poll()
+        self.poll()
+
+    def poll(self) -> None:
+        try:
+            entries = self.instance.all_logs(self.run_id)
+        except Exception:  # the run may not be stored yet
+            return
+        for entry in entries[self.seen:]:
+            self.show(entry)
+        self.seen = len(entries)
+
+    def show(self, entry) -> None:
+        clock = time.strftime("%H:%M:%S", time.localtime(entry.timestamp))
+        event = entry.dagster_event
+        if event is None:
+            if entry.user_message.startswith("progress:"):
+                print(f"{clock}     {entry.step_key}: {entry.user_message.removeprefix('progress:').strip()}",
+                      file=self.out, flush=True)
+            return
+        if event.event_type == dg.DagsterEventType.STEP_START:
+            self.started_at[event.step_key] = entry.timestamp
+            print(f"{clock}   … {event.step_key}", file=self.out, flush=True)
+        elif event.event_type in (dg.DagsterEventType.STEP_SUCCESS, dg.DagsterEventType.STEP_FAILURE):
+            seconds = entry.timestamp - self.started_at.get(event.step_key, entry.timestamp)
+            mark = "✓" if event.event_type == dg.DagsterEventType.STEP_SUCCESS else "✗"
+            print(f"{clock}   {mark} {event.step_key} ({seconds:.1f}s)", file=self.out, flush=True)
+
+
 def write_stats(**stats) -> None:
     """For `make bench`: the run's figures as JSON, where RUN_STATS_PATH says."""
     if path := os.environ.get("RUN_STATS_PATH"):
@@ -106,13 +152,19 @@ def main() -> int:
     # What the steps print (dbt's own log lines among them) goes to a file, not the terminal.
     log_path = settings.warehouse_path().parent / "logs" / "last_run.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
+    run_id = str(uuid.uuid4())
+    progress = Progress(instance, run_id)
+    progress.start()
     with log_path.open("w") as log, contextlib.redirect_stdout(log):
-        result = job.execute_in_process(instance=instance, run_config=QUIET, tags=tags, raise_on_error=False)
+        result = job.execute_in_process(
+            instance=instance, run_config=QUIET, tags=tags, run_id=run_id, raise_on_error=False
+        )
+    progress.stop.set()
+    progress.join(timeout=5)
     release_refresh_lock(settings.warehouse_path(), result.run_id)  # a failed run holds it until here
     elapsed = time.perf_counter() - started
     write_stats(success=result.success, ran=True, seconds=elapsed, steps=step_seconds(result),
                 reports_read=len(plan.to_extract))
-    print("\n".join(step_timings(result)))
     print(f"step output: {log_path}")
     if not result.success:
         for line in failure_lines(result):
@@ -124,6 +176,9 @@ def main() -> int:
     for _, line in failed_checks(result):
         print(f"warning: {line}")
     print(summary(str(settings.warehouse_path())))
+    report = settings.warehouse_path().parent / "reports" / "achievement.html"
+    if report.exists():
+        print(f"report: {report}")
     print(f"refresh_warehouse succeeded in {elapsed:.1f}s (run {result.run_id})")
     return 0
 

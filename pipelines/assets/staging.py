@@ -95,7 +95,13 @@ def ingest_reports(
         removed = sorted(set(built) - set(files))
         selected = [k for k in context.partition_keys if k in files]
         to_read = [k for k in selected if config.force or built.get(k) != (file_hash(files[k]), code)]
-        reports = [read_report(files[k]) for k in to_read]
+        reports = []
+        every = max(1, len(to_read) // 10)
+        for i, key in enumerate(to_read, start=1):
+            reports.append(read_report(files[key]))
+            if i % every == 0 or i == len(to_read):
+                context.log.info(f"progress: read {i}/{len(to_read)} reports "
+                                 f"({sum(r.tasks.height for r in reports):,} tasks)")
         loaded_at = datetime.now(timezone.utc)
         tasks = pl.concat([r.tasks for r in reports]) if reports else pl.DataFrame(schema=TASK_SCHEMA)
         rejected = pl.concat([r.rejected for r in reports]) if reports else pl.DataFrame(schema=REJECT_SCHEMA)

@@ -1,0 +1,165 @@
+"""The achievement report: one self-contained HTML file an analyst can open offline.
+
+Headline counts, status by lead unit and by unit type (plotly, its JavaScript inlined once),
+the missed targets with target and actual side by side and the text they were read from, and the
+tasks that set no numeric target. Built from the published warehouse.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import duckdb
+import plotly.graph_objects as go
+from jinja2 import Environment
+
+STATUS_COLOURS = {"met": "#2e7d32", "missed": "#c62828", "unknown": "#9e9e9e"}
+
+
+@dataclass
+class Headline:
+    reports: int
+    tasks: int
+    tasks_with_target: int
+    targets: int
+    met: int
+    missed: int
+    unknown: int
+
+
+def headline(con: duckdb.DuckDBPyConnection) -> Headline:
+    reports, tasks = con.execute("select count(distinct report_id), count(*) from marts.dim_tasks").fetchone()
+    with_target, targets = con.execute(
+        "select count(distinct task_key), count(*) from marts.fct_targets"
+    ).fetchone()
+    by_status = dict(con.execute("select status, count(*) from marts.fct_target_achievement group by 1").fetchall())
+    return Headline(reports, tasks, with_target, targets, by_status.get("met", 0), by_status.get("missed", 0),
+                    by_status.get("unknown", 0))
+
+
+def _status_bars(rows: list[tuple[str, int, int, int]], title: str, include_js: bool) -> str:
+    """Horizontal stacked bars: met / missed / unknown per label."""
+    labels = [r[0] for r in rows][::-1]
+    figure = go.Figure()
+    for i, status in enumerate(("met", "missed", "unknown"), start=1):
+        figure.add_bar(y=labels, x=[r[i] for r in rows][::-1], name=status, orientation="h",
+                       marker_color=STATUS_COLOURS[status])
+    figure.update_layout(barmode="stack", title=title, height=max(320, 22 * len(rows) + 120),
+                         margin={"l": 10, "r": 10, "t": 50, "b": 30}, legend={"orientation": "h"},
+                         font={"family": "sans-serif"})
+    return figure.to_html(full_html=False, include_plotlyjs=include_js, config={"displaylogo": False})
+
+
+def by_lead_unit(con: duckdb.DuckDBPyConnection, limit: int = 30) -> list[tuple[str, int, int, int]]:
+    return con.execute(
+        """
+        select unit_name, sum(n_met), sum(n_missed), sum(n_unknown)
+        from marts.achievement_by_unit where n_targets > 0
+        group by unit_name order by sum(n_targets) desc, unit_name limit ?
+        """,
+        [limit],
+    ).fetchall()
+
+
+def by_unit_type(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int, int, int]]:
+    return con.execute(
+        """
+        select unit_type, sum(n_met), sum(n_missed), sum(n_unknown)
+        from marts.achievement_by_unit_type group by unit_type order by sum(n_targets) desc
+        """
+    ).fetchall()
+
+
+def missed_targets(con: duckdb.DuckDBPyConnection) -> list[dict]:
+    rows = con.execute(
+        """
+        select a.report_id, a.task_id, t.lead_unit, a.metric, a.target_value, a.target_unit, a.comparator,
+               a.actual_value, a.actual_unit, a.actual_period, a.is_estimate, a.achievement_ratio,
+               a.target_span, a.actual_span
+        from marts.fct_target_achievement a join marts.dim_tasks t using (task_key)
+        where a.status = 'missed'
+        order by a.achievement_ratio, a.report_id, a.task_id
+        """
+    ).fetchall()
+    names = ["report_id", "task_id", "lead_unit", "metric", "target_value", "target_unit", "comparator",
+             "actual_value", "actual_unit", "actual_period", "is_estimate", "ratio", "target_span", "actual_span"]
+    return [dict(zip(names, r)) for r in rows]
+
+
+def tasks_without_target(con: duckdb.DuckDBPyConnection) -> list[dict]:
+    rows = con.execute(
+        """
+        select t.report_id, t.task_id, coalesce(t.lead_unit, t.units_raw), t.requirement
+        from marts.dim_tasks t
+        where not exists (select 1 from marts.fct_targets f where f.task_key = t.task_key)
+        order by t.report_id, t.task_id
+        """
+    ).fetchall()
+    return [dict(zip(["report_id", "task_id", "units", "requirement"], r)) for r in rows]
+
+
+TEMPLATE = """<!doctype html>
+<html lang="zh"><head><meta charset="utf-8"><title>Target achievement</title>
+<style>
+body { font-family: sans-serif; margin: 2rem auto; max-width: 1200px; color: #222; }
+.cards { display: flex; gap: 1rem; flex-wrap: wrap; }
+.card { border: 1px solid #ddd; border-radius: 6px; padding: .8rem 1.2rem; min-width: 8rem; }
+.card b { display: block; font-size: 1.8rem; }
+.met b { color: #2e7d32 } .missed b { color: #c62828 } .unknown b { color: #757575 }
+table { border-collapse: collapse; width: 100%; font-size: .9rem; margin: 1rem 0; }
+th, td { border-bottom: 1px solid #eee; padding: .35rem .5rem; text-align: left; vertical-align: top; }
+th { background: #f6f6f6; } td.num { text-align: right; white-space: nowrap; }
+.span { color: #555; }
+</style></head><body>
+<h1>Target achievement</h1>
+<p>Built {{ built_at }} from {{ warehouse }}.</p>
+<div class="cards" id="headline">
+<div class="card"><b>{{ h.reports }}</b>reports</div>
+<div class="card"><b>{{ h.tasks }}</b>tasks</div>
+<div class="card"><b>{{ h.targets }}</b>targets in {{ h.tasks_with_target }} tasks</div>
+<div class="card met"><b>{{ h.met }}</b>met</div>
+<div class="card missed"><b>{{ h.missed }}</b>missed</div>
+<div class="card unknown"><b>{{ h.unknown }}</b>unknown</div>
+</div>
+<h2>Status by lead unit</h2>
+<p>Targets of the tasks each unit is accountable for (lead, sole or joint), the {{ lead_limit }} units with most targets.</p>
+{{ chart_units }}
+<h2>Status by unit type</h2>
+{{ chart_types }}
+<h2 id="missed">Missed targets ({{ missed|length }})</h2>
+<table><thead><tr><th>report</th><th>task</th><th>lead unit</th><th>metric</th><th>target</th><th>actual</th>
+<th>ratio</th><th>what was promised</th><th>what was reported</th></tr></thead><tbody>
+{% for m in missed %}<tr><td>{{ m.report_id }}</td><td class="num">{{ m.task_id }}</td><td>{{ m.lead_unit or "" }}</td>
+<td>{{ m.metric }}</td><td class="num">{{ m.comparator }} {{ "%g"|format(m.target_value) }} {{ m.target_unit }}</td>
+<td class="num">{{ "%g"|format(m.actual_value) }} {{ m.actual_unit }}<br><small>{{ m.actual_period }}{{ ", estimate" if m.is_estimate else "" }}</small></td>
+<td class="num">{{ "%.2f"|format(m.ratio) if m.ratio is not none else "" }}</td>
+<td class="span">{{ m.target_span }}</td><td class="span">{{ m.actual_span }}</td></tr>
+{% endfor %}</tbody></table>
+<h2 id="no-target">Tasks with no numeric target ({{ without|length }})</h2>
+<table><thead><tr><th>report</th><th>task</th><th>units</th><th>requirement</th></tr></thead><tbody>
+{% for t in without %}<tr><td>{{ t.report_id }}</td><td class="num">{{ t.task_id }}</td><td>{{ t.units }}</td><td>{{ t.requirement }}</td></tr>
+{% endfor %}</tbody></table>
+</body></html>
+"""
+
+
+def build_report(con: duckdb.DuckDBPyConnection, warehouse_label: str, lead_limit: int = 30) -> tuple[str, Headline]:
+    h = headline(con)
+    html = Environment(autoescape=True).from_string(TEMPLATE).render(
+        h=h,
+        built_at=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        warehouse=warehouse_label,
+        lead_limit=lead_limit,
+        chart_units=_markup(_status_bars(by_lead_unit(con, lead_limit), "Targets by accountable unit", True)),
+        chart_types=_markup(_status_bars(by_unit_type(con), "Targets by unit type", False)),
+        missed=missed_targets(con),
+        without=tasks_without_target(con),
+    )
+    return html, h
+
+
+def _markup(html: str):
+    from markupsafe import Markup
+
+    return Markup(html)
