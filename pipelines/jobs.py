@@ -4,7 +4,7 @@ one run otherwise (only changed reports are re-read)."""
 
 import dagster as dg
 
-from pipelines import refresh
+from pipelines import refresh, settings
 
 # In-process: on a 2-core machine each step's process start-up (imports of dbt, polars, GE)
 # costs more than the work itself. The tag lets the run queue keep refreshes one at a time.
@@ -23,7 +23,7 @@ refresh_warehouse = dg.define_asset_job(
     job=refresh_warehouse,
     cron_schedule="0 2 * * *",
     execution_timezone="Asia/Shanghai",
-    default_status=dg.DefaultScheduleStatus.RUNNING,
+    default_status=dg.DefaultScheduleStatus.RUNNING if settings.automation_on() else dg.DefaultScheduleStatus.STOPPED,
 )
 def nightly_refresh(context: dg.ScheduleEvaluationContext):
     """02:00 Asia/Shanghai: refresh if anything changed since the published warehouse was built."""
@@ -36,7 +36,11 @@ def nightly_refresh(context: dg.ScheduleEvaluationContext):
     return dg.RunRequest(tags=refresh.run_tags(refresh.partition_order(context.instance, []), plan))
 
 
-@dg.sensor(job=refresh_warehouse, minimum_interval_seconds=30, default_status=dg.DefaultSensorStatus.RUNNING)
+@dg.sensor(
+    job=refresh_warehouse,
+    minimum_interval_seconds=30,
+    default_status=dg.DefaultSensorStatus.RUNNING if settings.automation_on() else dg.DefaultSensorStatus.STOPPED,
+)
 def raw_folder_changed(context: dg.SensorEvaluationContext):
     """A report file appeared, changed or went away: keep the report partitions in step, and refresh."""
     plan = refresh.current_plan()

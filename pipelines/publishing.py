@@ -4,7 +4,10 @@ Each run writes into `<warehouse dir>/.builds/current/<warehouse file name>`: a 
 published file (so tables a run does not rebuild carry over), or a new file for the first run.
 One refresh runs at a time (the refresh lock), so the build has a fixed place, which keeps dbt's
 arguments the same from run to run (dbt then re-parses only what changed); a marker file names
-the run that owns it, and a build left by a dead run is thrown away, never continued.
+the run working on it. A build that a run left unpublished (a backfill the UI split into several
+runs, or a run that failed or was killed) is continued by the next run, not thrown away: every
+table write is one transaction, and the staging steps work out from the build itself what is
+still to do, so nothing done is lost and nothing half-done is published.
 Only when every step and blocking check has passed does the publish step replace the published
 file with `os.replace`, which is atomic on one filesystem: an analyst's open connection keeps
 reading the old file, new connections see the new one, and a failed or killed run leaves the
@@ -85,17 +88,18 @@ def release_refresh_lock(published: Path, run_id: str) -> None:
 
 
 def prepare_build(published: Path, run_id: str) -> Path:
-    """The run's build file, created on first use from the published one (or empty). The first use
-    takes the warehouse's refresh lock for the run."""
+    """The run's build file: the one an earlier run left unpublished, else a copy of the published
+    file (or a new one). The first use takes the warehouse's refresh lock for the run."""
     path = build_path(published)
     if (published, run_id) in _held and build_owner(published) == run_id:
         return path
     acquire_refresh_lock(published, run_id)
-    # Whatever is there was left by a run that died: start again from the published file.
-    shutil.rmtree(path.parent, ignore_errors=True)
-    path.parent.mkdir(parents=True)
-    if published.exists():
-        shutil.copyfile(published, path)
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if published.exists():
+            partial = path.with_name(path.name + ".copying")
+            shutil.copyfile(published, partial)
+            os.replace(partial, path)
     (path.parent / OWNER_FILE).write_text(run_id)
     return path
 

@@ -36,3 +36,9 @@ def pipeline_version() -> str:
 
     with open(REPO_ROOT / "pyproject.toml", "rb") as f:
         return tomllib.load(f)["project"]["version"]
+
+
+def automation_on() -> bool:
+    """`PIPELINE_AUTOMATION=off` starts the nightly schedule and the raw-folder sensor stopped
+    (for a UI session or a test that launches runs by hand). Default: on."""
+    return os.environ.get("PIPELINE_AUTOMATION", "on").lower() not in ("off", "0", "false", "no")

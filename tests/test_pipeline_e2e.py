@@ -169,3 +169,52 @@ def test_dev_labels_score_within_the_bar(seed_workspace, seed_run):
     assert figures["comparator_accuracy"] >= 0.95
     assert figures["pairing_accuracy"] >= 0.90
     assert figures["status_accuracy"] >= 0.90
+
+
+# --- what analysts and data engineers see (issue 7) -------------------------------------------------
+
+
+def test_achievement_report_opens_offline_and_shows_the_missed_targets(seed_workspace, seed_run):
+    import re
+
+    report = seed_workspace.warehouse.parent / "reports" / "achievement.html"
+    html = report.read_text(encoding="utf-8")
+    # Self-contained: no script, stylesheet or image fetched from anywhere.
+    assert not re.search(r"<(script|link|img)[^>]+(src|href)=\"(https?:)?//", html)
+    assert "plotly" in html.lower()
+    missed = seed_workspace.query("select count(*) from marts.fct_target_achievement where status = 'missed'")[0][0]
+    assert f"Missed targets ({missed})" in html
+    # Task 1's target beside what was reported, with both spans.
+    assert "地区生产总值增长7%左右" in html and "GDP预计增长4.5%左右" in html
+    (without,) = seed_workspace.query(
+        "select count(*) from marts.dim_tasks t where not exists "
+        "(select 1 from marts.fct_targets f where f.task_key = t.task_key)"
+    )[0]
+    assert f"Tasks with no numeric target ({without})" in html
+    assert "Status by lead unit" in html and "Status by unit type" in html
+
+
+@pytest.mark.parametrize("query", sorted((REPO_ROOT / "queries").glob("*.sql")), ids=lambda p: p.stem)
+def test_ready_made_queries_run_on_the_seed(seed_workspace, seed_run, query):
+    rows = seed_workspace.query(query.read_text(encoding="utf-8"))
+    assert rows, f"{query.name} returned nothing on the seed"
+
+
+def test_every_mart_column_is_described(seed_workspace, seed_run):
+    import json
+
+    manifest = json.loads((REPO_ROOT / "dbt_project" / "target" / "manifest.json").read_text())
+    described = {
+        node["name"]: {c for c, col in node["columns"].items() if col.get("description")}
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and node["schema"] == "marts"
+    }
+    missing = {}
+    for table, columns in described.items():
+        actual = {c for (c,) in seed_workspace.query(
+            "select column_name from information_schema.columns where table_schema = 'marts' and table_name = ?",
+            [table],
+        )}
+        if actual - columns:
+            missing[table] = sorted(actual - columns)
+    assert described and not missing

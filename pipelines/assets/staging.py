@@ -154,23 +154,39 @@ def ingest_reports(
     )
 
 
-def reports_to_rebuild(context: dg.AssetExecutionContext, con: duckdb.DuckDBPyConnection, table: str) -> tuple[list[str], list[str]]:
+def reports_to_rebuild(con: duckdb.DuckDBPyConnection, table: str) -> tuple[list[str], list[str]]:
     """(reports to recompute, reports to drop) for a table derived from stg_tasks.
 
-    In a run that also ingests, only the reports ingest read anew; run alone (say, after changing
-    the extraction code), every report. Reports gone from stg_reports are dropped.
+    A report is recomputed when the table was last derived from another reading of it than the one
+    in stg_reports (`staging.derived_state` records which): so only what ingest read anew, in this run
+    or in an earlier run that did not finish, and nothing twice. Reports gone from stg_reports go.
 
     These assets are not partitioned: Dagster writes several events per partition and asset, which
     at 1,000 reports costs more than the work (see docs/scaling.md); per-report status lives on the
     ingest asset's partitions and in marts.dim_reports."""
     loaded = dict(con.execute("select report_id, loaded_by_run from staging.stg_reports").fetchall())
-    selection = context.run.asset_selection
-    if selection is None or STG_TASKS in selection:
-        rebuild = sorted(r for r, run in loaded.items() if run == context.run.run_id)
-    else:
-        rebuild = sorted(loaded)
-    dropped = sorted(report_ids_in(con, table) - set(loaded))
+    con.execute(
+        "create table if not exists staging.derived_state (table_name varchar, report_id varchar, source_run varchar)"
+    )
+    done = dict(con.execute(
+        "select report_id, source_run from staging.derived_state where table_name = ?", [table]
+    ).fetchall())
+    rebuild = sorted(r for r, run in loaded.items() if done.get(r) != run)
+    dropped = sorted((report_ids_in(con, table) | set(done)) - set(loaded))
     return rebuild, dropped
+
+
+def record_derived(con: duckdb.DuckDBPyConnection, table: str, rebuild: list[str], dropped: list[str]) -> None:
+    """Note which reading of each report the table now holds."""
+    con.execute(
+        "delete from staging.derived_state where table_name = ? and report_id in (select unnest(?::varchar[]))",
+        [table, rebuild + dropped],
+    )
+    con.execute(
+        "insert into staging.derived_state select ?, report_id, loaded_by_run from staging.stg_reports "
+        "where report_id in (select unnest(?::varchar[]))",
+        [table, rebuild],
+    )
 
 
 def _tasks_of(con: duckdb.DuckDBPyConnection, report_ids: list[str]) -> pl.DataFrame:
@@ -185,9 +201,10 @@ def stg_unit_assignments(context: dg.AssetExecutionContext, warehouse: Warehouse
     """One row per (task, responsible unit): the units cell read with its lead mark, stray spaces and
     shared suffixes resolved; position and role (lead, support, sole, joint) per unit."""
     with warehouse.get_connection(context.run.run_id) as con:
-        rebuild, dropped = reports_to_rebuild(context, con, "staging.stg_unit_assignments")
+        rebuild, dropped = reports_to_rebuild(con, "staging.stg_unit_assignments")
         assignments = unit_assignments(_tasks_of(con, rebuild))
         replace_reports(con, "staging.stg_unit_assignments", assignments, rebuild + dropped)
+        record_derived(con, "staging.stg_unit_assignments", rebuild, dropped)
         all_assignments = read_table(con, "staging.stg_unit_assignments")
     roles = all_assignments.group_by("role").len().sort("role")
     return dg.MaterializeResult(
@@ -214,7 +231,7 @@ def stg_unit_assignments(context: dg.AssetExecutionContext, warehouse: Warehouse
 def extract_targets_and_actuals(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     """Read targets from requirements and actuals from completions; pair them by metric."""
     with warehouse.get_connection(context.run.run_id) as con:
-        rebuild, dropped = reports_to_rebuild(context, con, "staging.stg_target_mentions")
+        rebuild, dropped = reports_to_rebuild(con, "staging.stg_target_mentions")
         tasks = _tasks_of(con, rebuild)
         started = time.perf_counter()
         targets, actuals, pairs = extract_mentions_parallel(tasks)
@@ -222,6 +239,7 @@ def extract_targets_and_actuals(context: dg.AssetExecutionContext, warehouse: Wa
         replace_reports(con, "staging.stg_target_mentions", targets, rebuild + dropped)
         replace_reports(con, "staging.stg_actual_mentions", actuals, rebuild + dropped)
         replace_reports(con, "staging.stg_target_pairs", pairs, rebuild + dropped)
+        record_derived(con, "staging.stg_target_mentions", rebuild, dropped)
         totals = {t: con.execute(f"select count(*) from staging.{t}").fetchone()[0]
                   for t in ("stg_target_mentions", "stg_actual_mentions", "stg_target_pairs")}
     context.log.info(f"{tasks.height} tasks: {targets.height} targets, {actuals.height} actuals in {seconds:.2f}s")
