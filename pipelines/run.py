@@ -56,12 +56,6 @@ def step_seconds(result: dg.ExecuteInProcessResult) -> dict[str, float]:
     }
 
 
-def step_timings(result: dg.ExecuteInProcessResult) -> list[str]:
-    steps = step_seconds(result)
-    width = max((len(name) for name in steps), default=0)
-    return [f"  {name:<{width}}  {seconds:6.1f}s" for name, seconds in steps.items()]
-
-
 class Progress(threading.Thread):
     """Prints the run's progress as it happens: each step's start and end with its time, checks that
     did not pass, and the steps' own progress lines ("progress: …"), read from the event log."""
