@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import duckdb
 import polars as pl
 
@@ -9,18 +12,24 @@ STAGING = "staging"
 MARTS = "marts"
 
 
-def replace_table(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> int:
-    """Create or replace `schema.table` with the frame's rows, in one transaction."""
-    schema = table.split(".")[0]
-    arrow = frame.to_arrow()  # noqa: F841 - read by DuckDB's replacement scan below
-    con.execute(f"create schema if not exists {schema}")
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """All or nothing: readers of the tables never see half a write."""
     con.execute("begin transaction")
     try:
-        con.execute(f"create or replace table {table} as select * from arrow")
-        con.execute("commit")
-    except Exception:
+        yield con
+    except BaseException:
         con.execute("rollback")
         raise
+    con.execute("commit")
+
+
+def replace_table(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> int:
+    """Create or replace `schema.table` with the frame's rows, in one transaction."""
+    arrow = frame.to_arrow()  # noqa: F841 - read by DuckDB's replacement scan below
+    con.execute(f"create schema if not exists {table.split('.')[0]}")
+    with transaction(con):
+        con.execute(f"create or replace table {table} as select * from arrow")
     return frame.height
 
 
@@ -65,8 +74,7 @@ def replace_reports(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFr
     arrow = frame.to_arrow()  # noqa: F841 - read by DuckDB's replacement scan below
     con.execute(f"create schema if not exists {table.split('.')[0]}")
     columns = table_columns(con, table)
-    con.execute("begin transaction")
-    try:
+    with transaction(con):
         if columns is None:
             con.execute(f"create table {table} as select * from arrow")
         elif columns != frame.columns:
@@ -81,8 +89,4 @@ def replace_reports(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFr
         else:
             con.execute(f"delete from {table} where report_id in (select unnest(?::varchar[]))", [report_ids])
             con.execute(f"insert into {table} select * from arrow")
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
-        raise
     return frame.height
