@@ -76,9 +76,11 @@ def _markdown_preview(frame: pl.DataFrame, rows: int = 5, width: int = 60) -> dg
     specs=[
         dg.AssetSpec(STG_TASKS, kinds=KINDS, deps=[RAW_WORK_PLANS], description="One row per task read from the raw reports."),
         dg.AssetSpec(REJECTED_ROWS, kinds=KINDS, deps=[RAW_WORK_PLANS], description="Source rows that could not be read, with why."),
-        dg.AssetSpec(STG_REPORTS, kinds=KINDS, deps=[RAW_WORK_PLANS], description="One row per raw report file read."),
+        # The per-report asset: one partition per report file, so the UI shows each report's status.
+        # Only this one is partitioned: Dagster writes an event per partition and asset.
+        dg.AssetSpec(STG_REPORTS, kinds=KINDS, deps=[RAW_WORK_PLANS], partitions_def=REPORTS,
+                     description="One row per raw report file read; a partition per report."),
     ],
-    partitions_def=REPORTS,
     backfill_policy=ONE_RUN,
     group_name="staging",
 )
