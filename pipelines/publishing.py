@@ -117,8 +117,3 @@ def publish(published: Path, run_id: str) -> Path:
     release_refresh_lock(published, run_id)
     return published
 
-
-def discard_build(published: Path, run_id: str) -> None:
-    if build_owner(published) == run_id:
-        shutil.rmtree(build_path(published).parent, ignore_errors=True)
-    release_refresh_lock(published, run_id)

@@ -78,9 +78,6 @@ UNIT_TYPE_RULES: tuple[tuple[str, str], ...] = (
     ("city_department", r"^市"),
 )
 UNIT_TYPE_FALLBACK = "other"
-UNIT_TYPES: tuple[str, ...] = tuple(t for t, _ in UNIT_TYPE_RULES) + (UNIT_TYPE_FALLBACK,)
-
-ROLES: tuple[str, ...] = ("lead", "support", "sole", "joint")
 
 
 # --- numbers in the text: targets and actuals ---------------------------------------
@@ -121,8 +118,6 @@ def unit_kind(normalised_unit: str) -> str:
         return "rate"
     return "count" if normalised_unit in COUNT_CLASSIFIERS or normalised_unit in ("人", "户") else "amount"
 
-
-UNIT_KINDS: tuple[str, ...] = ("rate", "count", "amount")
 CHINESE_DIGITS = "零〇一二两三四五六七八九十百千万亿"
 # Chinese numerals are read only before a classifier or a small set of units (一星级, 一体化, 五化 are
 # not quantities), and never inside these set phrases.
@@ -235,8 +230,5 @@ METRIC_SYNONYMS: dict[str, str] = {
     "外贸进出口": "进出口",
 }
 
-COMPARATORS: tuple[str, ...] = ("gte", "lte", "approx", "eq")
-DIRECTIONS: tuple[str, ...] = ("increase", "decrease", "level")
-STATUSES: tuple[str, ...] = ("met", "missed", "unknown")
-# approx targets are missed below this share of the target.
-APPROX_TOLERANCE = 0.9
+# The allowed sets of roles, comparators, directions, unit kinds and statuses are checked by the GE
+# suites (expectations/gx/expectations/*.json); approx's 90% is the dbt var `approx_tolerance`.
