@@ -31,7 +31,8 @@ _MULT = _alternation(R.MULTIPLIERS)
 _BASE = _alternation(R.BASE_UNITS)
 _RATE = _alternation(R.RATE_DENOMINATORS)
 _RANGE = f"[{re.escape(R.RANGE_SEPARATORS)}]"
-_NOT_AFTER = "A-Za-z0-9" + re.escape(R.NAME_BEFORE)
+# \d, not 0-9: a text's template (pipelines.templates) writes its numbers in other scripts' digits.
+_NOT_AFTER = r"A-Za-z\d" + re.escape(R.NAME_BEFORE)
 
 _ARABIC_QUANTITY = re.compile(
     rf"(?<![{_NOT_AFTER}])(?P<num>{_ARABIC})(?:{_RANGE}(?P<upper>{_ARABIC}))?"
@@ -94,6 +95,8 @@ class Mention:
     span_start: int
     span_end: int
     upper: float | None = None
+    number_start: int = -1  # where the quantity's number starts in the text
+    multiplier: float = 1.0  # normalised_value = value × multiplier
     is_cumulative: bool = False
     period: str = ""
     is_part_year: bool = False
@@ -297,6 +300,8 @@ def _mention(text: str, seq: int, r: _Reading, is_target: bool = True) -> Mentio
         span_start=span_start,
         span_end=span_end,
         upper=q.upper,
+        number_start=q.start,
+        multiplier=q.multiplier,
     )
 
 
@@ -372,3 +377,4 @@ def extract_actuals(completion: str) -> tuple[Mention, ...]:
             )
         )
     return tuple(actuals)
+

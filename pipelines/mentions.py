@@ -1,7 +1,9 @@
 """Tasks frame -> target mentions, actual mentions and target-actual pairs (polars frames).
 
-Each distinct text is read once (reports repeat tasks, and many completions repeat), then joined
-back onto every task that carries it.
+Each task is read once per template (pipelines.templates: its two texts with their numbers masked,
+so that reports repeating a phrasing with other numbers share one reading); the template's mentions
+and pairs then take each task's own numbers, words and spans, which stand at the same places.
+tests/test_templates.py holds that this is the reading of the task's own texts.
 """
 
 from __future__ import annotations
@@ -9,12 +11,14 @@ from __future__ import annotations
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
+from functools import lru_cache
 
 import polars as pl
 
-from pipelines.extraction import Mention, extract_actuals, extract_targets
+from pipelines.extraction import _ARABIC_QUANTITY, Mention, extract_actuals, extract_targets, parse_number
+from pipelines.pairing import Pair, pair_targets
 from pipelines.rules import unit_kind
-from pipelines.pairing import pair_targets
+from pipelines.templates import restore, template
 
 TARGET_SCHEMA = {
     "report_id": pl.String,
@@ -63,16 +67,53 @@ PAIR_SCHEMA = {
 }
 
 
-def _target_row(key: tuple[str, int], m: Mention) -> tuple:
-    return (*key, m.seq, m.metric, m.value, m.unit, m.upper, m.normalised_value, m.normalised_unit,
-            unit_kind(m.normalised_unit), m.comparator, m.direction, m.is_cumulative, m.span, m.span_start, m.span_end)
+Reading = tuple[tuple[Mention, ...], tuple[Mention, ...], list[Pair]]
 
 
-def _actual_row(key: tuple[str, int], m: Mention) -> tuple:
-    return (*key, m.seq, m.metric, m.value, m.unit, m.normalised_value, m.normalised_unit,
-            unit_kind(m.normalised_unit), m.direction,
-            m.period, m.is_part_year, m.is_estimate, m.is_completion_ratio, m.months_covered,
-            m.span, m.span_start, m.span_end)
+def read_task(requirement: str, completion: str) -> Reading:
+    """Targets, actuals and pairs of one task, read from its own texts."""
+    targets, actuals = extract_targets(requirement), extract_actuals(completion)
+    return targets, actuals, pair_targets(targets, actuals, requirement, completion)
+
+
+@lru_cache(maxsize=1 << 16)
+def _read_template(requirement: str, completion: str) -> Reading:
+    return read_task(requirement, completion)
+
+
+def _own_values(m: Mention, text: str) -> tuple[float, float, float | None]:
+    """(value, normalised value, upper) of a template's mention, from the task's own number."""
+    match = _ARABIC_QUANTITY.match(text, m.number_start)
+    if match is None:  # a Chinese numeral: not masked
+        return m.value, m.normalised_value, m.upper
+    value = parse_number(match["num"])
+    value = -value if m.value < 0 else value  # a decline, read from the words
+    return value, value * m.multiplier, parse_number(match["upper"]) if match["upper"] else None
+
+
+def _task_rows(key: tuple[str, int], requirement: str, completion: str) -> tuple[list, list, list]:
+    """The task's target, actual and pair rows: its template's reading with its own numbers."""
+    req_template, req_numbers = template(requirement)
+    comp_template, comp_numbers = template(completion)
+    targets, actuals, pairs = _read_template(req_template, comp_template)
+    target_rows = []
+    for m in targets:
+        value, normalised, upper = _own_values(m, requirement)
+        target_rows.append((
+            *key, m.seq, restore(m.metric, req_numbers), value, m.unit, upper, normalised, m.normalised_unit,
+            unit_kind(m.normalised_unit), m.comparator, m.direction, m.is_cumulative,
+            requirement[m.span_start : m.span_end], m.span_start, m.span_end,
+        ))
+    actual_rows = []
+    for m in actuals:
+        value, normalised, _ = _own_values(m, completion)
+        actual_rows.append((
+            *key, m.seq, restore(m.metric, comp_numbers), value, m.unit, normalised, m.normalised_unit,
+            unit_kind(m.normalised_unit), m.direction, restore(m.period, comp_numbers), m.is_part_year,
+            m.is_estimate, m.is_completion_ratio, m.months_covered,
+            completion[m.span_start : m.span_end], m.span_start, m.span_end,
+        ))
+    return target_rows, actual_rows, [(*key, p.target_seq, p.actual_seq, p.similarity) for p in pairs]
 
 
 def extract_mentions(tasks: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
@@ -81,13 +122,10 @@ def extract_mentions(tasks: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, p
     for report_id, task_id, requirement, completion in tasks.select(
         "report_id", "task_id", "requirement", "completion"
     ).iter_rows():
-        key = (report_id, task_id)
-        task_targets = extract_targets(requirement or "")
-        task_actuals = extract_actuals(completion or "")
-        targets += [_target_row(key, m) for m in task_targets]
-        actuals += [_actual_row(key, m) for m in task_actuals]
-        pairs += [(*key, p.target_seq, p.actual_seq, p.similarity)
-                  for p in pair_targets(task_targets, task_actuals, requirement or "", completion or "")]
+        task_targets, task_actuals, task_pairs = _task_rows((report_id, task_id), requirement or "", completion or "")
+        targets += task_targets
+        actuals += task_actuals
+        pairs += task_pairs
     return (
         pl.DataFrame(targets, schema=TARGET_SCHEMA, orient="row"),
         pl.DataFrame(actuals, schema=ACTUAL_SCHEMA, orient="row"),
@@ -101,13 +139,24 @@ PARALLEL_MIN_TASKS = 20000
 
 
 def extract_mentions_parallel(tasks: pl.DataFrame, workers: int | None = None) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """extract_mentions over chunks of tasks in worker processes (one per core); same result, in order."""
+    """extract_mentions over shares of the tasks in worker processes (one per core), each template
+    read by one worker only; same rows, ordered by task."""
     workers = workers or os.cpu_count() or 1
     if workers < 2 or tasks.height < PARALLEL_MIN_TASKS:
         return extract_mentions(tasks)
-    size = -(-tasks.height // workers)
-    chunks = [tasks.slice(i, size) for i in range(0, tasks.height, size)]
+    # Texts without their digits: the same for every task of a template (and cheap, in polars).
+    share = (
+        pl.concat_str(pl.col("requirement").fill_null(""), pl.col("completion").fill_null(""))
+        .str.replace_all(r"\d", "")
+        .hash()
+        % workers
+    )
+    shares = tasks.select("report_id", "task_id", "requirement", "completion", share.alias("share")).partition_by(
+        "share", include_key=False
+    )
     # spawn, not fork: forking a process whose polars/DuckDB thread pools are running can deadlock.
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        parts = list(pool.map(extract_mentions, chunks))
-    return tuple(pl.concat([part[i] for part in parts]) for i in range(3))  # type: ignore[return-value]
+        parts = list(pool.map(extract_mentions, shares))
+    keys = (["report_id", "task_id", "target_seq"], ["report_id", "task_id", "actual_seq"],
+            ["report_id", "task_id", "target_seq"])
+    return tuple(pl.concat([part[i] for part in parts]).sort(keys[i]) for i in range(3))  # type: ignore[return-value]

@@ -57,11 +57,17 @@ _GOVERNING_CHANGE_WORDS = re.compile(f"^(?:{_CHANGE})|(?:{_CHANGE})$")
 _SYNONYMS = re.compile("|".join(map(re.escape, sorted(R.METRIC_SYNONYMS, key=len, reverse=True))))
 
 
+_DIGITS = re.compile(r"\d")
+_DROP = str.maketrans("", "", R.METRIC_DROP_CHARS)
+
+
 @lru_cache(maxsize=262144)
 def bigrams(text: str) -> frozenset[str]:
-    """Character bigrams (cached: the same clause and sentence serve every number in them)."""
+    """Character bigrams (cached: the same clause and sentence serve every number in them). Digits
+    are not words: "增长7%" and "增长8%" name the same metric, and a reading of a text's template
+    (extraction.quantity_template) pairs the same way as the text."""
     text = _SYNONYMS.sub(lambda m: R.METRIC_SYNONYMS[m.group()], text)
-    text = text.translate(str.maketrans("", "", R.METRIC_DROP_CHARS))
+    text = _DIGITS.sub(" ", text.translate(_DROP))
     return frozenset(text[i : i + 2] for i in range(len(text) - 1) if " " not in text[i : i + 2])
 
 

@@ -1,0 +1,90 @@
+"""Reading a task through its template gives exactly the reading of its own texts."""
+
+from __future__ import annotations
+
+import random
+
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+
+from pipelines.bench.corpus import SEED_FILE, _perturb_numbers
+from pipelines.mentions import ACTUAL_SCHEMA, PAIR_SCHEMA, TARGET_SCHEMA, extract_mentions, read_task
+from pipelines.pairing import containment
+from pipelines.reading import read_report
+from pipelines.rules import unit_kind
+from pipelines.templates import STAND_INS, restore, template
+
+
+class TestTemplate:
+    def test_numbers_masked_dates_kept(self):
+        masked, numbers = template("2020年1-11月,新增上云企业3080家,增长12.5%,截至12月31日")
+        assert numbers == ("3080", "12", "5")
+        assert masked.startswith("2020年1-11月,新增上云企业")
+        assert masked.endswith("截至12月31日")
+        assert "3080" not in masked and len(masked) == len("2020年1-11月,新增上云企业3080家,增长12.5%,截至12月31日")
+
+    def test_same_phrasing_other_numbers_one_template(self):
+        assert template("新增企业3080家,增长12.5%")[0] == template("新增企业4177家,增长99.9%")[0]
+        assert template("新增企业3080家")[0] != template("新增企业308家")[0]  # another number of digits
+
+    def test_each_number_its_own_stand_in(self):
+        masked, numbers = template("跨境电商9794业务,出口2113.6亿元")
+        assert len({c for c in masked if c in STAND_INS}) == 3
+
+    def test_restore_puts_the_digits_back(self):
+        text = "跨境电商9794业务,出口2113.6亿元"
+        masked, numbers = template(text)
+        assert restore(masked, numbers) == text
+        assert restore(masked[:6], numbers) == text[:6]  # a word cut short keeps its first digits
+
+    def test_no_numbers(self):
+        assert template("建设全国外商投资服务最优市。") == ("建设全国外商投资服务最优市。", ())
+
+
+class TestPairingIgnoresDigits:
+    def test_digits_are_not_words(self):
+        assert containment("地区生产总值增长7%", "地区生产总值增长8%") == containment("地区生产总值", "地区生产总值")
+
+
+def _own_reading(tasks: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """Every task read from its own texts, without templates."""
+    targets, actuals, pairs = [], [], []
+    for report_id, task_id, requirement, completion in tasks.select(
+        "report_id", "task_id", "requirement", "completion"
+    ).iter_rows():
+        key = (report_id, task_id)
+        found_targets, found_actuals, found_pairs = read_task(requirement or "", completion or "")
+        targets += [(*key, m.seq, m.metric, m.value, m.unit, m.upper, m.normalised_value, m.normalised_unit,
+                     unit_kind(m.normalised_unit), m.comparator, m.direction, m.is_cumulative, m.span,
+                     m.span_start, m.span_end) for m in found_targets]
+        actuals += [(*key, m.seq, m.metric, m.value, m.unit, m.normalised_value, m.normalised_unit,
+                     unit_kind(m.normalised_unit), m.direction, m.period, m.is_part_year, m.is_estimate,
+                     m.is_completion_ratio, m.months_covered, m.span, m.span_start, m.span_end)
+                    for m in found_actuals]
+        pairs += [(*key, p.target_seq, p.actual_seq, p.similarity) for p in found_pairs]
+    return (pl.DataFrame(targets, schema=TARGET_SCHEMA, orient="row"),
+            pl.DataFrame(actuals, schema=ACTUAL_SCHEMA, orient="row"),
+            pl.DataFrame(pairs, schema=PAIR_SCHEMA, orient="row"))
+
+
+@pytest.fixture(scope="module")
+def seed_and_variants() -> pl.DataFrame:
+    """The seed's tasks, then each again with its numbers changed (the corpus generator's way), so
+    that templates are shared and instantiated with other numbers."""
+    seed = read_report(SEED_FILE).tasks
+    rng = random.Random(3)
+    variants = [
+        seed.with_columns(
+            pl.lit(f"variant-{i}").alias("report_id"),
+            pl.col("requirement").map_elements(lambda t: _perturb_numbers(t, rng), return_dtype=pl.String),
+            pl.col("completion").map_elements(lambda t: _perturb_numbers(t, rng), return_dtype=pl.String),
+        )
+        for i in range(2)
+    ]
+    return pl.concat([seed, *variants])
+
+
+def test_template_reading_is_the_own_reading(seed_and_variants):
+    for by_template, own in zip(extract_mentions(seed_and_variants), _own_reading(seed_and_variants)):
+        assert_frame_equal(by_template, own)
