@@ -11,14 +11,13 @@ from __future__ import annotations
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
-from functools import lru_cache
 
 import polars as pl
 
-from pipelines.extraction import _ARABIC_QUANTITY, Mention, extract_actuals, extract_targets, parse_number
+from pipelines.extraction import _ARABIC_QUANTITY, _FULL_YEAR, Mention, extract_actuals, extract_targets, months_covered
 from pipelines.pairing import Pair, pair_targets
 from pipelines.rules import unit_kind
-from pipelines.templates import restore, template
+from pipelines.templates import STAND_IN_PATTERN, restore, template
 
 TARGET_SCHEMA = {
     "report_id": pl.String,
@@ -76,60 +75,110 @@ def read_task(requirement: str, completion: str) -> Reading:
     return targets, actuals, pair_targets(targets, actuals, requirement, completion)
 
 
-@lru_cache(maxsize=1 << 16)
-def _read_template(requirement: str, completion: str) -> Reading:
-    return read_task(requirement, completion)
+# What a template's reading leaves to each task: where its numbers stand (read from the task's own
+# text), the template's value (for its sign; a Chinese numeral, not masked, keeps its value) and
+# the multiplier of its unit.
+_PLACES = {"num_start": pl.Int64, "num_len": pl.Int64, "upper_start": pl.Int64, "upper_len": pl.Int64,
+           "template_value": pl.Float64, "template_upper": pl.Float64, "multiplier": pl.Float64}
+_TARGET_WORDS = ("target_seq", "metric", "unit", "normalised_unit", "unit_kind", "comparator", "direction",
+                 "is_cumulative", "span_start", "span_end")
+_ACTUAL_WORDS = ("actual_seq", "metric", "unit", "normalised_unit", "unit_kind", "direction", "period",
+                 "is_part_year", "is_estimate", "is_completion_ratio", "months_covered", "span_start", "span_end")
 
 
-def _own_values(m: Mention, text: str) -> tuple[float, float, float | None]:
-    """(value, normalised value, upper) of a template's mention, from the task's own number."""
+def _places(m: Mention, text: str) -> tuple:
     match = _ARABIC_QUANTITY.match(text, m.number_start)
-    if match is None:  # a Chinese numeral: not masked
-        return m.value, m.normalised_value, m.upper
-    value = parse_number(match["num"])
-    value = -value if m.value < 0 else value  # a decline, read from the words
-    return value, value * m.multiplier, parse_number(match["upper"]) if match["upper"] else None
+    if match is None:  # a Chinese numeral
+        return None, None, None, None, m.value, m.upper, m.multiplier
+    upper = (match.start("upper"), match.end("upper") - match.start("upper")) if match["upper"] else (None, None)
+    return match.start("num"), match.end("num") - match.start("num"), *upper, m.value, m.upper, m.multiplier
 
 
-def _task_rows(key: tuple[str, int], requirement: str, completion: str) -> tuple[list, list, list]:
-    """The task's target, actual and pair rows: its template's reading with its own numbers."""
-    req_template, req_numbers = template(requirement)
-    comp_template, comp_numbers = template(completion)
-    targets, actuals, pairs = _read_template(req_template, comp_template)
-    target_rows = []
-    for m in targets:
-        value, normalised, upper = _own_values(m, requirement)
-        target_rows.append((
-            *key, m.seq, restore(m.metric, req_numbers), value, m.unit, upper, normalised, m.normalised_unit,
-            unit_kind(m.normalised_unit), m.comparator, m.direction, m.is_cumulative,
-            requirement[m.span_start : m.span_end], m.span_start, m.span_end,
-        ))
-    actual_rows = []
-    for m in actuals:
-        value, normalised, _ = _own_values(m, completion)
-        actual_rows.append((
-            *key, m.seq, restore(m.metric, comp_numbers), value, m.unit, normalised, m.normalised_unit,
-            unit_kind(m.normalised_unit), m.direction, restore(m.period, comp_numbers), m.is_part_year,
-            m.is_estimate, m.is_completion_ratio, m.months_covered,
-            completion[m.span_start : m.span_end], m.span_start, m.span_end,
-        ))
-    return target_rows, actual_rows, [(*key, p.target_seq, p.actual_seq, p.similarity) for p in pairs]
+def _template_readings(templates: list[tuple[str, str]]) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """Targets, actuals and pairs of each template, keyed by its index."""
+    targets, actuals, pairs = [], [], []
+    for key, (requirement, completion) in enumerate(templates):
+        found_targets, found_actuals, found_pairs = read_task(requirement, completion)
+        targets += [(key, m.seq, m.metric, m.unit, m.normalised_unit, unit_kind(m.normalised_unit), m.comparator,
+                     m.direction, m.is_cumulative, m.span_start, m.span_end, *_places(m, requirement))
+                    for m in found_targets]
+        actuals += [(key, m.seq, m.metric, m.unit, m.normalised_unit, unit_kind(m.normalised_unit), m.direction,
+                     m.period, m.is_part_year, m.is_estimate, m.is_completion_ratio, m.months_covered,
+                     m.span_start, m.span_end, *_places(m, completion))
+                    for m in found_actuals]
+        pairs += [(key, p.target_seq, p.actual_seq, p.similarity) for p in found_pairs]
+    key = {"template": pl.Int64}
+    return (
+        pl.DataFrame(targets, orient="row", schema={**key, **{c: TARGET_SCHEMA[c] for c in _TARGET_WORDS}, **_PLACES}),
+        pl.DataFrame(actuals, orient="row", schema={**key, **{c: ACTUAL_SCHEMA[c] for c in _ACTUAL_WORDS}, **_PLACES}),
+        pl.DataFrame(pairs, orient="row",
+                     schema={**key, **{c: PAIR_SCHEMA[c] for c in ("target_seq", "actual_seq", "pairing_similarity")}}),
+    )
+
+
+def _own_number(text: str, start: str, length: str) -> pl.Expr:
+    return pl.col(text).str.slice(pl.col(start), pl.col(length)).str.replace_all(",", "").cast(pl.Float64)
+
+
+def _instantiate(mentions: pl.DataFrame, text: str) -> pl.DataFrame:
+    """A template's mentions with the task's own numbers and spans (they stand at the same places)."""
+    sign = pl.when(pl.col("template_value") < 0).then(-1.0).otherwise(1.0)  # a decline, read from the words
+    return mentions.with_columns(
+        pl.when(pl.col("num_start").is_not_null()).then(_own_number(text, "num_start", "num_len") * sign)
+        .otherwise(pl.col("template_value")).alias("value"),
+        pl.when(pl.col("upper_start").is_not_null()).then(_own_number(text, "upper_start", "upper_len"))
+        .otherwise(pl.col("template_upper")).alias("upper_value"),
+        pl.col(text).str.slice(pl.col("span_start"), pl.col("span_end") - pl.col("span_start")).alias("span"),
+    ).with_columns((pl.col("value") * pl.col("multiplier")).alias("normalised_value"))
+
+
+def _restore_words(mentions: pl.DataFrame, text: str, columns: list[str]) -> pl.DataFrame:
+    """Words read from a template that hold a masked number ("跨境电商9794业务") take the task's digits."""
+    held = pl.any_horizontal([pl.col(c).str.contains(STAND_IN_PATTERN) for c in columns])
+    holding = mentions.filter(held)
+    if holding.is_empty():
+        return mentions
+    restored: dict[str, list[str]] = {c: [] for c in columns}
+    for own_text, *words in holding.select(text, *columns).iter_rows():
+        numbers = template(own_text)[1]
+        for c, w in zip(columns, words):
+            restored[c].append(restore(w, numbers))
+    holding = holding.with_columns([pl.Series(c, v, dtype=pl.String) for c, v in restored.items()])
+    if "period" in columns:  # dates are not masked, so not seen; were it, the months are the task's
+        holding = holding.with_columns(
+            pl.col("period").map_elements(months_covered, return_dtype=pl.Int64).alias("months_covered"),
+            pl.col("period").map_elements(lambda p: not _FULL_YEAR.search(p), return_dtype=pl.Boolean)
+            .alias("is_part_year"),
+        )
+    return pl.concat([mentions.filter(~held), holding])
 
 
 def extract_mentions(tasks: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """(targets, actuals, pairs) for every task. Span offsets are 0-based character positions."""
-    targets, actuals, pairs = [], [], []
-    for report_id, task_id, requirement, completion in tasks.select(
-        "report_id", "task_id", "requirement", "completion"
-    ).iter_rows():
-        task_targets, task_actuals, task_pairs = _task_rows((report_id, task_id), requirement or "", completion or "")
-        targets += task_targets
-        actuals += task_actuals
-        pairs += task_pairs
+    """(targets, actuals, pairs) for every task, in task order. Span offsets are 0-based characters.
+
+    Each distinct template is read once; its reading is joined onto every task that has it."""
+    tasks = tasks.select(
+        "report_id", "task_id", pl.col("requirement").fill_null(""), pl.col("completion").fill_null("")
+    ).with_row_index("task_row")
+    keys: dict[tuple[str, str], int] = {}
+    task_templates = [
+        keys.setdefault((template(requirement)[0], template(completion)[0]), len(keys))
+        for requirement, completion in zip(tasks.get_column("requirement"), tasks.get_column("completion"))
+    ]
+    tasks = tasks.with_columns(pl.Series("template", task_templates, dtype=pl.Int64))
+    targets, actuals, pairs = _template_readings(list(keys))
+
+    def per_task(readings: pl.DataFrame, seq: str, schema: dict, text: str | None = None) -> pl.DataFrame:
+        joined = tasks.join(readings, on="template", how="inner")
+        if text is not None:
+            words = ["metric", "period"] if "period" in schema else ["metric"]
+            joined = _restore_words(_instantiate(joined, text), text, words)
+        return joined.sort("task_row", seq).select(list(schema)).cast(schema)
+
     return (
-        pl.DataFrame(targets, schema=TARGET_SCHEMA, orient="row"),
-        pl.DataFrame(actuals, schema=ACTUAL_SCHEMA, orient="row"),
-        pl.DataFrame(pairs, schema=PAIR_SCHEMA, orient="row"),
+        per_task(targets, "target_seq", TARGET_SCHEMA, "requirement"),
+        per_task(actuals, "actual_seq", ACTUAL_SCHEMA, "completion"),
+        per_task(pairs, "target_seq", PAIR_SCHEMA),
     )
 
 

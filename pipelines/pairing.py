@@ -16,6 +16,7 @@ also resemble the 53's clause.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -83,19 +84,24 @@ def containment(words: str, context: str) -> float:
     return len(wanted & bigrams(context)) / len(wanted) if wanted else 0.0
 
 
-def _clause_start(text: str, pos: int) -> int:
-    return max((text.rfind(c, 0, pos) for c in R.CLAUSE_BREAKS), default=-1) + 1
+@lru_cache(maxsize=4096)
+def _breaks(text: str, breaks: str) -> tuple[int, ...]:
+    """Positions of the break characters (cached: every number of a text looks them up)."""
+    return tuple(i for i, ch in enumerate(text) if ch in breaks)
 
 
-def _clause_end(text: str, pos: int) -> int:
-    ends = [i for i in (text.find(c, pos) for c in R.CLAUSE_BREAKS) if i != -1]
-    return min(ends, default=len(text))
+def _start(text: str, pos: int, breaks: str) -> int:
+    """Just after the last break before pos (0 if none)."""
+    positions = _breaks(text, breaks)
+    i = bisect_left(positions, pos)
+    return positions[i - 1] + 1 if i else 0
 
 
-def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
-    start = max((text.rfind(c, 0, pos) for c in R.SENTENCE_BREAKS), default=-1) + 1
-    ends = [i for i in (text.find(c, pos) for c in R.SENTENCE_BREAKS) if i != -1]
-    return start, min(ends, default=len(text))
+def _end(text: str, pos: int, breaks: str) -> int:
+    """The first break at or after pos (the text's end if none)."""
+    positions = _breaks(text, breaks)
+    i = bisect_left(positions, pos)
+    return positions[i] if i < len(positions) else len(text)
 
 
 @dataclass(frozen=True)
@@ -106,18 +112,21 @@ class _Views:
 
 
 def _views(text: str, mention: Mention) -> _Views:
-    start, end = _clause_start(text, mention.span_start), _clause_end(text, mention.span_end)
-    sentence_start, sentence_end = _sentence_bounds(text, mention.span_start)
-    previous = max(_clause_start(text, max(start - 1, 0)), sentence_start)
+    start, end = _start(text, mention.span_start, R.CLAUSE_BREAKS), _end(text, mention.span_end, R.CLAUSE_BREAKS)
+    sentence_start = _start(text, mention.span_start, R.SENTENCE_BREAKS)
+    sentence_end = _end(text, mention.span_start, R.SENTENCE_BREAKS)
+    previous = max(_start(text, max(start - 1, 0), R.CLAUSE_BREAKS), sentence_start)
     # The whole sentence, the same for every number in it: no number gains by standing later.
     return _Views(text[start:end], text[previous:end], text[sentence_start:sentence_end])
 
 
-def similarity(target: Mention, target_window: str, actual: _Views) -> float:
+# Cached: texts that share a phrasing (templates of other reports) pair the same sentences again.
+@lru_cache(maxsize=1 << 16)
+def similarity(metric: str, target_window: str, actual: _Views) -> float:
     """The best of the weighted views, plus a little of the actual's own clause, so that among
     numbers that share a sentence, the one whose clause names the metric wins."""
     best = own = 0.0
-    for words, weight in ((target.metric, 1.0), (target_window, WEIGHT_TARGET_WINDOW)):
+    for words, weight in ((metric, 1.0), (target_window, WEIGHT_TARGET_WINDOW)):
         clause = containment(words, actual.clause)
         own = max(own, weight * clause)
         best = max(
@@ -140,7 +149,7 @@ def pair_targets(
         for a_index, actual in enumerate(actuals):
             if actual.is_completion_ratio and "完成率" not in target.metric:
                 continue
-            score = similarity(target, target_window, views[actual.seq])
+            score = similarity(target.metric, target_window, views[actual.seq])
             same_unit = target.normalised_unit == actual.normalised_unit
             if score < (MIN_SIMILARITY if same_unit else MIN_SIMILARITY_OTHER_UNIT):
                 continue

@@ -24,7 +24,8 @@ STAND_INS = "".join(
     if unicodedata.category(c) == "Nd" and unicodedata.digit(c) != 0 and not "\uff10" <= c <= "\uff19"
 )
 _STAND_IN_INDEX = {c: i for i, c in enumerate(STAND_INS)}
-_STAND_IN_RUN = re.compile(f"[{re.escape(STAND_INS)}]+")
+STAND_IN_PATTERN = f"[{re.escape(STAND_INS)}]"  # for polars too
+_STAND_IN_RUN = re.compile(f"{STAND_IN_PATTERN}+")
 # A digit run that is not part of a date: not followed by 年, 月 or 日, directly or through a
 # month range ("1-11月").
 _NUMBER = re.compile(r"\d++(?!\s*(?:[-—~至]\s*\d+\s*)?[年月日])")
