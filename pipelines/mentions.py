@@ -11,6 +11,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 
 import polars as pl
 
@@ -169,7 +170,8 @@ def extract_mentions(tasks: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, p
     targets, actuals, pairs = _template_readings(list(keys))
 
     def per_task(readings: pl.DataFrame, seq: str, schema: dict, text: str | None = None) -> pl.DataFrame:
-        joined = tasks.join(readings, on="template", how="inner")
+        own = ["task_row", "report_id", "task_id", "template"] + ([text] if text else [])
+        joined = tasks.select(own).join(readings, on="template", how="inner")
         if text is not None:
             words = ["metric", "period"] if "period" in schema else ["metric"]
             joined = _restore_words(_instantiate(joined, text), text, words)
@@ -185,27 +187,41 @@ def extract_mentions(tasks: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, p
 # Below this many tasks, starting worker processes (each imports the extraction code) costs more
 # than it saves.
 PARALLEL_MIN_TASKS = 20000
+TABLES = ("targets", "actuals", "pairs")
 
 
-def extract_mentions_parallel(tasks: pl.DataFrame, workers: int | None = None) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """extract_mentions over shares of the tasks in worker processes (one per core), each template
-    read by one worker only; same rows, ordered by task."""
+def _share(shares: int) -> pl.Expr:
+    """Which worker reads a task: by its texts without their digits, the same for every task of a
+    template, so each template is read by one worker only."""
+    texts = pl.concat_str(pl.col("requirement").fill_null(""), pl.col("completion").fill_null(""))
+    return texts.str.replace_all(r"\d", "").hash() % shares
+
+
+def _extract_share(tasks_file: str, out_dir: str, share: int, shares: int) -> dict[str, str]:
+    """One worker: its share of the tasks file read, its rows written as Parquet files."""
+    tasks = pl.read_parquet(tasks_file)
+    if shares > 1:
+        tasks = tasks.filter(_share(shares) == share)
+    files = {}
+    for table, frame in zip(TABLES, extract_mentions(tasks)):
+        files[table] = str(Path(out_dir) / f"{table}-{share}.parquet")
+        frame.write_parquet(files[table], compression="lz4")
+    return files
+
+
+def extract_mentions_to_files(
+    tasks_file: Path, out_dir: Path, n_tasks: int, workers: int | None = None
+) -> dict[str, list[str]]:
+    """extract_mentions over a Parquet file of tasks, in worker processes (one per core) for many
+    tasks: Parquet files of targets, actuals and pairs per worker, which DuckDB loads without the
+    rows passing through this process (at 1,000 reports they are a million rows)."""
     workers = workers or os.cpu_count() or 1
-    if workers < 2 or tasks.height < PARALLEL_MIN_TASKS:
-        return extract_mentions(tasks)
-    # Texts without their digits: the same for every task of a template (and cheap, in polars).
-    share = (
-        pl.concat_str(pl.col("requirement").fill_null(""), pl.col("completion").fill_null(""))
-        .str.replace_all(r"\d", "")
-        .hash()
-        % workers
-    )
-    shares = tasks.select("report_id", "task_id", "requirement", "completion", share.alias("share")).partition_by(
-        "share", include_key=False
-    )
-    # spawn, not fork: forking a process whose polars/DuckDB thread pools are running can deadlock.
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        parts = list(pool.map(extract_mentions, shares))
-    keys = (["report_id", "task_id", "target_seq"], ["report_id", "task_id", "actual_seq"],
-            ["report_id", "task_id", "target_seq"])
-    return tuple(pl.concat([part[i] for part in parts]).sort(keys[i]) for i in range(3))  # type: ignore[return-value]
+    shares = workers if workers > 1 and n_tasks >= PARALLEL_MIN_TASKS else 1
+    args = [str(tasks_file)] * shares, [str(out_dir)] * shares, range(shares), [shares] * shares
+    if shares == 1:
+        results = [_extract_share(*(a[0] for a in args))]
+    else:
+        # spawn, not fork: forking a process whose polars/DuckDB thread pools are running can deadlock.
+        with ProcessPoolExecutor(max_workers=shares, mp_context=multiprocessing.get_context("spawn")) as pool:
+            results = list(pool.map(_extract_share, *args))
+    return {table: [r[table] for r in results] for table in TABLES}

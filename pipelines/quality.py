@@ -21,7 +21,7 @@ import duckdb
 import polars as pl
 
 from pipelines.settings import REPO_ROOT
-from pipelines.warehouse import read_table
+from pipelines.warehouse import read_query, read_table
 
 EXPECTATIONS_DIR = REPO_ROOT / "expectations" / "gx"
 # What is copied from the repo's GX project; the rest (uncommitted/: results, docs) is per warehouse.
@@ -143,23 +143,20 @@ def validate(suite: str, frame: pl.DataFrame, root: Path, run_name: str | None =
 TASK_KEY = ["report_id", "task_id"]
 
 
-def _with_task_exists(frame: pl.DataFrame, tasks: pl.DataFrame) -> pl.DataFrame:
-    keys = tasks.select(TASK_KEY).unique().with_columns(task_exists=pl.lit(True))
-    return frame.join(keys, on=TASK_KEY, how="left").with_columns(pl.col("task_exists").fill_null(False))
-
-
-def _with_span_in_text(frame: pl.DataFrame, tasks: pl.DataFrame, text_column: str) -> pl.DataFrame:
-    texts = tasks.select(*TASK_KEY, pl.col(text_column).alias("_text"))
-    return (
-        frame.join(texts, on=TASK_KEY, how="left")
-        .with_columns(
-            span_in_text=(
-                pl.col("_text").str.slice(pl.col("span_start"), pl.col("span_end") - pl.col("span_start")) == pl.col("span")
-            ).fill_null(False)
-            & (pl.col("span").str.len_chars() > 0)
-        )
-        .drop("_text")
-    )
+def _with_task_exists(con: duckdb.DuckDBPyConnection, table: str, span_text: str | None = None) -> pl.DataFrame:
+    """The table's rows with `task_exists` (its task is in stg_tasks) and, given the task's text
+    column, `span_in_text` (the span is that text at its offsets). Computed in DuckDB: the texts stay
+    there rather than being joined onto every mention in memory (a million rows at 1,000 reports)."""
+    span_in_text = (
+        f", coalesce(substring(t.{span_text}, m.span_start + 1, m.span_end - m.span_start) = m.span, false)"
+        " and length(m.span) > 0 as span_in_text"
+    ) if span_text else ""
+    return read_query(con, f"""
+        select m.*, t.task_id is not null as task_exists{span_in_text}
+        from {table} m
+        left join (select report_id, task_id{f", {span_text}" if span_text else ""} from staging.stg_tasks) t
+            on t.report_id = m.report_id and t.task_id = m.task_id
+    """)
 
 
 def staging_tasks(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
@@ -185,7 +182,7 @@ def staging_line_accounting(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
 
 
 def staging_unit_assignments(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    return _with_task_exists(read_table(con, "staging.stg_unit_assignments"), read_table(con, "staging.stg_tasks"))
+    return _with_task_exists(con, "staging.stg_unit_assignments")
 
 
 def staging_task_units(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
@@ -201,15 +198,11 @@ def staging_task_units(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
 
 
 def staging_target_mentions(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    tasks = read_table(con, "staging.stg_tasks")
-    targets = read_table(con, "staging.stg_target_mentions")
-    return _with_span_in_text(_with_task_exists(targets, tasks), tasks, "requirement")
+    return _with_task_exists(con, "staging.stg_target_mentions", span_text="requirement")
 
 
 def staging_actual_mentions(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    tasks = read_table(con, "staging.stg_tasks")
-    actuals = read_table(con, "staging.stg_actual_mentions")
-    return _with_span_in_text(_with_task_exists(actuals, tasks), tasks, "completion")
+    return _with_task_exists(con, "staging.stg_actual_mentions", span_text="completion")
 
 
 def staging_target_coverage(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:

@@ -33,9 +33,13 @@ def replace_table(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFram
     return frame.height
 
 
-def read_table(con: duckdb.DuckDBPyConnection, table: str) -> pl.DataFrame:
+def read_query(con: duckdb.DuckDBPyConnection, query: str, params: list | None = None) -> pl.DataFrame:
     # Arrow is the zero-copy path from DuckDB to polars (a DB-API result would copy the rows).
-    return pl.from_arrow(con.sql(f"select * from {table}").to_arrow_table())
+    return pl.from_arrow(con.sql(query, params=params).to_arrow_table())
+
+
+def read_table(con: duckdb.DuckDBPyConnection, table: str) -> pl.DataFrame:
+    return read_query(con, f"select * from {table}")
 
 
 def table_row_counts(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, int]]:
@@ -68,16 +72,23 @@ def report_ids_in(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
     return {r for (r,) in con.execute(f"select distinct report_id from {table}").fetchall()}
 
 
-def replace_reports(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, report_ids: list[str]) -> int:
-    """Replace the rows of these reports with the frame's rows (which belong to these reports only);
-    rows of every other report stay. One transaction: readers of the table never see half of it."""
-    arrow = frame.to_arrow()  # noqa: F841 - read by DuckDB's replacement scan below
+def replace_reports(
+    con: duckdb.DuckDBPyConnection, table: str, rows: pl.DataFrame | str, report_ids: list[str]
+) -> int:
+    """Replace the rows of these reports with `rows` (which belong to these reports only): a frame,
+    or a table expression DuckDB reads itself, such as `read_parquet([...])`. Rows of every other
+    report stay. One transaction: readers of the table never see half of it."""
+    if isinstance(rows, pl.DataFrame):
+        arrow = rows.to_arrow()  # noqa: F841 - read by DuckDB's replacement scan below
+        source, incoming = "arrow", rows.columns
+    else:
+        source, incoming = rows, con.sql(f"select * from {rows} limit 0").columns
     con.execute(f"create schema if not exists {table.split('.')[0]}")
     columns = table_columns(con, table)
     with transaction(con):
         if columns is None:
-            con.execute(f"create table {table} as select * from arrow")
-        elif columns != frame.columns:
+            con.execute(f"create table {table} as select * from {source}")
+        elif columns != incoming:
             # A new shape comes with new code, which re-extracts every report: replace the table.
             kept = report_ids_in(con, table) - set(report_ids)
             if kept:
@@ -85,8 +96,8 @@ def replace_reports(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFr
                     f"{table}: columns changed but {len(kept)} reports are not being re-extracted "
                     f"(e.g. {sorted(kept)[:3]}); rerun with every report selected"
                 )
-            con.execute(f"create or replace table {table} as select * from arrow")
+            con.execute(f"create or replace table {table} as select * from {source}")
         else:
             con.execute(f"delete from {table} where report_id in (select unnest(?::varchar[]))", [report_ids])
-            con.execute(f"insert into {table} select * from arrow")
-    return frame.height
+            con.execute(f"insert into {table} select * from {source}")
+    return rows.height if isinstance(rows, pl.DataFrame) else con.execute(f"select count(*) from {source}").fetchone()[0]

@@ -120,7 +120,24 @@ def test_target_mentions_catch_bad_sets_values_and_spans(seed_staging, gx_root):
 
 def test_span_in_text_is_derived_from_the_offsets(seed_staging):
     frame = quality.staging_target_mentions(seed_staging)
-    assert frame.get_column("span_in_text").all()
+    assert frame.get_column("span_in_text").all() and frame.get_column("task_exists").all()
+    assert quality.staging_actual_mentions(seed_staging).get_column("span_in_text").all()
+
+
+def test_a_moved_span_or_a_lost_task_is_derived_as_such(seed_staging):
+    con = seed_staging.cursor()  # changes rolled back: the fixture serves other tests
+    con.execute("begin transaction")
+    try:
+        con.execute("update staging.stg_actual_mentions set span_start = span_start + 1 where actual_seq = 1")
+        con.execute("update staging.stg_actual_mentions set task_id = 9999 where (task_id, actual_seq) = "
+                    "(select (task_id, actual_seq) from staging.stg_actual_mentions where actual_seq = 2 limit 1)")
+        frame = quality.staging_actual_mentions(con)
+    finally:
+        con.execute("rollback")
+    moved = frame.filter(pl.col("actual_seq") == 1)
+    assert moved.height > 0 and not moved.get_column("span_in_text").any()
+    lost = frame.filter(pl.col("task_id") == 9999)
+    assert lost.height == 1 and lost.get_column("task_exists").to_list() == [False]
 
 
 def test_coverage_drift_alarm(gx_root):

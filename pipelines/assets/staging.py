@@ -6,21 +6,23 @@ reading code changed; the rows of the others are carried over, and the rows of r
 is gone leave every staging table.
 """
 
+import tempfile
 import time
 import warnings
 from datetime import datetime, timezone
+from pathlib import Path
 
 import dagster as dg
 import duckdb
 import polars as pl
 
 from pipelines import settings
-from pipelines.mentions import extract_mentions_parallel
+from pipelines.mentions import extract_mentions_to_files
 from pipelines.planning import built_reports, code_fingerprint, file_hash
 from pipelines.reading import REJECT_SCHEMA, TASK_SCHEMA, read_report, report_files, report_id_for
 from pipelines.resources import RawFolderResource, WarehouseResource
 from pipelines.units import unit_assignments
-from pipelines.warehouse import read_table, replace_reports, report_ids_in
+from pipelines.warehouse import read_query, replace_reports, report_ids_in
 
 # Dagster marks backfill_policy as beta; the single-run policy is what makes many reports one run.
 warnings.filterwarnings("ignore", message=".*backfill_policy.*", category=dg.BetaWarning)
@@ -191,30 +193,26 @@ def record_derived(con: duckdb.DuckDBPyConnection, table: str, rebuild: list[str
     )
 
 
-def _tasks_of(con: duckdb.DuckDBPyConnection, report_ids: list[str]) -> pl.DataFrame:
-    return pl.from_arrow(
-        con.sql("select * from staging.stg_tasks where report_id in (select unnest(?::varchar[]))", params=[report_ids])
-        .to_arrow_table()
-    ) if report_ids else pl.DataFrame(schema=TASK_SCHEMA)
-
-
 @dg.asset(key=STG_UNIT_ASSIGNMENTS, deps=[STG_TASKS], group_name="staging", kinds=KINDS)
 def stg_unit_assignments(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """One row per (task, responsible unit): the units cell read with its lead mark, stray spaces and
     shared suffixes resolved; position and role (lead, support, sole, joint) per unit."""
     with warehouse.get_connection(context.run.run_id) as con:
         rebuild, dropped = reports_to_rebuild(con, "staging.stg_unit_assignments")
-        assignments = unit_assignments(_tasks_of(con, rebuild))
-        replace_reports(con, "staging.stg_unit_assignments", assignments, rebuild + dropped)
+        cells = read_query(con, "select report_id, task_id, units_raw from staging.stg_tasks "
+                                "where report_id in (select unnest(?::varchar[]))", [rebuild])
+        replace_reports(con, "staging.stg_unit_assignments", unit_assignments(cells), rebuild + dropped)
         record_derived(con, "staging.stg_unit_assignments", rebuild, dropped)
-        all_assignments = read_table(con, "staging.stg_unit_assignments")
-    roles = all_assignments.group_by("role").len().sort("role")
+        rows, units = con.execute(
+            "select count(*), count(distinct unit_name) from staging.stg_unit_assignments").fetchall()[0]
+        roles = con.execute(
+            "select role, count(*) from staging.stg_unit_assignments group by role order by role").fetchall()
     return dg.MaterializeResult(
         metadata={
-            "dagster/row_count": all_assignments.height,
+            "dagster/row_count": rows,
             "reports_recomputed": len(rebuild),
-            "distinct_units": all_assignments.get_column("unit_name").n_unique(),
-            **{f"role_{role}": n for role, n in roles.iter_rows()},
+            "distinct_units": units,
+            **{f"role_{role}": n for role, n in roles},
         }
     )
 
@@ -232,41 +230,52 @@ def stg_unit_assignments(context: dg.AssetExecutionContext, warehouse: Warehouse
 )
 def extract_targets_and_actuals(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     """Read targets from requirements and actuals from completions; pair them by metric."""
-    with warehouse.get_connection(context.run.run_id) as con:
+    with warehouse.get_connection(context.run.run_id) as con, tempfile.TemporaryDirectory(prefix="extraction-") as tmp:
         rebuild, dropped = reports_to_rebuild(con, "staging.stg_target_mentions")
-        tasks = _tasks_of(con, rebuild)
+        # The tasks go to the extraction workers, and their rows come back, as Parquet files: a
+        # million rows at 1,000 reports never pass through this process's memory.
+        tasks_file = Path(tmp) / "tasks.parquet"
+        con.sql(
+            "select report_id, task_id, requirement, completion from staging.stg_tasks "
+            "where report_id in (select unnest(?::varchar[]))", params=[rebuild]
+        ).write_parquet(str(tasks_file))
+        n_tasks = con.execute("select count(*) from read_parquet(?)", [str(tasks_file)]).fetchone()[0]
         started = time.perf_counter()
-        targets, actuals, pairs = extract_mentions_parallel(tasks)
+        files = extract_mentions_to_files(tasks_file, Path(tmp), n_tasks)
         seconds = time.perf_counter() - started
-        replace_reports(con, "staging.stg_target_mentions", targets, rebuild + dropped)
-        replace_reports(con, "staging.stg_actual_mentions", actuals, rebuild + dropped)
-        replace_reports(con, "staging.stg_target_pairs", pairs, rebuild + dropped)
+        read = {table: f"read_parquet({[str(f) for f in paths]!r})" for table, paths in files.items()}
+        written = {
+            table: replace_reports(con, f"staging.{table}", read[name], rebuild + dropped)
+            for table, name in (("stg_target_mentions", "targets"), ("stg_actual_mentions", "actuals"),
+                                ("stg_target_pairs", "pairs"))
+        }
         record_derived(con, "staging.stg_target_mentions", rebuild, dropped)
-        totals = {t: con.execute(f"select count(*) from staging.{t}").fetchone()[0]
-                  for t in ("stg_target_mentions", "stg_actual_mentions", "stg_target_pairs")}
-    context.log.info(f"{tasks.height} tasks: {targets.height} targets, {actuals.height} actuals in {seconds:.2f}s")
-    speed = {"tasks_extracted": tasks.height,
-             "tasks_per_second": round(tasks.height / seconds) if seconds and tasks.height else 0}
+        totals = {t: con.execute(f"select count(*) from staging.{t}").fetchone()[0] for t in written}
+        estimates, part_year = con.execute(
+            f"select count(*) filter (is_estimate), count(*) filter (is_part_year) from {read['actuals']}"
+        ).fetchall()[0]
+        # fetchall: a relation (below) may not follow an execute() whose result was not read to its end.
+        paired = con.execute(f"select count(actual_seq) from {read['pairs']}").fetchall()[0][0]
+        preview = pl.from_arrow(con.sql(
+            f"select task_id, span, value, unit, comparator, direction from {read['targets']} limit 5"
+        ).to_arrow_table())
+    context.log.info(f"{n_tasks} tasks: {written['stg_target_mentions']} targets, "
+                     f"{written['stg_actual_mentions']} actuals in {seconds:.2f}s")
+    speed = {"tasks_extracted": n_tasks,
+             "tasks_per_second": round(n_tasks / seconds) if seconds and n_tasks else 0}
     yield dg.MaterializeResult(
         asset_key=STG_TARGET_MENTIONS,
-        metadata={
-            "dagster/row_count": totals["stg_target_mentions"],
-            **speed,
-            "preview": _markdown_preview(targets.select("task_id", "span", "value", "unit", "comparator", "direction")),
-        },
+        metadata={"dagster/row_count": totals["stg_target_mentions"], **speed, "preview": _markdown_preview(preview)},
     )
     yield dg.MaterializeResult(
         asset_key=STG_ACTUAL_MENTIONS,
         metadata={
             "dagster/row_count": totals["stg_actual_mentions"],
-            "estimates_in_recomputed": int(actuals.get_column("is_estimate").sum() or 0),
-            "part_year_in_recomputed": int(actuals.get_column("is_part_year").sum() or 0),
+            "estimates_in_recomputed": estimates,
+            "part_year_in_recomputed": part_year,
         },
     )
     yield dg.MaterializeResult(
         asset_key=STG_TARGET_PAIRS,
-        metadata={
-            "dagster/row_count": totals["stg_target_pairs"],
-            "paired_in_recomputed": int(pairs.get_column("actual_seq").is_not_null().sum()),
-        },
+        metadata={"dagster/row_count": totals["stg_target_pairs"], "paired_in_recomputed": paired},
     )
