@@ -177,7 +177,9 @@ def group_rows(lines: list[str], header_line: int, n_columns: int) -> tuple[list
     return rows, blanks
 
 
-def read_report(path: Path) -> Report:
+def read_report(path: Path, normalised: bool = True) -> Report:
+    """The report's tasks and rejected rows. `normalised=False` leaves the cells as written, for a
+    caller that normalises many reports' tasks at once (`normalise_tasks`: one polars pass)."""
     data = path.read_bytes()
     text, encoding = decode(data, path)
     lines = split_lines(text)
@@ -235,11 +237,9 @@ def read_report(path: Path) -> Report:
             "last_line": [r.last_line for r, _ in good],
         },
         schema=TASK_SCHEMA,
-    ).with_columns(
-        normalise_text(pl.col("requirement")),
-        normalise_text(pl.col("completion")),
-        normalise_units_cell(pl.col("units_raw")),
     )
+    if normalised:
+        tasks = normalise_tasks(tasks)
     rejected.sort(key=lambda rr: rr[0].first_line)
     rejects = pl.DataFrame(
         {
@@ -280,6 +280,15 @@ def normalise_text(expr: pl.Expr) -> pl.Expr:
     expr = _fullwidth_to_ascii(expr).str.replace_all(r"\s+", " ")
     expr = expr.str.replace_all(f"({_NOT_WORD}) ", "$1").str.replace_all(f" ({_NOT_WORD})", "$1")
     return expr.str.strip_chars()
+
+
+def normalise_tasks(tasks: pl.DataFrame) -> pl.DataFrame:
+    """Cells as written -> cells as staged."""
+    return tasks.with_columns(
+        normalise_text(pl.col("requirement")),
+        normalise_text(pl.col("completion")),
+        normalise_units_cell(pl.col("units_raw")),
+    )
 
 
 def normalise_units_cell(expr: pl.Expr) -> pl.Expr:

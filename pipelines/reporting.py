@@ -71,7 +71,12 @@ def by_unit_type(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int, int, in
     ).fetchall()
 
 
-def missed_targets(con: duckdb.DuckDBPyConnection) -> list[dict]:
+# A table of a page is read, not searched: beyond this many rows it shows the first ones and says
+# where the rest are (at 1,000 reports the tasks with no target alone are 80,000 rows, 26 MB of page).
+ROW_LIMIT = 500
+
+
+def missed_targets(con: duckdb.DuckDBPyConnection, limit: int = ROW_LIMIT) -> list[dict]:
     rows = con.execute(
         """
         select a.report_id, a.task_id, t.lead_unit, a.metric, a.target_value, a.target_unit, a.comparator,
@@ -80,21 +85,25 @@ def missed_targets(con: duckdb.DuckDBPyConnection) -> list[dict]:
         from marts.fct_target_achievement a join marts.dim_tasks t using (task_key)
         where a.status = 'missed'
         order by a.achievement_ratio, a.report_id, a.task_id
-        """
+        limit ?
+        """,
+        [limit],
     ).fetchall()
     names = ["report_id", "task_id", "lead_unit", "metric", "target_value", "target_unit", "comparator",
              "actual_value", "actual_unit", "actual_period", "is_estimate", "ratio", "target_span", "actual_span"]
     return [dict(zip(names, r)) for r in rows]
 
 
-def tasks_without_target(con: duckdb.DuckDBPyConnection) -> list[dict]:
+def tasks_without_target(con: duckdb.DuckDBPyConnection, limit: int = ROW_LIMIT) -> list[dict]:
     rows = con.execute(
         """
         select t.report_id, t.task_id, coalesce(t.lead_unit, t.units_raw), t.requirement
         from marts.dim_tasks t
         where not exists (select 1 from marts.fct_targets f where f.task_key = t.task_key)
         order by t.report_id, t.task_id
-        """
+        limit ?
+        """,
+        [limit],
     ).fetchall()
     return [dict(zip(["report_id", "task_id", "units", "requirement"], r)) for r in rows]
 
@@ -127,7 +136,9 @@ th { background: #f6f6f6; } td.num { text-align: right; white-space: nowrap; }
 {{ chart_units }}
 <h2>Status by unit type</h2>
 {{ chart_types }}
-<h2 id="missed">Missed targets ({{ missed|length }})</h2>
+<h2 id="missed">Missed targets ({{ h.missed }})</h2>
+{% if missed|length < h.missed %}<p>The {{ missed|length }} furthest from their target; all of them are in
+<code>marts.fct_target_achievement</code> (<code>where status = 'missed'</code>).</p>{% endif %}
 <table><thead><tr><th>report</th><th>task</th><th>lead unit</th><th>metric</th><th>target</th><th>actual</th>
 <th>ratio</th><th>what was promised</th><th>what was reported</th></tr></thead><tbody>
 {% for m in missed %}<tr><td>{{ m.report_id }}</td><td class="num">{{ m.task_id }}</td><td>{{ m.lead_unit or "" }}</td>
@@ -136,7 +147,9 @@ th { background: #f6f6f6; } td.num { text-align: right; white-space: nowrap; }
 <td class="num">{{ "%.2f"|format(m.ratio) if m.ratio is not none else "" }}</td>
 <td class="span">{{ m.target_span }}</td><td class="span">{{ m.actual_span }}</td></tr>
 {% endfor %}</tbody></table>
-<h2 id="no-target">Tasks with no numeric target ({{ without|length }})</h2>
+<h2 id="no-target">Tasks with no numeric target ({{ h.tasks - h.tasks_with_target }})</h2>
+{% if without|length < h.tasks - h.tasks_with_target %}<p>The first {{ without|length }}; all of them are the tasks of
+<code>marts.dim_tasks</code> with no row in <code>marts.fct_targets</code>.</p>{% endif %}
 <table><thead><tr><th>report</th><th>task</th><th>units</th><th>requirement</th></tr></thead><tbody>
 {% for t in without %}<tr><td>{{ t.report_id }}</td><td class="num">{{ t.task_id }}</td><td>{{ t.units }}</td><td>{{ t.requirement }}</td></tr>
 {% endfor %}</tbody></table>
@@ -144,7 +157,9 @@ th { background: #f6f6f6; } td.num { text-align: right; white-space: nowrap; }
 """
 
 
-def build_report(con: duckdb.DuckDBPyConnection, warehouse_label: str, lead_limit: int = 30) -> tuple[str, Headline]:
+def build_report(
+    con: duckdb.DuckDBPyConnection, warehouse_label: str, lead_limit: int = 30, row_limit: int = ROW_LIMIT
+) -> tuple[str, Headline]:
     h = headline(con)
     html = Environment(autoescape=True).from_string(TEMPLATE).render(
         h=h,
@@ -153,8 +168,8 @@ def build_report(con: duckdb.DuckDBPyConnection, warehouse_label: str, lead_limi
         lead_limit=lead_limit,
         chart_units=_markup(_status_bars(by_lead_unit(con, lead_limit), "Targets by accountable unit", True)),
         chart_types=_markup(_status_bars(by_unit_type(con), "Targets by unit type", False)),
-        missed=missed_targets(con),
-        without=tasks_without_target(con),
+        missed=missed_targets(con, row_limit),
+        without=tasks_without_target(con, row_limit),
     )
     return html, h
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import csv
 
+import duckdb
+
 import pytest
 
 from tests.conftest import REPO_ROOT, SEED_REPORT_ID
@@ -192,6 +194,17 @@ def test_achievement_report_opens_offline_and_shows_the_missed_targets(seed_work
     )[0]
     assert f"Tasks with no numeric target ({without})" in html
     assert "Status by lead unit" in html and "Status by unit type" in html
+
+
+def test_achievement_report_tables_stay_readable(seed_workspace, seed_run):
+    """Past a few hundred rows a table shows the first ones and says where all of them are."""
+    from pipelines.reporting import build_report
+
+    with duckdb.connect(str(seed_workspace.warehouse), read_only=True) as con:
+        html, h = build_report(con, "seed", row_limit=3)
+    assert f"Missed targets ({h.missed})" in html and "The 3 furthest from their target" in html
+    assert html.count("<td class=\"span\">") == 2 * 3
+    assert "The first 3; all of them are the tasks of" in html
 
 
 @pytest.mark.parametrize("query", sorted((REPO_ROOT / "queries").glob("*.sql")), ids=lambda p: p.stem)

@@ -19,7 +19,7 @@ import polars as pl
 from pipelines import settings
 from pipelines.mentions import extract_mentions_to_files
 from pipelines.planning import built_reports, code_fingerprint, file_hash
-from pipelines.reading import REJECT_SCHEMA, TASK_SCHEMA, read_report, report_files, report_id_for
+from pipelines.reading import REJECT_SCHEMA, TASK_SCHEMA, normalise_tasks, read_report, report_files, report_id_for
 from pipelines.resources import RawFolderResource, WarehouseResource
 from pipelines.units import unit_assignments
 from pipelines.warehouse import read_query, replace_reports, report_ids_in
@@ -102,12 +102,12 @@ def ingest_reports(
         reports = []
         every = max(1, len(to_read) // 10)
         for i, key in enumerate(to_read, start=1):
-            reports.append(read_report(files[key]))
+            reports.append(read_report(files[key], normalised=False))
             if i % every == 0 or i == len(to_read):
                 context.log.info(f"progress: read {i}/{len(to_read)} reports "
                                  f"({sum(r.tasks.height for r in reports):,} tasks)")
         loaded_at = datetime.now(timezone.utc)
-        tasks = pl.concat([r.tasks for r in reports]) if reports else pl.DataFrame(schema=TASK_SCHEMA)
+        tasks = normalise_tasks(pl.concat([r.tasks for r in reports])) if reports else pl.DataFrame(schema=TASK_SCHEMA)
         rejected = pl.concat([r.rejected for r in reports]) if reports else pl.DataFrame(schema=REJECT_SCHEMA)
         report_rows = pl.DataFrame(
             [
