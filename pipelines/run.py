@@ -66,7 +66,7 @@ class Progress(threading.Thread):
         super().__init__(daemon=True)
         self.instance, self.run_id, self.out = instance, run_id, out
         self.stop = threading.Event()
-        self.seen = 0
+        self.cursor: str | None = None
         self.started_at: dict[str, float] = {}
 
     def run(self) -> None:
@@ -75,13 +75,18 @@ class Progress(threading.Thread):
         self.poll()
 
     def poll(self) -> None:
-        try:
-            entries = self.instance.all_logs(self.run_id)
-        except Exception:  # the run may not be stored yet
-            return
-        for entry in entries[self.seen:]:
-            self.show(entry)
-        self.seen = len(entries)
+        # Only the new records since the last poll: a run over 1,000 reports logs thousands of events,
+        # and re-reading all of them twice a second would compete with the run for the interpreter.
+        while True:
+            try:
+                page = self.instance.get_records_for_run(self.run_id, cursor=self.cursor, limit=1000)
+            except Exception:  # the run may not be stored yet
+                return
+            for record in page.records:
+                self.show(record.event_log_entry)
+            self.cursor = page.cursor if page.records else self.cursor
+            if not page.has_more:
+                return
 
     def show(self, entry) -> None:
         clock = time.strftime("%H:%M:%S", time.localtime(entry.timestamp))
