@@ -151,14 +151,20 @@ def find_quantities(text: str) -> list[Quantity]:
     return sorted(found, key=lambda q: q.start)
 
 
+@lru_cache(maxsize=16)
+def _break_pattern(breaks: str) -> re.Pattern:
+    return re.compile(f"[{re.escape(breaks)}]")
+
+
 @lru_cache(maxsize=4096)
-def _break_positions(text: str, breaks: str) -> tuple[int, ...]:
-    return tuple(i for i, ch in enumerate(text) if ch in breaks)
+def break_positions(text: str, breaks: str) -> tuple[int, ...]:
+    """Where the break characters stand (cached: every number of a text looks them up)."""
+    return tuple(m.start() for m in _break_pattern(breaks).finditer(text))
 
 
 def _bounds(text: str, pos: int, breaks: str) -> tuple[int, int]:
     """[start, end) of the stretch around pos between two break characters."""
-    positions = _break_positions(text, breaks)
+    positions = break_positions(text, breaks)
     i = bisect_right(positions, pos - 1)  # breaks before pos
     start = positions[i - 1] + 1 if i else 0
     j = bisect_left(positions, pos)

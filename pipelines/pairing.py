@@ -24,7 +24,7 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from pipelines import rules as R
-from pipelines.extraction import Mention
+from pipelines.extraction import Mention, break_positions
 
 # Below this similarity a target has no actual.
 MIN_SIMILARITY = 0.25
@@ -84,22 +84,16 @@ def containment(words: str, context: str) -> float:
     return len(wanted & bigrams(context)) / len(wanted) if wanted else 0.0
 
 
-@lru_cache(maxsize=4096)
-def _breaks(text: str, breaks: str) -> tuple[int, ...]:
-    """Positions of the break characters (cached: every number of a text looks them up)."""
-    return tuple(i for i, ch in enumerate(text) if ch in breaks)
-
-
 def _start(text: str, pos: int, breaks: str) -> int:
     """Just after the last break before pos (0 if none)."""
-    positions = _breaks(text, breaks)
+    positions = break_positions(text, breaks)
     i = bisect_left(positions, pos)
     return positions[i - 1] + 1 if i else 0
 
 
 def _end(text: str, pos: int, breaks: str) -> int:
     """The first break at or after pos (the text's end if none)."""
-    positions = _breaks(text, breaks)
+    positions = break_positions(text, breaks)
     i = bisect_left(positions, pos)
     return positions[i] if i < len(positions) else len(text)
 

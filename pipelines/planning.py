@@ -130,3 +130,10 @@ def make_plan(raw_dir: Path, warehouse: Path) -> Plan:
             plan.unchanged.append(report_id)
     plan.removed = sorted(set(built.reports) - set(files))
     return plan
+
+
+def current_plan() -> Plan:
+    """The plan for the configured raw folder and warehouse."""
+    from pipelines import settings
+
+    return make_plan(settings.raw_dir(), settings.warehouse_path())

@@ -8,15 +8,10 @@ from __future__ import annotations
 
 import dagster as dg
 
-from pipelines import settings
 from pipelines.assets.staging import REPORTS
-from pipelines.planning import Plan, make_plan
+from pipelines.planning import Plan, current_plan  # noqa: F401 - the schedule and sensor plan here
 
 RANGE_START, RANGE_END = "dagster/asset_partition_range_start", "dagster/asset_partition_range_end"
-
-
-def current_plan() -> Plan:
-    return make_plan(settings.raw_dir(), settings.warehouse_path())
 
 
 def partition_requests(instance: dg.DagsterInstance, plan: Plan) -> list:

@@ -2,6 +2,9 @@
 
 Runs are recorded in the Dagster instance at $DAGSTER_HOME, so they show in the UI (`make dev`).
 Exit status 0 when every step succeeded; otherwise 1 with one line per failure on stderr.
+
+Heavy libraries are imported inside the functions: worker processes (extraction, quality checks)
+are spawned, and a spawned process imports this module again before its own work.
 """
 
 from __future__ import annotations
@@ -14,11 +17,12 @@ import threading
 import time
 import uuid
 
-import dagster as dg
-import duckdb
+from typing import TYPE_CHECKING
 
 from pipelines import settings
-from pipelines.warehouse import table_row_counts
+
+if TYPE_CHECKING:
+    import dagster as dg
 
 # Framework logs off (errors are summarised below, one line each): the summary below is what a person reads.
 QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
@@ -34,6 +38,8 @@ def failed_checks(result: dg.ExecuteInProcessResult) -> list[tuple[dg.AssetCheck
 
 
 def failure_lines(result: dg.ExecuteInProcessResult) -> list[str]:
+    import dagster as dg
+
     lines = [line for severity, line in failed_checks(result) if severity == dg.AssetCheckSeverity.ERROR]
     for event in result.all_events:
         if event.event_type == dg.DagsterEventType.STEP_FAILURE:
@@ -49,6 +55,8 @@ def failure_lines(result: dg.ExecuteInProcessResult) -> list[str]:
 
 
 def step_seconds(result: dg.ExecuteInProcessResult) -> dict[str, float]:
+    import dagster as dg
+
     return {
         event.step_key: event.event_specific_data.duration_ms / 1000
         for event in result.all_events
@@ -59,8 +67,6 @@ def step_seconds(result: dg.ExecuteInProcessResult) -> dict[str, float]:
 class Progress(threading.Thread):
     """Prints the run's progress as it happens: each step's start and end with its time, checks that
     did not pass, and the steps' own progress lines ("progress: …"), read from the event log."""
-
-    SHOWN = {dg.DagsterEventType.STEP_START, dg.DagsterEventType.STEP_SUCCESS, dg.DagsterEventType.STEP_FAILURE}
 
     def __init__(self, instance: dg.DagsterInstance, run_id: str, out=sys.stdout):
         super().__init__(daemon=True)
@@ -89,6 +95,8 @@ class Progress(threading.Thread):
                 return
 
     def show(self, entry) -> None:
+        import dagster as dg
+
         clock = time.strftime("%H:%M:%S", time.localtime(entry.timestamp))
         event = entry.dagster_event
         if event is None:
@@ -113,6 +121,10 @@ def write_stats(**stats) -> None:
 
 
 def summary(warehouse: str) -> str:
+    import duckdb
+
+    from pipelines.warehouse import table_row_counts
+
     with duckdb.connect(warehouse, read_only=True) as con:
         counts = table_row_counts(con)
     width = max(len(f"{s}.{t}") for s, t, _ in counts)
@@ -121,14 +133,13 @@ def summary(warehouse: str) -> str:
 
 
 def main() -> int:
-    from pipelines import refresh
-    from pipelines.publishing import release_refresh_lock
+    from pipelines.planning import current_plan
     from pipelines.reading import SourceFileError
 
     started = time.perf_counter()
     print(f"refresh_warehouse: raw folder {settings.raw_dir()}", flush=True)
     try:
-        plan = refresh.current_plan()
+        plan = current_plan()
     except SourceFileError as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
@@ -142,7 +153,21 @@ def main() -> int:
         write_stats(success=True, ran=False, seconds=time.perf_counter() - started, steps={})
         return 0
 
+    from pipelines import quality
+
+    quality.start_worker()  # Great Expectations loads on the other core while Dagster loads here
+    try:
+        return refresh_warehouse(plan, started)
+    finally:
+        quality.stop_worker()
+
+
+def refresh_warehouse(plan, started: float) -> int:
+    import dagster as dg
+
+    from pipelines import refresh
     from pipelines.definitions import defs
+    from pipelines.publishing import release_refresh_lock
 
     instance = dg.DagsterInstance.get()
     refresh.sync_partitions(instance, plan)

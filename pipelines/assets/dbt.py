@@ -1,6 +1,9 @@
 """The dbt project as Dagster assets: one `dbt build` (models, data tests, unit tests) per run."""
 
+import os
+import shutil
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -29,4 +32,18 @@ def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource,
     # Unit tests check the SQL, not the data: they run in `make test` (tests/test_dbt_unit_tests.py),
     # not in every refresh, as dbt advises for production runs.
     args = ["build", "--exclude-resource-type", "unit_test", "--vars", dbt_vars(warehouse.published)]
-    yield from dbt.cli(args, context=context).stream()
+    invocation = dbt.cli(args, context=context)
+    yield from invocation.stream()
+    keep_partial_parse(invocation.target_path)
+
+
+def keep_partial_parse(invocation_target: Path) -> None:
+    """Each invocation parses in a target folder of its own, starting from the project's
+    `target/partial_parse.msgpack`; keep this run's, so that the next run with the same arguments
+    (another warehouse path is another argument) parses only what changed (~1.5 s less)."""
+    parsed = invocation_target / "partial_parse.msgpack"
+    if parsed.exists():
+        kept = dbt_project.project_dir / dbt_project.target_path / "partial_parse.msgpack"
+        partial = kept.with_suffix(f".{os.getpid()}.partial")
+        shutil.copyfile(parsed, partial)
+        os.replace(partial, kept)  # a run starting now reads a whole file
