@@ -88,3 +88,17 @@ def seed_and_variants() -> pl.DataFrame:
 def test_template_reading_is_the_own_reading(seed_and_variants):
     for by_template, own in zip(extract_mentions(seed_and_variants), _own_reading(seed_and_variants)):
         assert_frame_equal(by_template, own)
+
+
+def test_workers_split_by_template_and_return_the_same_rows(seed_and_variants, tmp_path):
+    """The parallel path (used from 20,000 tasks) on a small input: two spawned workers, Parquet in and out."""
+    from pipelines.mentions import PARALLEL_MIN_TASKS, TABLES, extract_mentions_to_files
+
+    tasks_file = tmp_path / "tasks.parquet"
+    seed_and_variants.write_parquet(tasks_file)
+    files = extract_mentions_to_files(tasks_file, tmp_path, n_tasks=PARALLEL_MIN_TASKS, workers=2)
+    assert all(len(files[table]) == 2 for table in TABLES)
+    keys = (["report_id", "task_id", "target_seq"], ["report_id", "task_id", "actual_seq"],
+            ["report_id", "task_id", "target_seq"])
+    for table, key, expected in zip(TABLES, keys, extract_mentions(seed_and_variants)):
+        assert_frame_equal(pl.read_parquet(files[table]).sort(key), expected.sort(key))

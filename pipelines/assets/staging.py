@@ -17,7 +17,6 @@ import duckdb
 import polars as pl
 
 from pipelines import settings
-from pipelines.mentions import extract_mentions_to_files
 from pipelines.planning import built_reports, code_fingerprint, file_hash
 from pipelines.reading import REJECT_SCHEMA, TASK_SCHEMA, normalise_tasks, read_report, report_files, report_id_for
 from pipelines.resources import RawFolderResource, WarehouseResource
@@ -230,6 +229,10 @@ def stg_unit_assignments(context: dg.AssetExecutionContext, warehouse: Warehouse
 )
 def extract_targets_and_actuals(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     """Read targets from requirements and actuals from completions; pair them by metric."""
+    # Imported here: the extraction (and scipy's assignment solver) loads only in the process that
+    # extracts, not in every process that loads the definitions.
+    from pipelines.mentions import extract_mentions_to_files
+
     with warehouse.get_connection(context.run.run_id) as con, tempfile.TemporaryDirectory(prefix="extraction-") as tmp:
         rebuild, dropped = reports_to_rebuild(con, "staging.stg_target_mentions")
         # The tasks go to the extraction workers, and their rows come back, as Parquet files: a
