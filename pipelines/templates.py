@@ -32,8 +32,10 @@ _NUMBER = re.compile(r"\d++(?!\s*(?:[-—~至]\s*\d+\s*)?[年月日])")
 
 
 def template(text: str) -> tuple[str, tuple[str, ...]]:
-    """(template, the masked numbers in order). A text with more numbers than there are stand-ins
-    is its own template."""
+    """(template, the masked numbers in order). A text with more numbers than there are stand-ins,
+    or with a stand-in digit of its own (a date in another script's digits), is its own template."""
+    if _STAND_IN_RUN.search(text):
+        return text, ()
     numbers = []
 
     def mask(match: re.Match) -> str:

@@ -38,6 +38,10 @@ class TestTemplate:
         assert restore(masked, numbers) == text
         assert restore(masked[:6], numbers) == text[:6]  # a word cut short keeps its first digits
 
+    def test_a_text_with_stand_in_digits_of_its_own_is_its_own_template(self):
+        text = "截至" + STAND_INS[0] * 2 + "月,新增企业30家"
+        assert template(text) == (text, ())
+
     def test_no_numbers(self):
         assert template("建设全国外商投资服务最优市。") == ("建设全国外商投资服务最优市。", ())
 
