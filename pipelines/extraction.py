@@ -341,6 +341,15 @@ def _period(text: str, r: _Reading) -> str:
     return R.PERIOD_DEFAULT
 
 
+def is_part_year(period: str) -> bool:
+    return not _FULL_YEAR.search(period)
+
+
+def quantity_at(text: str, start: int) -> re.Match | None:
+    """The Arabic-numeral quantity whose number starts at `start` (groups `num`, `upper`), if any."""
+    return _ARABIC_QUANTITY.match(text, start)
+
+
 _MONTH_RANGE = re.compile(r"(\d{1,2})\s*[-—~至]\s*(\d{1,2})\s*月")
 _UP_TO_MONTH = re.compile(r"(?:截至|截止|到)(\d{1,2})月")
 
@@ -375,7 +384,7 @@ def extract_actuals(completion: str) -> tuple[Mention, ...]:
                     "normalised_value": value * q.multiplier,
                     "direction": "decrease" if declined else base.direction,
                     "period": period,
-                    "is_part_year": not _FULL_YEAR.search(period),
+                    "is_part_year": is_part_year(period),
                     "months_covered": months_covered(period),
                     "is_estimate": bool(_ESTIMATE.search(before_clause)),
                     "is_completion_ratio": q.base_unit == "%" and bool(_COMPLETION_RATIO.search(r.before)),

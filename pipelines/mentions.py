@@ -15,7 +15,14 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines.extraction import _ARABIC_QUANTITY, _FULL_YEAR, Mention, extract_actuals, extract_targets, months_covered
+from pipelines.extraction import (
+    Mention,
+    extract_actuals,
+    extract_targets,
+    is_part_year,
+    months_covered,
+    quantity_at,
+)
 from pipelines.pairing import Pair, pair_targets
 from pipelines.rules import unit_kind
 from pipelines.templates import STAND_IN_PATTERN, restore, template
@@ -88,7 +95,7 @@ _ACTUAL_WORDS = ("actual_seq", "metric", "unit", "normalised_unit", "unit_kind",
 
 
 def _places(m: Mention, text: str) -> tuple:
-    match = _ARABIC_QUANTITY.match(text, m.number_start)
+    match = quantity_at(text, m.number_start)
     if match is None:  # a Chinese numeral
         return None, None, None, None, m.value, m.upper, m.multiplier
     upper = (match.start("upper"), match.end("upper") - match.start("upper")) if match["upper"] else (None, None)
@@ -148,7 +155,7 @@ def _restore_words(mentions: pl.DataFrame, text: str, columns: list[str]) -> pl.
     if "period" in columns:  # dates are not masked, so not seen; were it, the months are the task's
         holding = holding.with_columns(
             pl.col("period").map_elements(months_covered, return_dtype=pl.Int64).alias("months_covered"),
-            pl.col("period").map_elements(lambda p: not _FULL_YEAR.search(p), return_dtype=pl.Boolean)
+            pl.col("period").map_elements(is_part_year, return_dtype=pl.Boolean)
             .alias("is_part_year"),
         )
     return pl.concat([mentions.filter(~held), holding])

@@ -4,8 +4,8 @@ The GX project (suites, validation definitions, datasource) lives in `expectatio
 edited there. At run time it is copied beside the warehouse (`<warehouse dir>/gx/`), so that
 validation results and Data Docs are written with the warehouse they describe, not into the repo.
 GX cannot validate DuckDB reliably through SQLAlchemy: each check reads its tables into a
-DataFrame, derives the columns a rule needs (a span found in its text, a task that exists, lines
-accounted per report) with polars, and runs the saved validation definition on it.
+DataFrame, derives the columns a rule needs (a span found in its text and a task that exists, in
+DuckDB's SQL; lines accounted per report, in polars), and runs the saved validation definition on it.
 """
 
 from __future__ import annotations
