@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 from pipelines import rules as R
 from pipelines.extraction import Mention, break_positions
@@ -155,6 +154,10 @@ def pair_targets(
             scores[t_index, a_index] = score - ORDER_TIE_BREAK * order_gap
     chosen: dict[int, tuple[int, float]] = {}
     if targets and actuals:
+        # Imported here: scipy.optimize takes ~0.4 s to import, and a process that only hands the
+        # extraction to workers never pairs.
+        from scipy.optimize import linear_sum_assignment
+
         rows, cols = linear_sum_assignment(scores, maximize=True)
         for t_index, a_index in zip(rows, cols):
             if scores[t_index, a_index] > 0:
