@@ -105,6 +105,7 @@ class Mention:
     months_covered: int | None = None
 
 
+@lru_cache(maxsize=1 << 16)  # pure, and texts of one phrasing repeat it
 def parse_number(text: str) -> float:
     if text[0].isdigit():
         return float(text.replace(",", ""))
@@ -171,6 +172,7 @@ def _bounds(text: str, pos: int, breaks: str) -> tuple[int, int]:
     return start, positions[j] if j < len(positions) else len(text)
 
 
+@lru_cache(maxsize=1 << 16)  # pure, and texts of one phrasing repeat it
 def _clean_metric(words: str) -> str:
     words = _PERIOD_SENTENCE.sub("", _YEAR.sub("", words.translate(_DROP))).strip()
     while True:  # fillers stack: "确保全市" / "已达到"
@@ -256,6 +258,7 @@ def _is_descriptor(text: str, r: _Reading, readings: list[_Reading]) -> bool:
     return follows_noun and not qualifier and bool(following) and following[0].quantity.base_unit in R.RATE_UNITS
 
 
+@lru_cache(maxsize=1 << 16)  # pure, and texts of one phrasing repeat it
 def _direction(before: str, list_verb: str, after: str, cumulative_is_level: bool = True) -> str:
     words = list_verb + before
     if cumulative_is_level and any(m in words for m in R.LEVEL_MARKERS):
