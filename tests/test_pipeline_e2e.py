@@ -231,3 +231,20 @@ def test_every_mart_column_is_described(seed_workspace, seed_run):
         if actual - columns:
             missing[table] = sorted(actual - columns)
     assert described and not missing
+
+
+def test_old_dbt_invocation_folders_are_pruned(tmp_path):
+    import os
+
+    from pipelines.assets.dbt import prune_invocation_targets
+
+    for i in range(8):
+        folder = tmp_path / f"warehouse_dbt_models-run{i}"
+        folder.mkdir()
+        os.utime(folder, (1_000_000 + i, 1_000_000 + i))
+    (tmp_path / "partial_parse.msgpack").write_bytes(b"")
+    (tmp_path / "other_op-run0").mkdir()
+    removed = prune_invocation_targets(tmp_path, "warehouse_dbt_models", keep=5)
+    assert sorted(p.name for p in removed) == [f"warehouse_dbt_models-run{i}" for i in range(3)]
+    left = sorted(p.name for p in tmp_path.iterdir())
+    assert left == ["other_op-run0", "partial_parse.msgpack"] + [f"warehouse_dbt_models-run{i}" for i in range(3, 8)]

@@ -35,6 +35,7 @@ def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource,
     invocation = dbt.cli(args, context=context)
     yield from invocation.stream()
     keep_partial_parse(invocation.target_path)
+    prune_invocation_targets(invocation.target_path.parent, context.op_execution_context.op.name)
 
 
 def keep_partial_parse(invocation_target: Path) -> None:
@@ -47,3 +48,18 @@ def keep_partial_parse(invocation_target: Path) -> None:
         partial = kept.with_suffix(f".{os.getpid()}.partial")
         shutil.copyfile(parsed, partial)
         os.replace(partial, kept)  # a run starting now reads a whole file
+
+
+# dagster-dbt gives each invocation a target folder of its own (~5 MB of compiled SQL, manifest and
+# run results): the newest few stay for looking into a run, older ones go, so nightly runs do not
+# fill the disk.
+INVOCATION_TARGETS_KEPT = 5
+
+
+def prune_invocation_targets(target_dir: Path, op_name: str, keep: int = INVOCATION_TARGETS_KEPT) -> list[Path]:
+    """Remove all but the `keep` newest `<op_name>-*` invocation folders; returns the removed ones."""
+    folders = sorted((p for p in target_dir.glob(f"{op_name}-*") if p.is_dir()),
+                     key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in folders[keep:]:
+        shutil.rmtree(old, ignore_errors=True)
+    return folders[keep:]
