@@ -131,13 +131,27 @@ def similarity(metric: str, target_window: str, actual: _Views) -> float:
     return best + WEIGHT_OWN_CLAUSE * own
 
 
+def _own_window(requirement: str, target: Mention, targets: tuple[Mention, ...]) -> str:
+    """The target's clause with the one before it, without the other targets' words: in
+    "零售总额增长9%左右、外贸出口总额增长5%左右" each target stands for its own metric only."""
+    end = _end(requirement, target.span_end, R.CLAUSE_BREAKS)
+    start = max(_start(requirement, max(_start(requirement, target.span_start, R.CLAUSE_BREAKS) - 1, 0),
+                       R.CLAUSE_BREAKS), _start(requirement, target.span_start, R.SENTENCE_BREAKS))
+    window = list(requirement[start:end])
+    for other in targets:
+        if other.seq != target.seq:
+            for i in range(max(other.span_start, start), min(other.span_end, end)):
+                window[i - start] = " "
+    return "".join(window)
+
+
 def pair_targets(
     targets: tuple[Mention, ...], actuals: tuple[Mention, ...], requirement: str, completion: str
 ) -> list[Pair]:
     views = {a.seq: _views(completion, a) for a in actuals}
     scores = np.zeros((len(targets), len(actuals)))
     for t_index, target in enumerate(targets):
-        target_window = _views(requirement, target).with_previous
+        target_window = _own_window(requirement, target, targets)
         cumulative = any(m in target_window for m in R.LEVEL_MARKERS)
         for a_index, actual in enumerate(actuals):
             if actual.is_completion_ratio and "完成率" not in target.metric:
