@@ -67,3 +67,22 @@ def test_other_unit_pairs_only_on_strong_words():
 def test_abbreviation_reads_as_its_full_name():
     got = pairs("确保地区生产总值增长7%左右。", "全年GDP预计增长4.5%左右。")
     assert got == [("地区生产总值增长7%左右", "GDP预计增长4.5%左右")]
+
+
+def test_a_target_in_a_list_does_not_borrow_the_other_targets_words():
+    # Both targets share one clause; 外贸出口 must not reach 社零 through 零售总额's words.
+    got = pairs(
+        "全市社会消费品零售总额增长9%左右、全市外贸出口总额增长5%左右,确保出口占全国市场份额不降。",
+        "1-11月,全市社零降幅2.4%,高于全省平均0.8个百分点,较上月位次提升1位,居全省第5位。",
+    )
+    assert got[0] == ("社会消费品零售总额增长9%左右", "社零降幅2.4%")
+    assert got[1][1] != "社零降幅2.4%"
+
+
+def test_pairs_do_not_depend_on_which_numbers_describe_the_projects():
+    # The same plan with other thresholds (a template shared across reports): the same pairs.
+    got = pairs(
+        "新引进投资8亿元以上项目37个、其中57亿元以上项目8个。",
+        "1-11月,全市新引进12亿元以上产业项目53个,其中50亿元以上产业项目15个,提前完成年度目标任务。",
+    )
+    assert [a for _, a in got] == ["新引进12亿元以上产业项目53个", "50亿元以上产业项目15个"]
