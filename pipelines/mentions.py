@@ -8,9 +8,7 @@ tests/test_templates.py holds that this is the reading of the task's own texts.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import polars as pl
@@ -26,6 +24,7 @@ from pipelines.extraction import (
 from pipelines.pairing import Pair, pair_targets
 from pipelines.rules import unit_kind
 from pipelines.templates import STAND_IN_PATTERN, restore, template
+from pipelines.workers import worker_pool
 
 TARGET_SCHEMA = {
     "report_id": pl.String,
@@ -228,7 +227,6 @@ def extract_mentions_to_files(
     if shares == 1:
         results = [_extract_share(*(a[0] for a in args))]
     else:
-        # spawn, not fork: forking a process whose polars/DuckDB thread pools are running can deadlock.
-        with ProcessPoolExecutor(max_workers=shares, mp_context=multiprocessing.get_context("spawn")) as pool:
+        with worker_pool(shares) as pool:
             results = list(pool.map(_extract_share, *args))
     return {table: [r[table] for r in results] for table in TABLES}

@@ -11,7 +11,6 @@ DuckDB's SQL; lines accounted per report, in polars), and runs the saved validat
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import shutil
 from concurrent.futures import ProcessPoolExecutor
@@ -25,6 +24,7 @@ import polars as pl
 
 from pipelines.settings import REPO_ROOT
 from pipelines.warehouse import read_query, read_table
+from pipelines.workers import worker_pool
 
 EXPECTATIONS_DIR = REPO_ROOT / "expectations" / "gx"
 # What is copied from the repo's GX project; the rest (uncommitted/: results, docs) is per warehouse.
@@ -117,8 +117,7 @@ def _load_gx() -> None:
 def start_worker() -> None:
     global _worker
     if _worker is None:
-        # spawn, not fork: the parent's polars/DuckDB thread pools may be running.
-        _worker = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), initializer=_load_gx)
+        _worker = worker_pool(1, initializer=_load_gx)
         _worker.submit(int)  # start it now rather than at the first check
 
 
