@@ -163,7 +163,7 @@ def break_positions(text: str, breaks: str) -> tuple[int, ...]:
     return tuple(m.start() for m in _break_pattern(breaks).finditer(text))
 
 
-def _bounds(text: str, pos: int, breaks: str) -> tuple[int, int]:
+def bounds(text: str, pos: int, breaks: str) -> tuple[int, int]:
     """[start, end) of the stretch around pos between two break characters."""
     positions = break_positions(text, breaks)
     i = bisect_right(positions, pos - 1)  # breaks before pos
@@ -199,9 +199,9 @@ class _Reading:
 def _read(text: str, quantities: list[Quantity]) -> list[_Reading]:
     readings = []
     for i, q in enumerate(quantities):
-        clause_start, clause_end = _bounds(text, q.start, R.CLAUSE_BREAKS)
-        item_start, item_end = _bounds(text, q.start, R.CLAUSE_BREAKS + R.LIST_BREAK)
-        sentence_start, _ = _bounds(text, q.start, R.SENTENCE_BREAKS)
+        clause_start, clause_end = bounds(text, q.start, R.CLAUSE_BREAKS)
+        item_start, item_end = bounds(text, q.start, R.CLAUSE_BREAKS + R.LIST_BREAK)
+        sentence_start, _ = bounds(text, q.start, R.SENTENCE_BREAKS)
         previous = quantities[i - 1] if i else None
         before_start = max(item_start, previous.end if previous and previous.end <= q.start else 0)
         if previous and previous.end <= q.start and previous.end >= item_start:
@@ -284,7 +284,7 @@ def _mention(text: str, seq: int, r: _Reading, is_target: bool = True) -> Mentio
     metric = _clean_metric(verb + before_words + after_words) or before_words or after_words
     if not _content_words(metric):
         # "深化“智慧安防”小区建设,全年建设完成600个以上": only verbs here; the thing is named just before.
-        previous = _clean_metric(text[_bounds(text, max(r.clause_start - 1, 0), R.CLAUSE_BREAKS)[0] : max(r.clause_start - 1, 0)])
+        previous = _clean_metric(text[bounds(text, max(r.clause_start - 1, 0), R.CLAUSE_BREAKS)[0] : max(r.clause_start - 1, 0)])
         metric = _clean_metric(previous + metric)
     # The span: from the first metric word before the number to the qualifier, or through the
     # counted noun after it ("建成8个美丽城镇").
@@ -395,4 +395,3 @@ def extract_actuals(completion: str) -> tuple[Mention, ...]:
             )
         )
     return tuple(actuals)
-

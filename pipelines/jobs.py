@@ -5,6 +5,7 @@ one run otherwise (only changed reports are re-read)."""
 import dagster as dg
 
 from pipelines import refresh, settings
+from pipelines.planning import current_plan
 
 # In-process: on a 2-core machine each step's process start-up (imports of dbt, polars, GE)
 # costs more than the work itself. The tag lets the run queue keep refreshes one at a time.
@@ -27,7 +28,7 @@ refresh_warehouse = dg.define_asset_job(
 )
 def nightly_refresh(context: dg.ScheduleEvaluationContext):
     """02:00 Asia/Shanghai: refresh if anything changed since the published warehouse was built."""
-    plan = refresh.current_plan()
+    plan = current_plan()
     if not plan.files:
         return dg.SkipReason("the raw folder has no reports")
     refresh.sync_partitions(context.instance, plan)
@@ -43,7 +44,7 @@ def nightly_refresh(context: dg.ScheduleEvaluationContext):
 )
 def raw_folder_changed(context: dg.SensorEvaluationContext):
     """A report file appeared, changed or went away: keep the report partitions in step, and refresh."""
-    plan = refresh.current_plan()
+    plan = current_plan()
     requests = refresh.partition_requests(context.instance, plan)
     if not plan.files or plan.nothing_to_do:
         return dg.SensorResult(skip_reason=f"nothing to do: {plan.describe()}", dynamic_partitions_requests=requests)

@@ -16,14 +16,13 @@ also resemble the 53's clause.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 
 from pipelines import rules as R
-from pipelines.extraction import Mention, break_positions
+from pipelines.extraction import Mention, bounds
 
 # Below this similarity a target has no actual.
 MIN_SIMILARITY = 0.25
@@ -65,7 +64,7 @@ _DROP = str.maketrans("", "", R.METRIC_DROP_CHARS)
 def bigrams(text: str) -> frozenset[str]:
     """Character bigrams (cached: the same clause and sentence serve every number in them). Digits
     are not words: "增长7%" and "增长8%" name the same metric, and a reading of a text's template
-    (extraction.quantity_template) pairs the same way as the text."""
+    (pipelines.templates) pairs the same way as the text."""
     text = _SYNONYMS.sub(lambda m: R.METRIC_SYNONYMS[m.group()], text)
     text = _DIGITS.sub(" ", text.translate(_DROP))
     return frozenset(text[i : i + 2] for i in range(len(text) - 1) if " " not in text[i : i + 2])
@@ -83,20 +82,6 @@ def containment(words: str, context: str) -> float:
     return len(wanted & bigrams(context)) / len(wanted) if wanted else 0.0
 
 
-def _start(text: str, pos: int, breaks: str) -> int:
-    """Just after the last break before pos (0 if none)."""
-    positions = break_positions(text, breaks)
-    i = bisect_left(positions, pos)
-    return positions[i - 1] + 1 if i else 0
-
-
-def _end(text: str, pos: int, breaks: str) -> int:
-    """The first break at or after pos (the text's end if none)."""
-    positions = break_positions(text, breaks)
-    i = bisect_left(positions, pos)
-    return positions[i] if i < len(positions) else len(text)
-
-
 @dataclass(frozen=True)
 class _Views:
     clause: str
@@ -104,11 +89,19 @@ class _Views:
     sentence: str
 
 
+def _window(text: str, mention: Mention) -> tuple[int, int, int, int]:
+    """(previous clause's start, own clause's start, own clause's end, sentence's start): the previous
+    clause only within the sentence."""
+    start, _ = bounds(text, mention.span_start, R.CLAUSE_BREAKS)
+    _, end = bounds(text, mention.span_end, R.CLAUSE_BREAKS)
+    sentence_start, _ = bounds(text, mention.span_start, R.SENTENCE_BREAKS)
+    previous = max(bounds(text, max(start - 1, 0), R.CLAUSE_BREAKS)[0], sentence_start)
+    return previous, start, end, sentence_start
+
+
 def _views(text: str, mention: Mention) -> _Views:
-    start, end = _start(text, mention.span_start, R.CLAUSE_BREAKS), _end(text, mention.span_end, R.CLAUSE_BREAKS)
-    sentence_start = _start(text, mention.span_start, R.SENTENCE_BREAKS)
-    sentence_end = _end(text, mention.span_start, R.SENTENCE_BREAKS)
-    previous = max(_start(text, max(start - 1, 0), R.CLAUSE_BREAKS), sentence_start)
+    previous, start, end, sentence_start = _window(text, mention)
+    sentence_end = bounds(text, mention.span_start, R.SENTENCE_BREAKS)[1]
     # The whole sentence, the same for every number in it: no number gains by standing later.
     return _Views(text[start:end], text[previous:end], text[sentence_start:sentence_end])
 
@@ -134,9 +127,7 @@ def similarity(metric: str, target_window: str, actual: _Views) -> float:
 def _own_window(requirement: str, target: Mention, targets: tuple[Mention, ...]) -> str:
     """The target's clause with the one before it, without the other targets' words: in
     "零售总额增长9%左右、外贸出口总额增长5%左右" each target stands for its own metric only."""
-    end = _end(requirement, target.span_end, R.CLAUSE_BREAKS)
-    start = max(_start(requirement, max(_start(requirement, target.span_start, R.CLAUSE_BREAKS) - 1, 0),
-                       R.CLAUSE_BREAKS), _start(requirement, target.span_start, R.SENTENCE_BREAKS))
+    start, _, end, _ = _window(requirement, target)
     window = list(requirement[start:end])
     for other in targets:
         if other.seq != target.seq:

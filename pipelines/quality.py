@@ -178,7 +178,7 @@ def _validate(suite: str, frame: pl.DataFrame, root: Path, run_name: str | None)
 TASK_KEY = ["report_id", "task_id"]
 
 
-def _with_task_exists(con: duckdb.DuckDBPyConnection, table: str, span_text: str | None = None) -> pl.DataFrame:
+def _with_references(con: duckdb.DuckDBPyConnection, table: str, span_text: str | None = None) -> pl.DataFrame:
     """The table's rows with `task_exists` (its task is in stg_tasks) and, given the task's text
     column, `span_in_text` (the span is that text at its offsets). Computed in DuckDB: the texts stay
     there rather than being joined onto every mention in memory (a million rows at 1,000 reports)."""
@@ -217,7 +217,7 @@ def staging_line_accounting(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
 
 
 def staging_unit_assignments(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    return _with_task_exists(con, "staging.stg_unit_assignments")
+    return _with_references(con, "staging.stg_unit_assignments")
 
 
 def staging_task_units(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
@@ -233,11 +233,11 @@ def staging_task_units(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
 
 
 def staging_target_mentions(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    return _with_task_exists(con, "staging.stg_target_mentions", span_text="requirement")
+    return _with_references(con, "staging.stg_target_mentions", span_text="requirement")
 
 
 def staging_actual_mentions(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    return _with_task_exists(con, "staging.stg_actual_mentions", span_text="completion")
+    return _with_references(con, "staging.stg_actual_mentions", span_text="completion")
 
 
 def staging_target_coverage(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:

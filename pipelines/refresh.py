@@ -9,7 +9,7 @@ from __future__ import annotations
 import dagster as dg
 
 from pipelines.assets.staging import REPORTS
-from pipelines.planning import Plan, current_plan  # noqa: F401 - the schedule and sensor plan here
+from pipelines.planning import Plan
 
 RANGE_START, RANGE_END = "dagster/asset_partition_range_start", "dagster/asset_partition_range_end"
 

@@ -16,7 +16,6 @@ import sys
 import threading
 import time
 import uuid
-
 from typing import TYPE_CHECKING
 
 from pipelines import settings

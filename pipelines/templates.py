@@ -42,6 +42,8 @@ def template(text: str) -> tuple[str, tuple[str, ...]]:
 
     def mask(match: re.Match) -> str:
         numbers.append(match.group())
+        if len(numbers) > len(STAND_INS):
+            return match.group()
         return STAND_INS[len(numbers) - 1] * (match.end() - match.start())
 
     masked = _NUMBER.sub(mask, text)

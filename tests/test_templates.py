@@ -42,6 +42,10 @@ class TestTemplate:
         text = "截至" + STAND_INS[0] * 2 + "月,新增企业30家"
         assert template(text) == (text, ())
 
+    def test_more_numbers_than_stand_ins_is_its_own_template(self):
+        text = "、".join(f"项目{i}个" for i in range(len(STAND_INS) + 5))
+        assert template(text) == (text, ())
+
     def test_no_numbers(self):
         assert template("建设全国外商投资服务最优市。") == ("建设全国外商投资服务最优市。", ())
 
