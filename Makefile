@@ -30,9 +30,9 @@ $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
 	touch $@
 
 # @dbt_assets reads the manifest when the definitions are imported.
-# Parsed with the same arguments as at run time (pipelines/project.py), so runs parse only changes.
+# Parsed with the same arguments as at run time (pipelines/defs/dbt_project.py), so runs parse only changes.
 $(MANIFEST): $(VENV)/.synced $(shell find dbt_project -path dbt_project/target -prune -o -type f \( -name '*.sql' -o -name '*.yml' \) -print)
-	PYTHONPATH=$(CURDIR) $(BIN)/dagster-dbt project prepare-and-package --file pipelines/project.py
+	PYTHONPATH=$(CURDIR) $(BIN)/dagster-dbt project prepare-and-package --file pipelines/defs/dbt_project.py
 	touch $@
 
 manifest: $(MANIFEST)
@@ -46,15 +46,15 @@ test: $(MANIFEST)
 # Compare the built warehouse with the hand labels (../shared/data/labels): recall, false targets,
 # comparator, pairing and status accuracy, and every miss.
 score: $(VENV)/.synced
-	$(BIN)/python -m pipelines.score
+	$(BIN)/python -m pipelines.tooling.score
 
 # The pipeline at 1, 100 and 1,000 synthetic reports beside the stack's floors (warehouse/bench/).
 bench: $(MANIFEST)
-	$(BIN)/python -m pipelines.bench
+	$(BIN)/python -m pipelines.tooling.bench
 
 # dbt docs and GE Data Docs as static HTML under warehouse/docs/.
 docs: $(MANIFEST)
-	$(BIN)/python -m pipelines.docs
+	$(BIN)/python -m pipelines.tooling.docs
 
 dev: $(MANIFEST)
 	env --default-signal=INT,TERM $(BIN)/dagster dev -h 127.0.0.1 -w workspace.yaml

@@ -18,7 +18,7 @@ import time
 import uuid
 from typing import TYPE_CHECKING
 
-from pipelines import settings
+from pipelines.core import settings
 
 if TYPE_CHECKING:
     import dagster as dg
@@ -122,7 +122,7 @@ def write_stats(**stats) -> None:
 def summary(warehouse: str) -> str:
     import duckdb
 
-    from pipelines.warehouse import table_row_counts
+    from pipelines.core.warehouse import table_row_counts
 
     with duckdb.connect(warehouse, read_only=True) as con:
         counts = table_row_counts(con)
@@ -132,8 +132,8 @@ def summary(warehouse: str) -> str:
 
 
 def main() -> int:
-    from pipelines.planning import current_plan
-    from pipelines.reading import SourceFileError
+    from pipelines.core.planning import current_plan
+    from pipelines.core.reading import SourceFileError
 
     started = time.perf_counter()
     print(f"refresh_warehouse: raw folder {settings.raw_dir()}", flush=True)
@@ -152,25 +152,23 @@ def main() -> int:
         write_stats(success=True, ran=False, seconds=time.perf_counter() - started, steps={})
         return 0
 
-    from pipelines import quality
+    from pipelines.core.gx_suites import QualityGates
 
-    quality.start_worker()  # Great Expectations loads on the other core while Dagster loads here
-    try:
-        return refresh_warehouse(plan, started)
-    finally:
-        quality.stop_worker()
+    # Great Expectations loads in a worker on the other core while Dagster loads here.
+    with QualityGates(settings.warehouse_path(), in_worker=True) as quality:
+        return refresh_warehouse(plan, quality, started)
 
 
-def refresh_warehouse(plan, started: float) -> int:
+def refresh_warehouse(plan, quality, started: float) -> int:
     import dagster as dg
 
-    from pipelines import refresh
-    from pipelines.definitions import defs
-    from pipelines.publishing import release_refresh_lock
+    from pipelines.defs.definitions import defs
+    from pipelines.defs.jobs import refresh_request
+    from pipelines.defs.partitions import apply_requests
 
     instance = dg.DagsterInstance.get()
-    refresh.sync_partitions(instance, plan)
-    tags = refresh.run_tags(refresh.partition_order(instance, []), plan)
+    request = refresh_request(instance, plan)
+    apply_requests(instance, request.partition_requests)
     job = defs.resolve_job_def("refresh_warehouse")
     # What the steps print (dbt's own log lines among them) goes to a file, not the terminal.
     log_path = settings.warehouse_path().parent / "logs" / "last_run.log"
@@ -180,14 +178,14 @@ def refresh_warehouse(plan, started: float) -> int:
     progress.start()
     with log_path.open("w") as log, contextlib.redirect_stdout(log):
         result = job.execute_in_process(
-            instance=instance, run_config=QUIET, tags=tags, run_id=run_id, raise_on_error=False
+            instance=instance, run_config=QUIET, tags=request.run_tags, run_id=run_id, raise_on_error=False,
+            resources={"quality": quality},
         )
     progress.stop.set()
     progress.join(timeout=5)
-    release_refresh_lock(settings.warehouse_path(), result.run_id)  # a failed run holds it until here
     elapsed = time.perf_counter() - started
     write_stats(success=result.success, ran=True, seconds=elapsed, steps=step_seconds(result),
-                reports_read=len(plan.to_extract))
+                reports_read=len(plan.to_read))
     print(f"step output: {log_path}")
     if not result.success:
         for line in failure_lines(result):

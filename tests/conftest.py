@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
@@ -15,6 +16,8 @@ import pytest
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SEED = REPO_ROOT / "raw" / "shaoxing-2020-work-progress.txt"
 SEED_REPORT_ID = SEED.stem
+# The seed's header, for small crafted reports.
+HEADER = "序号 | 内容与要求 | 完成情况 | 责任单位 |"
 
 # No network at run time: telemetry off for everything the tests start.
 os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
@@ -93,3 +96,7 @@ def seed_workspace(tmp_path_factory) -> Workspace:
 def seed_run(seed_workspace) -> PipelineRun:
     """The one end-to-end materialisation of the seed that e2e tests share."""
     return seed_workspace.run_pipeline().check()
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()

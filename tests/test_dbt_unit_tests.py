@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.settings import DBT_PROJECT_DIR
+from pipelines.core.settings import DBT_PROJECT_DIR
 
 pytestmark = pytest.mark.e2e
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.extraction import extract_actuals, extract_targets, find_quantities, months_covered
+from pipelines.core.extraction import extract_actuals, extract_targets, find_quantities, months_covered
 
 
 def targets(text: str) -> list[tuple]:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from pipelines.extraction import extract_actuals, extract_targets
-from pipelines.pairing import pair_targets
+from pipelines.core.extraction import extract_actuals, extract_targets
+from pipelines.core.pairing import pair_targets
 
 
 def pairs(requirement: str, completion: str) -> list[tuple[str, str | None]]:

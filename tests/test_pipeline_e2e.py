@@ -89,7 +89,7 @@ def test_second_run_gives_the_same_warehouse(seed_workspace, seed_run):
 def test_lineage_is_one_graph_from_raw_to_marts():
     import dagster as dg
 
-    from pipelines.definitions import defs
+    from pipelines.defs.definitions import defs
 
     graph = defs.resolve_asset_graph()
 
@@ -103,8 +103,8 @@ def test_lineage_is_one_graph_from_raw_to_marts():
         assert "raw/work_plans" in ancestors(dg.AssetKey(["marts", mart])), f"{mart} is not connected to raw"
     # dbt sources are the Dagster staging assets themselves, not separate source nodes.
     assert not [k for k in keys if k.startswith("workplan/")]
-    assert graph.get(dg.AssetKey(["staging", "stg_workplan__tasks"])).parent_keys == {
-        dg.AssetKey(["staging", "stg_tasks"])
+    assert graph.get(dg.AssetKey(["staging", "stg_tasks"])).parent_keys == {
+        dg.AssetKey(["staging", "raw_tasks"])
     }
 
 
@@ -154,7 +154,7 @@ def test_achievement_by_unit_adds_up(seed_workspace, seed_run):
 
 
 def test_dev_labels_score_within_the_bar(seed_workspace, seed_run):
-    from pipelines import score
+    from pipelines.tooling import score
 
     if not score.DEFAULT_LABELS.exists():
         pytest.skip(f"no labels at {score.DEFAULT_LABELS}")
@@ -198,7 +198,7 @@ def test_achievement_report_opens_offline_and_shows_the_missed_targets(seed_work
 
 def test_achievement_report_tables_stay_readable(seed_workspace, seed_run):
     """Past a few hundred rows a table shows the first ones and says where all of them are."""
-    from pipelines.reporting import build_report
+    from pipelines.core.report_html import build_report
 
     with duckdb.connect(str(seed_workspace.warehouse), read_only=True) as con:
         html, h = build_report(con, "seed", row_limit=3)
@@ -236,7 +236,7 @@ def test_every_mart_column_is_described(seed_workspace, seed_run):
 def test_old_dbt_invocation_folders_are_pruned(tmp_path):
     import os
 
-    from pipelines.assets.dbt import prune_invocation_targets
+    from pipelines.defs.assets.dbt import prune_invocation_targets
 
     for i in range(8):
         folder = tmp_path / f"warehouse_dbt_models-run{i}"

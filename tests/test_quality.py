@@ -8,17 +8,20 @@ import duckdb
 import polars as pl
 import pytest
 
-from pipelines import quality
-from pipelines.mentions import extract_mentions
-from pipelines.reading import read_report
-from pipelines.units import unit_assignments
-from pipelines.warehouse import replace_table
+from pipelines.core import suite_frames
+from pipelines.core.gx_suites import QualityGates, SuiteResult
+from pipelines.core.mentions import extract_mentions
+from pipelines.core.reading import read_report
+from pipelines.core.units import unit_assignments
+from pipelines.core.warehouse import replace_table
 from tests.conftest import SEED
 
 
 @pytest.fixture(scope="module")
-def gx_root(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("gx")
+def gates(tmp_path_factory) -> QualityGates:
+    """The gates of a warehouse in a temporary folder (its GX results and docs go there)."""
+    with QualityGates(tmp_path_factory.mktemp("gx") / "warehouse.duckdb") as gates:
+        yield gates
 
 
 @pytest.fixture(scope="module")
@@ -27,45 +30,45 @@ def seed_staging():
     report = read_report(SEED)
     con = duckdb.connect()
     targets, actuals, _ = extract_mentions(report.tasks)
-    replace_table(con, "staging.stg_tasks", report.tasks)
+    replace_table(con, "staging.raw_tasks", report.tasks)
     replace_table(con, "staging.rejected_rows", report.rejected)
     replace_table(
         con,
-        "staging.stg_reports",
+        "staging.raw_reports",
         pl.DataFrame({"report_id": [report.report_id], "line_count": [report.line_count],
                       "header_line": [report.header_line], "task_rows": [report.tasks.height]}),
     )
-    replace_table(con, "staging.stg_unit_assignments", unit_assignments(report.tasks))
-    replace_table(con, "staging.stg_target_mentions", targets)
-    replace_table(con, "staging.stg_actual_mentions", actuals)
+    replace_table(con, "staging.raw_unit_assignments", unit_assignments(report.tasks))
+    replace_table(con, "staging.raw_target_mentions", targets)
+    replace_table(con, "staging.raw_actual_mentions", actuals)
     yield con
     con.close()
 
 
-def failures(result: quality.SuiteResult) -> dict[str, list[str]]:
+def failures(result: SuiteResult) -> dict[str, list[str]]:
     return {f.notes: f.where for f in result.failed}
 
 
 @pytest.mark.parametrize(
     "suite",
     [
-        "staging_tasks",
-        "staging_line_accounting",
-        "staging_unit_assignments",
-        "staging_task_units",
-        "staging_target_mentions",
-        "staging_actual_mentions",
-        "staging_target_coverage",
+        "raw_tasks",
+        "raw_line_accounting",
+        "raw_unit_assignments",
+        "raw_task_units",
+        "raw_target_mentions",
+        "raw_actual_mentions",
+        "raw_target_coverage",
     ],
 )
-def test_seed_passes_every_suite(seed_staging, gx_root, suite):
-    frame = getattr(quality, suite)(seed_staging)
-    result = quality.validate(suite, frame, gx_root)
+def test_seed_passes_every_suite(seed_staging, gates, suite):
+    frame = suite_frames.SUITE_FRAMES[suite](seed_staging)
+    result = gates.validate(suite, frame)
     assert result.success, result.summary()
     assert result.evaluated >= 1
 
 
-def test_staging_tasks_catches_duplicates_and_empty_cells(gx_root):
+def test_staging_tasks_catches_duplicates_and_empty_cells(gates):
     frame = pl.DataFrame(
         {
             "report_id": ["r", "r", "r"],
@@ -77,7 +80,7 @@ def test_staging_tasks_catches_duplicates_and_empty_cells(gx_root):
             "last_line": [2, 3, 4],
         }
     )
-    result = quality.validate("staging_tasks", frame, gx_root)
+    result = gates.validate("raw_tasks", frame)
     assert not result.success
     found = failures(result)
     assert found["Task ids are unique within a report."] == ["r/1", "r/1"]
@@ -87,28 +90,28 @@ def test_staging_tasks_catches_duplicates_and_empty_cells(gx_root):
     assert found["A row's lines run forward."] == ["r/0"]
 
 
-def test_line_accounting_catches_a_lost_line(gx_root):
+def test_line_accounting_catches_a_lost_line(gates):
     frame = pl.DataFrame({"report_id": ["r"], "line_count": [10], "accounted_lines": [9], "task_rows": [8],
                           "tasks_in_staging": [8]})
-    result = quality.validate("staging_line_accounting", frame, gx_root)
+    result = gates.validate("raw_line_accounting", frame)
     assert failures(result) == {"Lines in staging + lines quarantined + header = lines in the file.": ["r"]}
 
 
-def test_task_units_catches_two_leads_and_no_unit(gx_root):
+def test_task_units_catches_two_leads_and_no_unit(gates):
     frame = pl.DataFrame({"report_id": ["r", "r"], "task_id": [1, 2], "n_units": [2, 0], "n_leads": [2, 0]})
-    result = quality.validate("staging_task_units", frame, gx_root)
+    result = gates.validate("raw_task_units", frame)
     assert failures(result) == {"Every task has at least one unit.": ["r/2"], "At most one lead (△) per task.": ["r/1"]}
 
 
-def test_target_mentions_catch_bad_sets_values_and_spans(seed_staging, gx_root):
-    good = quality.staging_target_mentions(seed_staging).head(3)
+def test_target_mentions_catch_bad_sets_values_and_spans(seed_staging, gates):
+    good = suite_frames.raw_target_mentions(seed_staging).head(3)
     bad = good.with_columns(
         pl.Series("comparator", ["gte", "more", "eq"]),
         pl.Series("value", [1.0, float("inf"), 2.0]),
         pl.Series("span_in_text", [True, True, False]),
         pl.Series("task_exists", [True, False, True]),
     )
-    result = quality.validate("staging_target_mentions", bad, gx_root)
+    result = gates.validate("raw_target_mentions", bad)
     notes = set(failures(result))
     assert notes == {
         "Comparators in their set.",
@@ -119,19 +122,19 @@ def test_target_mentions_catch_bad_sets_values_and_spans(seed_staging, gx_root):
 
 
 def test_span_in_text_is_derived_from_the_offsets(seed_staging):
-    frame = quality.staging_target_mentions(seed_staging)
+    frame = suite_frames.raw_target_mentions(seed_staging)
     assert frame.get_column("span_in_text").all() and frame.get_column("task_exists").all()
-    assert quality.staging_actual_mentions(seed_staging).get_column("span_in_text").all()
+    assert suite_frames.raw_actual_mentions(seed_staging).get_column("span_in_text").all()
 
 
 def test_a_moved_span_or_a_lost_task_is_derived_as_such(seed_staging):
     con = seed_staging.cursor()  # changes rolled back: the fixture serves other tests
     con.execute("begin transaction")
     try:
-        con.execute("update staging.stg_actual_mentions set span_start = span_start + 1 where actual_seq = 1")
-        con.execute("update staging.stg_actual_mentions set task_id = 9999 where (task_id, actual_seq) = "
-                    "(select (task_id, actual_seq) from staging.stg_actual_mentions where actual_seq = 2 limit 1)")
-        frame = quality.staging_actual_mentions(con)
+        con.execute("update staging.raw_actual_mentions set span_start = span_start + 1 where actual_seq = 1")
+        con.execute("update staging.raw_actual_mentions set task_id = 9999 where (task_id, actual_seq) = "
+                    "(select (task_id, actual_seq) from staging.raw_actual_mentions where actual_seq = 2 limit 1)")
+        frame = suite_frames.raw_actual_mentions(con)
     finally:
         con.execute("rollback")
     moved = frame.filter(pl.col("actual_seq") == 1)
@@ -140,13 +143,13 @@ def test_a_moved_span_or_a_lost_task_is_derived_as_such(seed_staging):
     assert lost.height == 1 and lost.get_column("task_exists").to_list() == [False]
 
 
-def test_coverage_drift_alarm(gx_root):
+def test_coverage_drift_alarm(gates):
     frame = pl.DataFrame({"report_id": ["ok", "drifted"], "tasks": [100, 100], "share_of_tasks_with_target": [0.5, 0.05]})
-    result = quality.validate("staging_target_coverage", frame, gx_root)
+    result = gates.validate("raw_target_coverage", frame)
     assert list(failures(result).values()) == [["drifted"]]
 
 
-def test_achievement_status_needs_a_paired_actual(gx_root):
+def test_achievement_status_needs_a_paired_actual(gates):
     frame = pl.DataFrame(
         {
             "report_id": ["r", "r", "r"],
@@ -156,7 +159,7 @@ def test_achievement_status_needs_a_paired_actual(gx_root):
             "achievement_ratio": [1.2, None, None],
         }
     ).with_columns(status_agrees_with_actual=pl.col("actual_seq").is_not_null() | (pl.col("status") == "unknown"))
-    result = quality.validate("marts_target_achievement", frame, gx_root)
+    result = gates.validate("fct_target_achievement", frame)
     assert failures(result) == {
         "Statuses in their set.": ["r/3"],
         "met/missed only with a paired actual.": ["r/2", "r/3"],

@@ -1,18 +1,15 @@
-"""End to end, bad input: a mixed raw folder (encodings, defective rows) in one run, then runs
-that must fail and leave the published warehouse exactly as it was."""
+"""End to end, bad input: a mixed raw folder (encodings, defective rows) in one run, then a run that a
+blocking check stops, leaving the published warehouse exactly as it was. (Whole-file failures are run
+in process: tests/test_defs.py.)"""
 
 from __future__ import annotations
 
-import hashlib
-from pathlib import Path
-
 import pytest
 
-from tests.conftest import SEED, Workspace, make_workspace
+from tests.conftest import HEADER, SEED, Workspace, make_workspace, sha256
 
 pytestmark = pytest.mark.e2e
 
-HEADER = "序号 | 内容与要求 | 完成情况 | 责任单位 |"
 DEFECTS = "\n".join(
     [
         HEADER,
@@ -38,10 +35,6 @@ MART_QUERIES = {
     "dim_tasks": "select * exclude (task_key, report_id, source_file) from marts.dim_tasks where report_id = ?"
     " order by all",
 }
-
-
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 @pytest.fixture(scope="module")
@@ -104,28 +97,6 @@ def test_good_rows_land_and_bad_rows_are_quarantined_with_reasons(mixed, mixed_r
 def test_quarantine_shows_as_a_warning(mixed, mixed_run):
     assert "warning: staging/rejected_rows no_rows_quarantined: 6 source rows quarantined" in mixed_run.stdout
     assert mixed.query("select count(*) from marts.dim_tasks") == [(3 * 177 + 2,)]
-
-
-@pytest.mark.parametrize(
-    ("name", "content", "reason"),
-    [
-        ("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "binary content (NUL byte), not a text table"),
-        ("empty.txt", b"", "file is empty"),
-        ("other-table.txt", "名称 | 金额 |\n1 | 2 |\n".encode(), "not a known work-plan table header"),
-    ],
-)
-def test_whole_file_failure_names_the_file_and_leaves_the_warehouse(mixed, mixed_run, name, content, reason):
-    before = sha256(mixed.warehouse)
-    bad = mixed.raw_dir / name
-    bad.write_bytes(content)
-    try:
-        run = mixed.run_pipeline()
-    finally:
-        bad.unlink()
-    assert run.returncode != 0
-    first_error = next(line for line in run.stderr.splitlines() if line.startswith("error:"))
-    assert str(bad) in first_error and reason in first_error
-    assert sha256(mixed.warehouse) == before
 
 
 def test_blocking_check_stops_the_run_and_leaves_the_warehouse(mixed, mixed_run):

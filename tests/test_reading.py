@@ -7,7 +7,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipelines.reading import SourceFileError, read_report
+from pipelines.core.reading import SourceFileError, read_report
 from tests.conftest import SEED, SEED_REPORT_ID
 
 HEADER = "序号 | 内容与要求 | 完成情况 | 责任单位 |"

@@ -3,7 +3,6 @@ a killed run, two runs at once."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 import signal
 import subprocess
@@ -13,13 +12,13 @@ import time
 import duckdb
 import pytest
 
-from tests.conftest import REPO_ROOT, SEED, Workspace, make_workspace
+from tests.conftest import REPO_ROOT, SEED, Workspace, make_workspace, sha256
 
 pytestmark = pytest.mark.e2e
 
 TABLES_WITH_REPORT_ID = [
-    "staging.stg_tasks", "staging.rejected_rows", "staging.stg_reports", "staging.stg_unit_assignments",
-    "staging.stg_target_mentions", "staging.stg_actual_mentions", "staging.stg_target_pairs",
+    "staging.raw_tasks", "staging.rejected_rows", "staging.raw_reports", "staging.raw_unit_assignments",
+    "staging.raw_target_mentions", "staging.raw_actual_mentions", "staging.raw_target_pairs", "staging.build_state",
     "marts.dim_tasks", "marts.dim_reports", "marts.fct_unit_assignments", "marts.fct_targets",
     "marts.fct_actuals", "marts.fct_target_achievement", "marts.achievement_by_unit",
 ]
@@ -27,10 +26,6 @@ TABLES_WITH_REPORT_ID = [
 
 def loaded_by(ws: Workspace) -> dict[str, str]:
     return dict(ws.query("select report_id, loaded_by_run from marts.dim_reports"))
-
-
-def sha256(path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 @pytest.fixture(scope="module")

@@ -8,12 +8,12 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from pipelines.bench.corpus import SEED_FILE, _perturb_numbers
-from pipelines.mentions import ACTUAL_SCHEMA, PAIR_SCHEMA, TARGET_SCHEMA, extract_mentions, read_task
-from pipelines.pairing import containment
-from pipelines.reading import read_report
-from pipelines.rules import unit_kind
-from pipelines.templates import STAND_INS, restore, template
+from pipelines.tooling.bench.corpus import SEED_FILE, _perturb_numbers
+from pipelines.core.mentions import ACTUAL_SCHEMA, PAIR_SCHEMA, TARGET_SCHEMA, extract_mentions, read_task
+from pipelines.core.pairing import containment
+from pipelines.core.reading import read_report
+from pipelines.core.rules import unit_kind
+from pipelines.core.templates import STAND_INS, restore, template
 
 
 class TestTemplate:
@@ -100,7 +100,7 @@ def test_template_reading_is_the_own_reading(seed_and_variants):
 
 def test_workers_split_by_template_and_return_the_same_rows(seed_and_variants, tmp_path):
     """The parallel path (used from 20,000 tasks) on a small input: two spawned workers, Parquet in and out."""
-    from pipelines.mentions import PARALLEL_MIN_TASKS, TABLES, extract_mentions_to_files
+    from pipelines.core.mentions import PARALLEL_MIN_TASKS, TABLES, extract_mentions_to_files
 
     tasks_file = tmp_path / "tasks.parquet"
     seed_and_variants.write_parquet(tasks_file)

@@ -109,7 +109,7 @@ def test_ui_graph_materialize_all_and_check_result(dagster_ui):
         return parents[key].union(*(ancestors(p) for p in parents[key]))
 
     assert "raw/work_plans" in ancestors("marts/fct_target_achievement")
-    assert "staging/stg_tasks" in ancestors("marts/dim_tasks")
+    assert "staging/raw_tasks" in ancestors("marts/dim_tasks")
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -141,7 +141,7 @@ def test_ui_graph_materialize_all_and_check_result(dagster_ui):
         page.goto(f"{base}/runs/{runs[0]['runId']}", wait_until="networkidle")
         page.screenshot(path=str(ARTIFACTS / "3-run-succeeded.png"))
 
-        page.goto(f"{base}/assets/staging/stg_tasks?view=checks", wait_until="networkidle")
+        page.goto(f"{base}/assets/staging/raw_tasks?view=checks", wait_until="networkidle")
         page.get_by_text("tasks_read_completely").first.click()
         page.get_by_text("Evaluation result").wait_for(timeout=30000)
         body = page.locator("body").inner_text()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.units import read_units, unit_type
+from pipelines.core.units import read_units, unit_type
 
 
 def reading(cell: str) -> list[tuple[str, str]]:

@@ -12,7 +12,7 @@ from tests.conftest import REPO_ROOT
 
 PARENT = """
 import os, sys, time
-from pipelines.workers import worker_pool
+from pipelines.core.workers import worker_pool
 
 if __name__ == "__main__":
     pool = worker_pool(1)

@@ -1,14 +1,3 @@
-select
-    report_id,
-    source_file,
-    content_hash,
-    encoding,
-    line_count,
-    header_line,
-    task_rows,
-    rejected_rows,
-    loaded_at,
-    loaded_by_run,
-    code_version,
-    pipeline_version
-from {{ ref('stg_workplan__reports') }}
+{#- The reports as staged (raw_reports with what each was read from, from build_state);
+    the columns are described in dim_reports.yml. -#}
+select * from {{ ref('stg_reports') }}

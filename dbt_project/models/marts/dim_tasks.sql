@@ -1,9 +1,9 @@
 with tasks as (
-    select * from {{ ref('stg_workplan__tasks') }}
+    select * from {{ ref('stg_tasks') }}
 ),
 
 assignments as (
-    select * from {{ ref('stg_workplan__unit_assignments') }}
+    select * from {{ ref('stg_unit_assignments') }}
 ),
 
 units_per_task as (

@@ -1,5 +1,5 @@
 with assignments as (
-    select * from {{ ref('stg_workplan__unit_assignments') }}
+    select * from {{ ref('stg_unit_assignments') }}
 )
 
 select

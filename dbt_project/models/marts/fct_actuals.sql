@@ -1,21 +1,3 @@
-select
-    task_key,
-    report_id,
-    task_id,
-    actual_seq,
-    metric,
-    value,
-    unit,
-    normalised_value,
-    normalised_unit,
-    unit_kind,
-    direction,
-    period,
-    is_part_year,
-    is_estimate,
-    is_completion_ratio,
-    months_covered,
-    span,
-    span_start,
-    span_end
-from {{ ref('stg_workplan__actual_mentions') }}
+{#- The actuals as staged: the columns (and their order) are raw_actual_mentions' plus task_key,
+    described in fct_actuals.yml. -#}
+select * from {{ ref('stg_actual_mentions') }}

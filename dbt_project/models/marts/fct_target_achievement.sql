@@ -1,15 +1,15 @@
 {#- One row per target: the paired actual and whether the target was met.
     Values compare after exact unit conversion (万 <-> 亿; the normalised_* columns). -#}
 with targets as (
-    select * from {{ ref('stg_workplan__target_mentions') }}
+    select * from {{ ref('stg_target_mentions') }}
 ),
 
 pairs as (
-    select * from {{ ref('stg_workplan__target_pairs') }}
+    select * from {{ ref('stg_target_pairs') }}
 ),
 
 actuals as (
-    select * from {{ ref('stg_workplan__actual_mentions') }}
+    select * from {{ ref('stg_actual_mentions') }}
 ),
 
 joined as (

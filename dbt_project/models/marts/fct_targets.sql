@@ -1,19 +1,3 @@
-select
-    task_key,
-    report_id,
-    task_id,
-    target_seq,
-    metric,
-    value,
-    unit,
-    upper_value,
-    normalised_value,
-    normalised_unit,
-    unit_kind,
-    comparator,
-    direction,
-    is_cumulative,
-    span,
-    span_start,
-    span_end
-from {{ ref('stg_workplan__target_mentions') }}
+{#- The targets as staged: the columns (and their order) are raw_target_mentions' plus task_key,
+    described in fct_targets.yml. -#}
+select * from {{ ref('stg_target_mentions') }}

@@ -5,4 +5,4 @@ select
     unit_name,
     position,
     role
-from {{ ref('stg_workplan__unit_assignments') }}
+from {{ ref('stg_unit_assignments') }}

@@ -1,0 +1,26 @@
+{#- One row per report file read, with what it was read from: the build_state rows of raw_tasks
+    (ingest writes raw_tasks, rejected_rows and raw_reports together and records them under raw_tasks). -#}
+with source as (
+    select * from {{ source('workplan', 'raw_reports') }}
+),
+
+readings as (
+    select * from {{ source('workplan', 'build_state') }}
+    where table_name = 'staging.raw_tasks'
+)
+
+select
+    source.report_id,
+    source.source_file,
+    readings.content_hash,
+    source.encoding,
+    source.line_count,
+    source.header_line,
+    source.task_rows,
+    source.rejected_rows,
+    readings.built_at as loaded_at,
+    readings.reading_run as loaded_by_run,
+    readings.code_version,
+    readings.pipeline_version
+from source
+left join readings on source.report_id = readings.report_id

@@ -1,0 +1,295 @@
+"""Read one raw report file into task rows and rejected rows.
+
+A report is a ``|``-separated table: a header line, then one row per task with a
+trailing ``|``. A cell may run over several physical lines. Every physical line of
+the file ends up either in a task's line range, in a rejected row, or is the header.
+
+Whole-file problems (undecodable bytes, empty file, unknown header) raise
+:class:`SourceFileError` naming the file, the line and the reason; row problems are
+collected as rejects so that the good rows still land.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from pipelines.core.rules import CELL_SEPARATOR, COLUMNS, FULLWIDTH_TO_ASCII, HEADER_SYNONYMS
+from pipelines.core.tables import RAW_TASKS, REJECTED_ROWS
+
+# Tried in order; the first that decodes the whole file wins and is recorded.
+# utf-8-sig also accepts plain UTF-8 (it only strips a BOM when there is one).
+ENCODINGS: tuple[str, ...] = ("utf-8-sig", "gb18030")
+
+_ROW_START = re.compile(r"^\s*[^|\s]{1,16}\s*\|")  # a short first cell, then a separator
+_FULLWIDTH = str.maketrans(FULLWIDTH_TO_ASCII)
+
+class SourceFileError(ValueError):
+    """A raw file that cannot be read at all. The message is one line: file, line, reason."""
+
+    def __init__(self, path: Path | str, reason: str, line: int | None = None):
+        where = f"{path}:{line}" if line is not None else f"{path}"
+        super().__init__(f"{where}: {reason}")
+        self.path, self.line, self.reason = str(path), line, reason
+
+
+@dataclass(frozen=True)
+class Report:
+    report_id: str
+    source_file: str
+    encoding: str
+    content_hash: str
+    line_count: int
+    header_line: int
+    tasks: pl.DataFrame
+    rejected: pl.DataFrame
+
+
+@dataclass
+class _PendingRow:
+    first_line: int
+    last_line: int
+    lines: list[str]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+    @property
+    def separators(self) -> int:
+        return self.text.count(CELL_SEPARATOR)
+
+
+def report_id_for(path: Path) -> str:
+    return path.stem
+
+
+def decode(data: bytes, path: Path | str) -> tuple[str, str]:
+    """Decode the file's bytes; return (text, encoding name)."""
+    if not data.strip():
+        raise SourceFileError(path, "file is empty")
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        raise SourceFileError(path, "binary content (NUL byte), not a text table", line)
+    for encoding in ENCODINGS:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return text, ("utf-8-bom" if encoding == "utf-8-sig" and data.startswith(b"\xef\xbb\xbf") else
+                      "utf-8" if encoding == "utf-8-sig" else encoding)
+    # Name the first line that UTF-8 cannot read: that is where a person should look.
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        raise SourceFileError(
+            path, f"cannot decode as {' or '.join(ENCODINGS)} (byte 0x{data[err.start]:02x})", line
+        ) from None
+    raise AssertionError("unreachable")
+
+
+def split_lines(text: str) -> list[str]:
+    """Physical lines. Only CR/LF end a line: str.splitlines would also split on
+    U+2028, form feeds and other characters that may stand inside a cell."""
+    lines = re.split(r"\r\n|\r|\n", text)
+    return lines[:-1] if lines and lines[-1] == "" else lines
+
+
+def split_cells(text: str) -> list[str]:
+    """Cells of one logical row: split on the separator, dropping the trailing one."""
+    text = text.strip()
+    if text.endswith(CELL_SEPARATOR):
+        text = text[: -len(CELL_SEPARATOR)]
+    return [cell.strip() for cell in text.split(CELL_SEPARATOR)]
+
+
+def read_header(lines: list[str], path: Path | str) -> tuple[int, list[str]]:
+    """Find the header (first non-blank line); return its 1-based line number and column order."""
+    for lineno, line in enumerate(lines, start=1):
+        if line.strip():
+            break
+    else:
+        raise SourceFileError(path, "file is empty")
+    cells = [c.translate(_FULLWIDTH).replace(" ", "") for c in split_cells(line)]
+    columns = [HEADER_SYNONYMS.get(c) for c in cells]
+    if None in columns or sorted(columns) != sorted(COLUMNS):
+        raise SourceFileError(
+            path,
+            f"not a known work-plan table header: {line.strip()!r} "
+            f"(expected the columns {' | '.join(COLUMNS)}, e.g. 序号 | 内容与要求 | 完成情况 | 责任单位)",
+            lineno,
+        )
+    return lineno, columns  # type: ignore[return-value]
+
+
+def group_rows(lines: list[str], header_line: int, n_columns: int) -> tuple[list[_PendingRow], list[_PendingRow]]:
+    """Group physical lines into logical rows; blank lines between rows come back separately.
+
+    A row is open while it has fewer separators than a full row. An open row takes the next
+    line as its continuation, unless that line starts like a row ("12 | ...") and joining it
+    would give more cells than a row has: then the open row is short a cell, and a new row begins.
+    """
+    rows: list[_PendingRow] = []
+    blanks: list[_PendingRow] = []
+    current: _PendingRow | None = None
+    for lineno, line in enumerate(lines, start=1):
+        if lineno < header_line:  # blank lines before the header (the header is the first non-blank)
+            blanks.append(_PendingRow(lineno, lineno, [line]))
+            continue
+        if lineno == header_line:
+            continue
+        if current is not None and current.separators < n_columns:
+            starts_new = _ROW_START.match(line) and current.separators + line.count(CELL_SEPARATOR) > n_columns
+            if not starts_new:
+                current.lines.append(line)
+                current.last_line = lineno
+                continue
+        if not line.strip():
+            blanks.append(_PendingRow(lineno, lineno, [line]))
+            current = None
+            continue
+        current = _PendingRow(lineno, lineno, [line])
+        rows.append(current)
+    return rows, blanks
+
+
+def read_report(path: Path, normalised: bool = True) -> Report:
+    """The report's tasks and rejected rows. `normalised=False` leaves the cells as written, for a
+    caller that normalises many reports' tasks at once (`normalise_tasks`: one polars pass)."""
+    data = path.read_bytes()
+    text, encoding = decode(data, path)
+    lines = split_lines(text)
+    header_line, columns = read_header(lines, path)
+    report_id, source_file = report_id_for(path), str(path)
+    rows, blanks = group_rows(lines, header_line, len(columns))
+
+    rejected: list[tuple[_PendingRow, str]] = [(b, "empty line") for b in blanks]
+    parsed: list[tuple[_PendingRow, dict[str, str]]] = []
+    for row in rows:
+        cells = split_cells(row.text)
+        if all(not c.strip() for c in cells):
+            rejected.append((row, "empty row"))
+        elif len(cells) != len(columns):
+            rejected.append((row, f"expected {len(columns)} cells, found {len(cells)}"))
+        else:
+            parsed.append((row, dict(zip(columns, cells))))
+
+    good: list[tuple[_PendingRow, dict[str, str]]] = []
+    by_id: dict[int, list[tuple[_PendingRow, dict[str, str]]]] = {}
+    for row, cells in parsed:
+        raw_id = cells["task_id"].translate(_FULLWIDTH).strip()
+        if not raw_id.isascii() or not raw_id.isdigit():
+            rejected.append((row, f"task id is not a number: {cells['task_id']!r}"))
+        elif int(raw_id) <= 0:
+            rejected.append((row, f"task id must be positive: {raw_id}"))
+        else:
+            by_id.setdefault(int(raw_id), []).append((row, cells))
+    for task_id, group in by_id.items():
+        first_row, first_cells = group[0]
+        if len(group) == 1:
+            good.append(group[0])
+            continue
+        lines_text = ", ".join(str(r.first_line) for r, _ in group)
+        if all(cells == first_cells for _, cells in group):
+            # Same row repeated: keep the first copy, quarantine the repeats.
+            good.append(group[0])
+            for row, _ in group[1:]:
+                rejected.append((row, f"duplicate of task {task_id} on line {first_row.first_line} (same content)"))
+        else:
+            # Same id, different content: neither can be trusted over the other.
+            for row, _ in group:
+                rejected.append((row, f"task id {task_id} appears on lines {lines_text} with different content"))
+
+    good.sort(key=lambda rc: rc[0].first_line)
+    tasks = pl.DataFrame(
+        {
+            "report_id": [report_id] * len(good),
+            "task_id": [int(c["task_id"].translate(_FULLWIDTH).strip()) for _, c in good],
+            "requirement": [c["requirement"] for _, c in good],
+            "completion": [c["completion"] for _, c in good],
+            "units_raw": [c["units"] for _, c in good],
+            "source_file": [source_file] * len(good),
+            "first_line": [r.first_line for r, _ in good],
+            "last_line": [r.last_line for r, _ in good],
+        },
+        schema=RAW_TASKS.schema,
+    )
+    if normalised:
+        tasks = normalise_tasks(tasks)
+    rejected.sort(key=lambda rr: rr[0].first_line)
+    rejects = pl.DataFrame(
+        {
+            "report_id": [report_id] * len(rejected),
+            "source_file": [source_file] * len(rejected),
+            "source_line": [r.first_line for r, _ in rejected],
+            "last_line": [r.last_line for r, _ in rejected],
+            "raw_text": [r.text for r, _ in rejected],
+            "reason": [reason for _, reason in rejected],
+        },
+        schema=REJECTED_ROWS.schema,
+    )
+    return Report(
+        report_id=report_id,
+        source_file=source_file,
+        encoding=encoding,
+        content_hash=hashlib.sha256(data).hexdigest(),
+        line_count=len(lines),
+        header_line=header_line,
+        tasks=tasks,
+        rejected=rejects,
+    )
+
+
+# --- text normalisation (polars expressions) ----------------------------------------
+
+_NOT_WORD = r"[^A-Za-z0-9]"
+
+
+def _fullwidth_to_ascii(expr: pl.Expr) -> pl.Expr:
+    return expr.str.replace_many(list(FULLWIDTH_TO_ASCII), list(FULLWIDTH_TO_ASCII.values()))
+
+
+def normalise_text(expr: pl.Expr) -> pl.Expr:
+    """Requirement/completion text: full-width ASCII to ASCII; whitespace (line breaks inside a
+    cell, stray spaces) removed, since Chinese does not space its words, except one space between
+    two ASCII words or numbers ("增长 7 %" -> "增长7%", "PPP 项目" -> "PPP项目", "Wi Fi" stays)."""
+    expr = _fullwidth_to_ascii(expr).str.replace_all(r"\s+", " ")
+    expr = expr.str.replace_all(f"({_NOT_WORD}) ", "$1").str.replace_all(f" ({_NOT_WORD})", "$1")
+    return expr.str.strip_chars()
+
+
+def normalise_tasks(tasks: pl.DataFrame) -> pl.DataFrame:
+    """Cells as written -> cells as staged."""
+    return tasks.with_columns(
+        normalise_text(pl.col("requirement")),
+        normalise_text(pl.col("completion")),
+        normalise_units_cell(pl.col("units_raw")),
+    )
+
+
+def normalise_units_cell(expr: pl.Expr) -> pl.Expr:
+    """Units cell: full-width ASCII to ASCII; any whitespace run (line breaks too) to one space,
+    since spaces separate unit names here. Stray spaces inside a name are mended by ``units``."""
+    return _fullwidth_to_ascii(expr).str.replace_all(r"\s+", " ").str.strip_chars()
+
+
+def report_files(raw_dir: Path) -> list[Path]:
+    """The report files in the raw folder, in name order (hidden files and other suffixes skipped)."""
+    from pipelines.core.settings import REPORT_SUFFIXES
+
+    if not raw_dir.is_dir():
+        raise SourceFileError(raw_dir, "raw folder does not exist")
+    files = sorted(
+        p for p in raw_dir.iterdir() if p.is_file() and not p.name.startswith(".") and p.suffix in REPORT_SUFFIXES
+    )
+    seen: dict[str, Path] = {}
+    for path in files:
+        if report_id_for(path) in seen:
+            raise SourceFileError(path, f"same report id as {seen[report_id_for(path)].name}: rename one of them")
+        seen[report_id_for(path)] = path
+    return files

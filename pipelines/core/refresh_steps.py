@@ -1,0 +1,156 @@
+"""The steps of a refresh that write the `staging` tables of a warehouse build, one function each.
+
+Each takes a connection to the run's build and the run's id, does its work incrementally (only the
+reports read anew since the table was last written, see `build_state`) and returns what a person
+wants to know about it. The Dagster assets call these and turn the result into metadata.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from pipelines.core import build_state
+from pipelines.core.reading import normalise_tasks, read_report
+from pipelines.core.tables import (
+    RAW_ACTUAL_MENTIONS,
+    RAW_REPORTS,
+    RAW_TARGET_MENTIONS,
+    RAW_TARGET_PAIRS,
+    RAW_TASKS,
+    RAW_UNIT_ASSIGNMENTS,
+    REJECTED_ROWS,
+)
+from pipelines.core.units import unit_assignments
+from pipelines.core.warehouse import read_query, replace_reports
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Ingested:
+    read: list[str]
+    unchanged: list[str]
+    removed: list[str]
+    tasks: pl.DataFrame  # of the reports read
+    rejected: pl.DataFrame
+    reports: pl.DataFrame
+    total_tasks: int
+    total_rejected: int
+
+
+def ingest_reports(
+    con: duckdb.DuckDBPyConnection, files: dict[str, Path], selected: list[str], *, force: bool,
+    code_version: str, pipeline_version: str, run_id: str, progress: Progress = lambda _: None,
+) -> Ingested:
+    """Read the selected reports whose file or reading code changed (or all selected, with `force`):
+    tasks to raw_tasks, unreadable rows to rejected_rows, one row per file to raw_reports, and what
+    they were read from to build_state. Reports whose file is gone leave all three."""
+    from pipelines.core.planning import file_hash
+
+    built = build_state.readings(con)
+    removed = sorted(set(built) - set(files))
+    selected = [k for k in selected if k in files]
+    to_read = [k for k in selected if force or built.get(k) != (file_hash(files[k]), code_version)]
+    reports = []
+    every = max(1, len(to_read) // 10)
+    for i, key in enumerate(to_read, start=1):
+        reports.append(read_report(files[key], normalised=False))
+        if i % every == 0 or i == len(to_read):
+            progress(f"read {i}/{len(to_read)} reports ({sum(r.tasks.height for r in reports):,} tasks)")
+    # Normalised in one polars pass over all reports' cells.
+    tasks = normalise_tasks(pl.concat([r.tasks for r in reports])) if reports else RAW_TASKS.empty()
+    rejected = pl.concat([r.rejected for r in reports]) if reports else REJECTED_ROWS.empty()
+    report_rows = pl.DataFrame(
+        [{"report_id": r.report_id, "source_file": r.source_file, "encoding": r.encoding, "line_count": r.line_count,
+          "header_line": r.header_line, "task_rows": r.tasks.height, "rejected_rows": r.rejected.height}
+         for r in reports],
+        schema=RAW_REPORTS.schema,
+    )
+    affected = to_read + removed
+    replace_reports(con, RAW_TASKS.qualified, tasks, affected)
+    replace_reports(con, REJECTED_ROWS.qualified, rejected, affected)
+    replace_reports(con, RAW_REPORTS.qualified, report_rows, affected)
+    build_state.record_readings(con, {r.report_id: r.content_hash for r in reports}, removed, code_version,
+                                pipeline_version, run_id)
+    total_tasks = con.execute(f"select count(*) from {RAW_TASKS.qualified}").fetchone()[0]
+    total_rejected = con.execute(f"select count(*) from {REJECTED_ROWS.qualified}").fetchone()[0]
+    return Ingested(to_read, [k for k in selected if k not in to_read], removed, tasks, rejected, report_rows,
+                    total_tasks, total_rejected)
+
+
+@dataclass(frozen=True)
+class Derived:
+    recomputed: list[str]
+    dropped: list[str]
+
+
+def derive_unit_assignments(con: duckdb.DuckDBPyConnection, run_id: str) -> Derived:
+    """raw_unit_assignments for the reports read anew: each units cell read (lead, names, roles, types)."""
+    table = RAW_UNIT_ASSIGNMENTS.qualified
+    rebuild, dropped = build_state.reports_to_rebuild(con, table)
+    cells = read_query(con, f"select report_id, task_id, units_raw from {RAW_TASKS.qualified} "
+                            "where report_id in (select unnest(?::varchar[]))", [rebuild])
+    replace_reports(con, table, unit_assignments(cells), rebuild + dropped)
+    build_state.record_derived(con, table, rebuild, dropped, run_id)
+    return Derived(rebuild, dropped)
+
+
+@dataclass(frozen=True)
+class Extracted:
+    recomputed: list[str]
+    dropped: list[str]
+    tasks: int
+    seconds: float
+    written: dict[str, int]  # rows written per table, for the recomputed reports
+    estimates: int
+    part_year: int
+    paired: int
+    preview: pl.DataFrame
+
+
+def derive_mentions(con: duckdb.DuckDBPyConnection, run_id: str) -> Extracted:
+    """Targets from requirements, actuals from completions and their pairs, for the reports read anew."""
+    # Imported here: the extraction (and scipy's assignment solver) loads only in the process that
+    # extracts, not in every process that loads the definitions.
+    from pipelines.core.mentions import extract_mentions_to_files
+
+    rebuild, dropped = build_state.reports_to_rebuild(con, RAW_TARGET_MENTIONS.qualified)
+    with tempfile.TemporaryDirectory(prefix="extraction-") as tmp:
+        # The tasks go to the extraction workers, and their rows come back, as Parquet files: a
+        # million rows at 1,000 reports never pass through this process's memory.
+        tasks_file = Path(tmp) / "tasks.parquet"
+        con.sql(
+            f"select report_id, task_id, requirement, completion from {RAW_TASKS.qualified} "
+            "where report_id in (select unnest(?::varchar[]))", params=[rebuild]
+        ).write_parquet(str(tasks_file))
+        n_tasks = con.execute("select count(*) from read_parquet(?)", [str(tasks_file)]).fetchone()[0]
+        started = time.perf_counter()
+        files = extract_mentions_to_files(tasks_file, Path(tmp), n_tasks)
+        seconds = time.perf_counter() - started
+        read = {name: f"read_parquet({[str(f) for f in paths]!r})" for name, paths in files.items()}
+        written = {
+            table.name: replace_reports(con, table.qualified, read[name], rebuild + dropped)
+            for table, name in ((RAW_TARGET_MENTIONS, "targets"), (RAW_ACTUAL_MENTIONS, "actuals"),
+                                (RAW_TARGET_PAIRS, "pairs"))
+        }
+        build_state.record_derived(con, RAW_TARGET_MENTIONS.qualified, rebuild, dropped, run_id)
+        estimates, part_year = con.execute(
+            f"select count(*) filter (is_estimate), count(*) filter (is_part_year) from {read['actuals']}"
+        ).fetchall()[0]
+        # fetchall: a relation (below) may not follow an execute() whose result was not read to its end.
+        paired = con.execute(f"select count(actual_seq) from {read['pairs']}").fetchall()[0][0]
+        preview = pl.from_arrow(con.sql(
+            f"select task_id, span, value, unit, comparator, direction from {read['targets']} limit 5"
+        ).to_arrow_table())
+    return Extracted(rebuild, dropped, n_tasks, seconds, written, estimates, part_year, paired, preview)
+
+
+def row_count(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    return con.execute(f"select count(*) from {table}").fetchone()[0]

@@ -1,0 +1,44 @@
+"""Where things are. Read from the environment, with defaults relative to the repository root."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
+
+DEFAULT_RAW_DIR = "raw"
+DEFAULT_WAREHOUSE_PATH = "warehouse/warehouse.duckdb"
+
+# The file suffixes read as reports; anything else in the raw folder (a README, .gitkeep) is ignored.
+REPORT_SUFFIXES = (".txt", ".tsv", ".psv", ".csv")
+
+
+def _from_env(name: str, default: str) -> Path:
+    path = Path(os.environ.get(name) or default).expanduser()
+    return path if path.is_absolute() else REPO_ROOT / path
+
+
+def raw_dir() -> Path:
+    """`PIPELINE_RAW_DIR`: the folder of raw report files (default `raw/`)."""
+    return _from_env("PIPELINE_RAW_DIR", DEFAULT_RAW_DIR)
+
+
+def warehouse_path() -> Path:
+    """`WAREHOUSE_PATH`: the published DuckDB file (default `warehouse/warehouse.duckdb`)."""
+    return _from_env("WAREHOUSE_PATH", DEFAULT_WAREHOUSE_PATH)
+
+
+def pipeline_version() -> str:
+    """The project's version from pyproject.toml (the project is not installed as a package)."""
+    import tomllib
+
+    with open(REPO_ROOT / "pyproject.toml", "rb") as f:
+        return tomllib.load(f)["project"]["version"]
+
+
+def automation_on() -> bool:
+    """`PIPELINE_AUTOMATION=off` starts the nightly schedule and the raw-folder sensor stopped
+    (for a UI session or a test that launches runs by hand). Default: on."""
+    return os.environ.get("PIPELINE_AUTOMATION", "on").lower() not in ("off", "0", "false", "no")

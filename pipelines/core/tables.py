@@ -1,0 +1,170 @@
+"""The tables the pipeline writes into the `staging` schema, each declared once: name, columns, meaning.
+
+The core modules build their frames with these schemas, the Dagster assets describe their tables
+from them (description and column schema in the UI), and dbt reads them as sources
+(`dbt_project/models/staging/__sources.yml`), whose staging views add the task key and nothing else.
+`raw_*` tables are written by Python from the raw files; `stg_*` belongs to dbt alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+STAGING = "staging"
+MARTS = "marts"
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    description: str
+    schema: dict[str, pl.DataType]
+
+    @property
+    def qualified(self) -> str:
+        return f"{STAGING}.{self.name}"
+
+    def empty(self) -> pl.DataFrame:
+        return pl.DataFrame(schema=self.schema)
+
+
+RAW_TASKS = Table(
+    "raw_tasks",
+    "One row per task read from a raw report, texts normalised (full-width ASCII, stray spaces).",
+    {
+        "report_id": pl.String,
+        "task_id": pl.Int64,
+        "requirement": pl.String,
+        "completion": pl.String,
+        "units_raw": pl.String,
+        "source_file": pl.String,
+        "first_line": pl.Int64,
+        "last_line": pl.Int64,
+    },
+)
+REJECTED_ROWS = Table(
+    "rejected_rows",
+    "Source rows that could not be read as a task, with the reason (the quarantine).",
+    {
+        "report_id": pl.String,
+        "source_file": pl.String,
+        "source_line": pl.Int64,
+        "last_line": pl.Int64,
+        "raw_text": pl.String,
+        "reason": pl.String,
+    },
+)
+RAW_REPORTS = Table(
+    "raw_reports",
+    "One row per raw report file read: encoding, line and row counts (what it was built from: build_state).",
+    {
+        "report_id": pl.String,
+        "source_file": pl.String,
+        "encoding": pl.String,
+        "line_count": pl.Int64,
+        "header_line": pl.Int64,
+        "task_rows": pl.Int64,
+        "rejected_rows": pl.Int64,
+    },
+)
+RAW_UNIT_ASSIGNMENTS = Table(
+    "raw_unit_assignments",
+    "One row per (task, responsible unit), as read from the units cell.",
+    {
+        "report_id": pl.String,
+        "task_id": pl.Int64,
+        "unit_name": pl.String,
+        "position": pl.Int64,
+        "role": pl.String,
+        "unit_type": pl.String,
+    },
+)
+RAW_TARGET_MENTIONS = Table(
+    "raw_target_mentions",
+    "Numeric targets read from each task's requirement text (one row per target).",
+    {
+        "report_id": pl.String,
+        "task_id": pl.Int64,
+        "target_seq": pl.Int64,
+        "metric": pl.String,
+        "value": pl.Float64,
+        "unit": pl.String,
+        "upper_value": pl.Float64,
+        "normalised_value": pl.Float64,
+        "normalised_unit": pl.String,
+        "unit_kind": pl.String,
+        "comparator": pl.String,
+        "direction": pl.String,
+        "is_cumulative": pl.Boolean,
+        "span": pl.String,
+        "span_start": pl.Int64,
+        "span_end": pl.Int64,
+    },
+)
+RAW_ACTUAL_MENTIONS = Table(
+    "raw_actual_mentions",
+    "Numbers read from each task's completion text (one row per actual), with period and estimate flag.",
+    {
+        "report_id": pl.String,
+        "task_id": pl.Int64,
+        "actual_seq": pl.Int64,
+        "metric": pl.String,
+        "value": pl.Float64,
+        "unit": pl.String,
+        "normalised_value": pl.Float64,
+        "normalised_unit": pl.String,
+        "unit_kind": pl.String,
+        "direction": pl.String,
+        "period": pl.String,
+        "is_part_year": pl.Boolean,
+        "is_estimate": pl.Boolean,
+        "is_completion_ratio": pl.Boolean,
+        "months_covered": pl.Int64,
+        "span": pl.String,
+        "span_start": pl.Int64,
+        "span_end": pl.Int64,
+    },
+)
+RAW_TARGET_PAIRS = Table(
+    "raw_target_pairs",
+    "For each target, the actual that reports the same metric (or none), with the similarity.",
+    {
+        "report_id": pl.String,
+        "task_id": pl.Int64,
+        "target_seq": pl.Int64,
+        "actual_seq": pl.Int64,
+        "pairing_similarity": pl.Float64,
+    },
+)
+BUILD_STATE = Table(
+    "build_state",
+    "What each table of this warehouse was built from: per report and step, the file's hash, the code's "
+    "fingerprint and the run that read it; one `marts` row for the transform (dbt project, GE suites).",
+    {
+        "table_name": pl.String,
+        "report_id": pl.String,
+        "content_hash": pl.String,
+        "code_version": pl.String,
+        "pipeline_version": pl.String,
+        "reading_run": pl.String,
+        "built_by_run": pl.String,
+        "built_at": pl.Datetime("us", "UTC"),
+    },
+)
+REFRESH_LOG = Table(
+    "refresh_log",
+    "One row per publish of this warehouse: the run, when, how many reports and tasks.",
+    {
+        "run_id": pl.String,
+        "published_at": pl.Datetime("us", "UTC"),
+        "pipeline_version": pl.String,
+        "reports": pl.Int64,
+        "tasks": pl.Int64,
+    },
+)
+
+# What dbt reads as sources, in lineage order.
+SOURCES = (RAW_TASKS, REJECTED_ROWS, RAW_REPORTS, RAW_UNIT_ASSIGNMENTS, RAW_TARGET_MENTIONS, RAW_ACTUAL_MENTIONS,
+           RAW_TARGET_PAIRS, BUILD_STATE)

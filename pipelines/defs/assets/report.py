@@ -1,0 +1,30 @@
+"""The achievement report: static HTML beside the warehouse, rebuilt after each publish."""
+
+import os
+
+import dagster as dg
+
+from pipelines.core.report_html import build_report
+from pipelines.defs.assets.publish import PUBLISHED_WAREHOUSE
+from pipelines.defs.resources import PublishedWarehouseResource
+
+ACHIEVEMENT_REPORT = dg.AssetKey(["reports", "achievement_report"])
+
+
+@dg.asset(key=ACHIEVEMENT_REPORT, deps=[PUBLISHED_WAREHOUSE], group_name="reports", kinds={"html", "plotly"})
+def achievement_report(warehouse: PublishedWarehouseResource) -> dg.MaterializeResult:
+    """Headline counts, status by lead unit and by unit type, the missed targets beside what was
+    reported (with the text each came from), and the tasks with no numeric target. Opens offline."""
+    with warehouse.get_connection() as con:
+        html, h = build_report(con, str(warehouse.published))
+    path = warehouse.reports_dir / "achievement.html"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".html.partial")
+    partial.write_text(html, encoding="utf-8")
+    os.replace(partial, path)  # whoever has the report open keeps a whole file
+    return dg.MaterializeResult(metadata={
+        "path": dg.MetadataValue.path(str(path)),
+        "open": dg.MetadataValue.url(path.as_uri()),
+        "tasks": h.tasks, "targets": h.targets, "met": h.met, "missed": h.missed, "unknown": h.unknown,
+        "tasks_without_target": h.tasks - h.tasks_with_target,
+    })

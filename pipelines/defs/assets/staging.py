@@ -1,0 +1,123 @@
+"""Staging assets: raw report files -> the `staging.raw_*` tables of the run's build.
+
+Thin: each calls a step of `core/refresh_steps.py` and describes what it did. Every run considers the
+selected reports (all of them for a refresh, in one run: single-run backfill policy) and re-reads only
+those whose file or reading code changed; the rows of the others are carried over, and the rows of
+reports whose file is gone leave every table.
+"""
+
+import dagster as dg
+
+from pipelines.core import settings
+from pipelines.core.planning import code_fingerprint
+from pipelines.core.reading import report_files, report_id_for
+from pipelines.core import refresh_steps
+from pipelines.core.tables import (
+    RAW_ACTUAL_MENTIONS,
+    RAW_REPORTS,
+    RAW_TARGET_MENTIONS,
+    RAW_TARGET_PAIRS,
+    RAW_TASKS,
+    RAW_UNIT_ASSIGNMENTS,
+    REJECTED_ROWS,
+    Table,
+)
+from pipelines.defs.metadata import column_schema, preview
+from pipelines.defs.partitions import ONE_RUN, REPORTS
+from pipelines.defs.resources import RawFolderResource, WarehouseBuildResource
+
+RAW_WORK_PLANS = dg.AssetSpec(
+    key=["raw", "work_plans"],
+    group_name="raw",
+    kinds={"file"},
+    description="Raw work-plan progress tables (`PIPELINE_RAW_DIR`): one `|`-separated file per report.",
+)
+
+
+def table_key(table: Table) -> dg.AssetKey:
+    return dg.AssetKey(["staging", table.name])
+
+
+def table_spec(table: Table, deps, **kwargs) -> dg.AssetSpec:
+    """The asset of a staging table, described from its declaration (core/tables.py)."""
+    return dg.AssetSpec(table_key(table), deps=deps, kinds={"polars", "duckdb"}, description=table.description,
+                        metadata={"dagster/column_schema": column_schema(table.schema)}, **kwargs)
+
+
+class RefreshConfig(dg.Config):
+    force: bool = False
+    """Re-read the selected reports even when neither their file nor the reading code changed."""
+
+
+@dg.multi_asset(
+    specs=[
+        table_spec(RAW_TASKS, [RAW_WORK_PLANS]),
+        table_spec(REJECTED_ROWS, [RAW_WORK_PLANS]),
+        # The per-report asset: one partition per report file, so the UI shows each report's status.
+        table_spec(RAW_REPORTS, [RAW_WORK_PLANS], partitions_def=REPORTS),
+    ],
+    backfill_policy=ONE_RUN,
+    group_name="staging",
+)
+def ingest_reports(context: dg.AssetExecutionContext, config: RefreshConfig, raw_folder: RawFolderResource,
+                   warehouse_build: WarehouseBuildResource):
+    """Read the selected reports whose file or reading code changed: tasks, rejected rows, one row per
+    file. Reports whose file is gone are removed."""
+    files = {report_id_for(p): p for p in report_files(raw_folder.directory)}
+    with warehouse_build.get_connection() as con:
+        done = refresh_steps.ingest_reports(
+            con, files, context.partition_keys, force=config.force, code_version=code_fingerprint(),
+            pipeline_version=settings.pipeline_version(), run_id=context.run.run_id,
+            progress=lambda line: context.log.info(f"progress: {line}"),
+        )
+    context.log.info(f"{len(done.read)} reports read, {len(done.unchanged)} unchanged, {len(done.removed)} removed")
+    counts = {"reports_read": len(done.read), "reports_unchanged": len(done.unchanged),
+              "reports_removed": len(done.removed)}
+    yield dg.MaterializeResult(asset_key=table_key(RAW_TASKS), metadata={
+        "dagster/row_count": done.total_tasks, **counts,
+        "preview": preview(done.tasks.select("report_id", "task_id", "requirement", "units_raw"))})
+    yield dg.MaterializeResult(asset_key=table_key(REJECTED_ROWS), metadata={
+        "dagster/row_count": done.total_rejected, "rejected_in_reports_read": done.rejected.height,
+        "preview": preview(done.rejected.select("report_id", "source_line", "reason", "raw_text"))})
+    yield dg.MaterializeResult(asset_key=table_key(RAW_REPORTS), metadata={
+        **counts,
+        "reports": preview(done.reports.select("report_id", "encoding", "line_count", "task_rows", "rejected_rows"),
+                           rows=20)})
+
+
+@dg.asset(key=table_key(RAW_UNIT_ASSIGNMENTS), deps=[table_key(RAW_TASKS)], group_name="staging",
+          kinds={"polars", "duckdb"}, metadata={"dagster/column_schema": column_schema(RAW_UNIT_ASSIGNMENTS.schema)})
+def raw_unit_assignments(context: dg.AssetExecutionContext, warehouse_build: WarehouseBuildResource):
+    """One row per (task, responsible unit): the units cell read with its lead mark, stray spaces and
+    shared suffixes resolved; position and role (lead, support, sole, joint) per unit."""
+    with warehouse_build.get_connection() as con:
+        done = refresh_steps.derive_unit_assignments(con, context.run.run_id)
+        rows, units = con.execute(f"select count(*), count(distinct unit_name) from {RAW_UNIT_ASSIGNMENTS.qualified}"
+                                  ).fetchall()[0]
+        roles = con.execute(f"select role, count(*) from {RAW_UNIT_ASSIGNMENTS.qualified} group by role order by role"
+                            ).fetchall()
+    return dg.MaterializeResult(metadata={
+        "dagster/row_count": rows, "reports_recomputed": len(done.recomputed), "distinct_units": units,
+        **{f"role_{role}": n for role, n in roles}})
+
+
+@dg.multi_asset(
+    specs=[table_spec(t, [table_key(RAW_TASKS)]) for t in (RAW_TARGET_MENTIONS, RAW_ACTUAL_MENTIONS, RAW_TARGET_PAIRS)],
+    group_name="staging",
+)
+def extract_targets_and_actuals(context: dg.AssetExecutionContext, warehouse_build: WarehouseBuildResource):
+    """Read targets from requirements and actuals from completions; pair them by metric."""
+    with warehouse_build.get_connection() as con:
+        done = refresh_steps.derive_mentions(con, context.run.run_id)
+        totals = {t.name: refresh_steps.row_count(con, t.qualified) for t in (RAW_TARGET_MENTIONS, RAW_ACTUAL_MENTIONS, RAW_TARGET_PAIRS)}
+    context.log.info(f"{done.tasks} tasks: {done.written[RAW_TARGET_MENTIONS.name]} targets, "
+                     f"{done.written[RAW_ACTUAL_MENTIONS.name]} actuals in {done.seconds:.2f}s")
+    speed = {"tasks_extracted": done.tasks,
+             "tasks_per_second": round(done.tasks / done.seconds) if done.seconds and done.tasks else 0}
+    yield dg.MaterializeResult(asset_key=table_key(RAW_TARGET_MENTIONS), metadata={
+        "dagster/row_count": totals[RAW_TARGET_MENTIONS.name], **speed, "preview": preview(done.preview)})
+    yield dg.MaterializeResult(asset_key=table_key(RAW_ACTUAL_MENTIONS), metadata={
+        "dagster/row_count": totals[RAW_ACTUAL_MENTIONS.name], "estimates_in_recomputed": done.estimates,
+        "part_year_in_recomputed": done.part_year})
+    yield dg.MaterializeResult(asset_key=table_key(RAW_TARGET_PAIRS), metadata={
+        "dagster/row_count": totals[RAW_TARGET_PAIRS.name], "paired_in_recomputed": done.paired})

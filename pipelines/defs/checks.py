@@ -1,0 +1,115 @@
+"""Asset checks: the Great Expectations gates between stages (declared as data, one row per check),
+and the quarantine warning.
+
+A blocking gate stops everything downstream (dbt, then publishing) when bad data would pass; the
+published warehouse then stays as it was. Each rule is checked once: here (GE, on the staging tables
+and the achievement statuses) or in dbt (keys, not-null, relationships in the marts), not both.
+"""
+
+from dataclasses import dataclass
+
+import dagster as dg
+
+from pipelines.core.gx_suites import SAMPLE_SIZE, QualityGates
+from pipelines.core.suite_frames import SUITE_FRAMES
+from pipelines.core.tables import (
+    RAW_ACTUAL_MENTIONS,
+    RAW_REPORTS,
+    RAW_TARGET_MENTIONS,
+    RAW_TASKS,
+    RAW_UNIT_ASSIGNMENTS,
+    REJECTED_ROWS,
+)
+from pipelines.core.warehouse import read_table
+from pipelines.defs.assets.staging import table_key
+from pipelines.defs.metadata import markdown_table
+from pipelines.defs.resources import WarehouseBuildResource
+
+FCT_TARGET_ACHIEVEMENT = dg.AssetKey(["marts", "fct_target_achievement"])
+
+
+@dataclass(frozen=True)
+class Gate:
+    name: str
+    asset: dg.AssetKey
+    suites: tuple[str, ...]  # expectations/gx/expectations/<suite>.json, each on its frame (core/suite_frames.py)
+    blocking: bool  # blocking: an ERROR that stops the run; otherwise a WARN that lets it go on
+    description: str
+    reads_also: tuple[dg.AssetKey, ...] = ()
+
+
+GATES = (
+    Gate("tasks_read_completely", table_key(RAW_TASKS), ("raw_tasks", "raw_line_accounting"), True,
+         "Every line of every file is accounted for; task ids unique and positive within a report; no empty "
+         "requirement or units cell.", (table_key(RAW_REPORTS), table_key(REJECTED_ROWS))),
+    Gate("unit_assignments_valid", table_key(RAW_UNIT_ASSIGNMENTS), ("raw_unit_assignments", "raw_task_units"), True,
+         "Every assignment references a task; roles and unit types in their sets; every task has a unit and at "
+         "most one lead."),
+    Gate("targets_valid", table_key(RAW_TARGET_MENTIONS), ("raw_target_mentions",), True,
+         "Targets reference tasks; comparators, directions and unit kinds in their sets; values finite; each span "
+         "is the exact substring of its requirement."),
+    Gate("actuals_valid", table_key(RAW_ACTUAL_MENTIONS), ("raw_actual_mentions",), True,
+         "Actuals reference tasks; values finite; a period for each; each span is the exact substring of its "
+         "completion text."),
+    Gate("target_coverage_within_band", table_key(RAW_TARGET_MENTIONS), ("raw_target_coverage",), False,
+         "Drift alarm: the share of tasks with at least one target stays within its expected band."),
+    Gate("achievement_valid", FCT_TARGET_ACHIEVEMENT, ("fct_target_achievement",), True,
+         "Statuses in their set, met/missed only with a paired actual, ratios finite: the gate before publishing."),
+)
+
+
+def run_gate(gate: Gate, run_id: str, warehouse_build: WarehouseBuildResource,
+             quality: QualityGates) -> dg.AssetCheckResult:
+    """Validate each of the gate's suites on its frame, read from the run's build; one result."""
+    with warehouse_build.get_connection() as con:
+        frames = {suite: SUITE_FRAMES[suite](con) for suite in gate.suites}
+    results = [quality.validate(suite, frame, run_name=run_id) for suite, frame in frames.items()]
+    failed = [f for r in results for f in r.failed]
+    return dg.AssetCheckResult(
+        passed=all(r.success for r in results),
+        severity=dg.AssetCheckSeverity.ERROR if gate.blocking else dg.AssetCheckSeverity.WARN,
+        description="; ".join(r.summary() for r in results if not r.success) or None,
+        metadata={
+            "suites": ", ".join(gate.suites),
+            "rows_checked": sum(r.rows for r in results),
+            "expectations_evaluated": sum(r.evaluated for r in results),
+            "expectations_failed": len(failed),
+            "failures": dg.MetadataValue.md("\n\n".join(f"**{r.suite}**\n\n{r.markdown()}" for r in results)),
+        },
+    )
+
+
+def gate_check(gate: Gate) -> dg.AssetChecksDefinition:
+    @dg.asset_check(name=gate.name, asset=gate.asset, blocking=gate.blocking, description=gate.description,
+                    additional_deps=list(gate.reads_also))
+    def check(context: dg.AssetCheckExecutionContext, warehouse_build: WarehouseBuildResource,
+              quality: dg.ResourceParam[QualityGates]) -> dg.AssetCheckResult:
+        result = run_gate(gate, context.run.run_id, warehouse_build, quality)
+        (context.log.info if result.passed else context.log.error)(result.description or f"{gate.name} passed")
+        return result
+
+    return check
+
+
+@dg.asset_check(asset=table_key(REJECTED_ROWS), blocking=False)
+def no_rows_quarantined(warehouse_build: WarehouseBuildResource) -> dg.AssetCheckResult:
+    """A warning, not a stop: good rows carry on, and the rejected ones wait here with their reason."""
+    with warehouse_build.get_connection() as con:
+        rejected = read_table(con, REJECTED_ROWS.qualified)
+    by_reason = rejected.group_by("reason").len().sort("len", descending=True)
+    sample = rejected.head(SAMPLE_SIZE).select("report_id", "source_line", "reason", "raw_text")
+    return dg.AssetCheckResult(
+        passed=rejected.height == 0,
+        severity=dg.AssetCheckSeverity.WARN,
+        description=f"{rejected.height} source rows quarantined in {REJECTED_ROWS.qualified}" if rejected.height else None,
+        metadata={
+            "rejected_rows": rejected.height,
+            "reports_with_rejects": rejected.get_column("report_id").n_unique(),
+            "by_reason": dg.MetadataValue.md(
+                "\n".join(f"- {reason}: {n}" for reason, n in by_reason.iter_rows()) or "none"),
+            "sample": markdown_table(["report", "line", "reason", "text"], sample.iter_rows()),
+        },
+    )
+
+
+ASSET_CHECKS = [gate_check(gate) for gate in GATES] + [no_rows_quarantined]

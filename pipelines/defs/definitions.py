@@ -1,0 +1,32 @@
+"""The one Dagster entry point (`dagster dev` loads it through workspace.yaml)."""
+
+import dagster as dg
+
+from pipelines.defs.assets.dbt import warehouse_dbt_models
+from pipelines.defs.assets.publish import published_warehouse
+from pipelines.defs.assets.report import achievement_report
+from pipelines.defs.assets.staging import RAW_WORK_PLANS, extract_targets_and_actuals, ingest_reports, raw_unit_assignments
+from pipelines.defs.checks import ASSET_CHECKS
+from pipelines.defs.jobs import refresh_warehouse
+from pipelines.defs.resources import build_resources
+from pipelines.defs.schedules import nightly_refresh
+from pipelines.defs.sensors import raw_folder_changed
+
+defs = dg.Definitions(
+    assets=[
+        RAW_WORK_PLANS,
+        ingest_reports,
+        raw_unit_assignments,
+        extract_targets_and_actuals,
+        warehouse_dbt_models,
+        published_warehouse,
+        achievement_report,
+    ],
+    asset_checks=ASSET_CHECKS,
+    jobs=[refresh_warehouse],
+    schedules=[nightly_refresh],
+    sensors=[raw_folder_changed],
+    resources=build_resources(),
+    # Runs launched from the UI ("Materialize all") also run in one process: see jobs.py.
+    executor=dg.in_process_executor,
+)

@@ -1,0 +1,99 @@
+"""Resources: the raw folder, the run's build of the warehouse, the published warehouse, the quality
+gates and dbt. Configured from the environment; each owns the lifecycle of what it holds."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+from dagster_dbt import DbtCliResource
+from pydantic import PrivateAttr
+
+from pipelines.core import settings
+from pipelines.core.atomic_publish import WarehouseBuild
+from pipelines.core.gx_suites import QualityGates
+from pipelines.defs.dbt_project import dbt_project
+
+
+class RawFolderResource(dg.ConfigurableResource):
+    """The folder of raw report files; each file is one report."""
+
+    path: str
+
+    @property
+    def directory(self) -> Path:
+        return Path(self.path)
+
+
+class WarehouseBuildResource(dg.ConfigurableResource):
+    """The run's build of the warehouse at `path` (see core/atomic_publish.py): when the run starts,
+    it takes the refresh lock and the build file; when the run ends, however it ends, it releases the
+    lock. The steps read and write the build; only `publish()` touches the published file."""
+
+    path: str
+    _build: WarehouseBuild | None = PrivateAttr(default=None)
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        self._build = WarehouseBuild(Path(self.path), context.run_id or "ad hoc")
+        self._build.open()
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        if self._build is not None:
+            self._build.close()
+
+    @property
+    def published(self) -> Path:
+        return Path(self.path)
+
+    @contextmanager
+    def get_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        with self._build.connect() as con:
+            yield con
+
+    def publish(self) -> Path:
+        return self._build.publish()
+
+
+class PublishedWarehouseResource(dg.ConfigurableResource):
+    """The published warehouse at `path`, as analysts see it (read-only), and what is built beside it."""
+
+    path: str
+
+    @property
+    def published(self) -> Path:
+        return Path(self.path)
+
+    @property
+    def reports_dir(self) -> Path:
+        return self.published.parent / "reports"
+
+    def get_connection(self) -> duckdb.DuckDBPyConnection:
+        return duckdb.connect(self.path, read_only=True)
+
+
+@dg.resource(description="Runs the saved Great Expectations suites; results and Data Docs beside the warehouse.")
+def quality_gates(context: dg.InitResourceContext) -> Iterator[QualityGates]:
+    with QualityGates(settings.warehouse_path()) as gates:
+        yield gates
+
+
+def dbt_executable() -> str:
+    """The dbt installed beside this Python (the project venv), so an un-activated venv works too."""
+    beside = Path(sys.executable).parent / "dbt"
+    return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")
+
+
+def build_resources() -> dict[str, object]:
+    warehouse = str(settings.warehouse_path())
+    return {
+        "raw_folder": RawFolderResource(path=str(settings.raw_dir())),
+        "warehouse_build": WarehouseBuildResource(path=warehouse),
+        "warehouse": PublishedWarehouseResource(path=warehouse),
+        "quality": quality_gates,
+        "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable()),
+    }

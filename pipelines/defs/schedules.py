@@ -1,0 +1,24 @@
+"""The nightly refresh."""
+
+import dagster as dg
+
+from pipelines.core import settings
+from pipelines.core.planning import current_plan
+from pipelines.defs import partitions
+from pipelines.defs.jobs import refresh_request, refresh_warehouse
+
+
+@dg.schedule(
+    job=refresh_warehouse,
+    cron_schedule="0 2 * * *",
+    execution_timezone="Asia/Shanghai",
+    default_status=dg.DefaultScheduleStatus.RUNNING if settings.automation_on() else dg.DefaultScheduleStatus.STOPPED,
+)
+def nightly_refresh(context: dg.ScheduleEvaluationContext):
+    """02:00 Asia/Shanghai: refresh if anything changed since the published warehouse was built."""
+    request = refresh_request(context.instance, current_plan())
+    # A schedule cannot return partition requests, so it applies them itself.
+    partitions.apply_requests(context.instance, request.partition_requests)
+    if request.skip_reason:
+        return dg.SkipReason(request.skip_reason)
+    return dg.RunRequest(tags=request.run_tags)

@@ -1,0 +1,298 @@
+"""`make bench`: the pipeline at 1, 100 and 1,000 reports beside the stack's floors, in one table.
+
+Floors, measured in the same run: DuckDB's read_csv of the same bytes; a plain Python regex pass over
+every requirement and completion text; a no-op Dagster materialisation plus `dbt build` of a
+one-model project (a fresh process, as `make run` is). Then, per corpus size: a cold run, a run with
+no change, and a run after one report changed, each a fresh `python -m pipelines.run` process, with
+its wall time, peak RSS and per-stage times. Prints a table and writes it as JSON (and Markdown)
+under `warehouse/bench/`.
+
+    python -m pipelines.tooling.bench [--sizes 1,100,1000] [--out warehouse/bench]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+
+from pipelines.core.reading import read_report, report_files
+from pipelines.core.settings import REPO_ROOT
+from pipelines.tooling.bench.corpus import SEED_FILE, generate
+
+STAGES = {
+    "ingest": ("ingest_reports",),
+    "units": ("raw_unit_assignments",),
+    "extraction": ("extract_targets_and_actuals",),
+    "dbt": ("warehouse_dbt_models",),
+    "checks": ("_completely", "_valid", "_quarantined", "_band"),
+    "publish": ("warehouse__published",),
+}
+PLAIN_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def run_measured(args: list[str], env: dict[str, str], cwd: Path = REPO_ROOT) -> tuple[float, float, int]:
+    """(wall seconds, peak RSS in MiB of the process tree's largest process, exit code)."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(args, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - started
+    if status != 0:
+        sys.stderr.write(proc.stderr.read().decode(errors="replace")[-2000:])
+    return wall, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
+
+
+# --- floors -------------------------------------------------------------------------------------
+
+
+def floor_read_csv(raw_dir: Path) -> float:
+    files = [str(p) for p in report_files(raw_dir)]
+    con = duckdb.connect()
+    started = time.perf_counter()
+    con.execute(
+        "select count(*) from read_csv(?, delim='|', header=true, all_varchar=true, null_padding=true,"
+        " strict_mode=false, ignore_errors=true)",
+        [files],
+    ).fetchone()
+    return time.perf_counter() - started
+
+
+def floor_regex(raw_dir: Path) -> tuple[float, int]:
+    texts, tasks = [], 0
+    for path in report_files(raw_dir):
+        report = read_report(path)
+        tasks += report.tasks.height
+        texts += report.tasks.get_column("requirement").to_list() + report.tasks.get_column("completion").to_list()
+    started = time.perf_counter()
+    for text in texts:
+        PLAIN_NUMBER.findall(text)
+    return time.perf_counter() - started, tasks
+
+
+NOOP_STACK = textwrap.dedent(
+    """
+    import dagster as dg
+    from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
+
+    project = DbtProject(project_dir={project!r})
+
+    @dg.asset
+    def noop():
+        return None
+
+    @dbt_assets(manifest=project.manifest_path, project=project)
+    def one_model(context, dbt: DbtCliResource):
+        yield from dbt.cli(["build"], context=context).stream()
+
+    defs = dg.Definitions(assets=[noop, one_model], resources={{"dbt": DbtCliResource(project_dir=project, dbt_executable={dbt!r})}})
+    job = dg.define_asset_job("all", executor_def=dg.in_process_executor).resolve(asset_graph=defs.resolve_asset_graph())
+    assert job.execute_in_process().success
+    """
+)
+
+
+NOOP_GX = textwrap.dedent(
+    """
+    import great_expectations as gx
+    import pandas as pd
+
+    context = gx.get_context(mode="ephemeral")
+    source = context.data_sources.add_pandas("noop")
+    batch = source.add_dataframe_asset("frame").add_batch_definition_whole_dataframe("all")
+    suite = context.suites.add(gx.ExpectationSuite("noop"))
+    suite.add_expectation(gx.expectations.ExpectColumnValuesToNotBeNull(column="one"))
+    result = batch.get_batch(batch_parameters={{"dataframe": pd.DataFrame({{"one": [1]}})}}).validate(suite)
+    assert result.success
+    """
+)
+
+
+def floor_gx(tmp: Path, env: dict[str, str]) -> float:
+    """For reading the figures, not a target: a fresh process validating one expectation on a
+    one-row frame with Great Expectations, the stack's third fixed cost beside Dagster and dbt."""
+    script = tmp / "noop_gx.py"
+    script.write_text(NOOP_GX.format())
+    wall, _, code = run_measured([sys.executable, str(script)], env)
+    assert code == 0, "the no-op GE floor failed"
+    return wall
+
+
+def prepare_dbt(env: dict[str, str]) -> None:
+    """What `make` does before `make run`: parse the dbt project for this warehouse (its path is a
+    dbt var), so that the timed runs parse only what changed, as `make run` does."""
+    subprocess.run(
+        [str(Path(sys.executable).parent / "dagster-dbt"), "project", "prepare-and-package", "--file",
+         "pipelines/defs/dbt_project.py"],
+        cwd=REPO_ROOT, env={**env, "PYTHONPATH": str(REPO_ROOT)}, check=True, stdout=subprocess.DEVNULL,
+    )
+
+
+def floor_stack(tmp: Path, env: dict[str, str]) -> tuple[float, float]:
+    """A no-op Dagster materialisation plus `dbt build` of a one-model project, in a fresh process."""
+    project = tmp / "noop_dbt"
+    (project / "models").mkdir(parents=True)
+    (project / "dbt_project.yml").write_text("name: noop\nversion: '1.0.0'\nconfig-version: 2\nprofile: noop\n"
+                                             "flags:\n  send_anonymous_usage_stats: false\n")
+    (project / "profiles.yml").write_text(f"noop:\n  target: t\n  outputs:\n    t:\n      type: duckdb\n"
+                                          f"      path: {tmp / 'noop.duckdb'}\n")
+    (project / "models" / "one.sql").write_text("select 1 as one\n")
+    dbt = str(Path(sys.executable).parent / "dbt")
+    subprocess.run([dbt, "parse", "--quiet"], cwd=project, env=env, check=True)
+    script = tmp / "noop_stack.py"
+    script.write_text(NOOP_STACK.format(project=str(project), dbt=dbt))
+    wall, rss, code = run_measured([sys.executable, str(script)], env)
+    assert code == 0, "the no-op stack floor failed"
+    return wall, rss
+
+
+# --- the pipeline --------------------------------------------------------------------------------
+
+
+def stages(stats: dict) -> dict[str, float]:
+    out = {stage: 0.0 for stage in STAGES}
+    for step, seconds in stats.get("steps", {}).items():
+        for stage, markers in STAGES.items():
+            if any(m in step for m in markers):
+                out[stage] += seconds
+                break
+    return out
+
+
+def pipeline_case(label: str, env: dict[str, str], stats_path: Path) -> dict:
+    env = {**env, "RUN_STATS_PATH": str(stats_path)}
+    wall, rss, code = run_measured([sys.executable, "-m", "pipelines.run"], env)
+    stats = json.loads(stats_path.read_text()) if stats_path.exists() else {}
+    stats_path.unlink(missing_ok=True)
+    return {"case": label, "wall_s": round(wall, 2), "peak_rss_mib": round(rss), "exit_code": code,
+            "ran": stats.get("ran"), "stages_s": {k: round(v, 2) for k, v in stages(stats).items()}}
+
+
+def pipeline_size(n: int, tmp: Path, env: dict[str, str]) -> dict:
+    raw = tmp / f"raw_{n}"
+    if n == 1:
+        raw.mkdir(parents=True)
+        (raw / SEED_FILE.name).write_bytes(SEED_FILE.read_bytes())
+    else:
+        generate(raw, n)
+    home = tmp / f"home_{n}"
+    home.mkdir()
+    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    warehouse = tmp / f"warehouse_{n}" / "warehouse.duckdb"
+    env = {**env, "PIPELINE_RAW_DIR": str(raw), "WAREHOUSE_PATH": str(warehouse), "DAGSTER_HOME": str(home)}
+    prepare_dbt(env)
+    stats = tmp / "stats.json"
+    cases = [pipeline_case("cold", env, stats), pipeline_case("no change", env, stats)]
+    changed = sorted(raw.iterdir())[0]
+    changed.write_bytes(changed.read_bytes() + "\n".encode())
+    cases.append(pipeline_case("one report changed", env, stats))
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        tasks = con.execute("select count(*) from marts.dim_tasks").fetchone()[0]
+    for case in cases:
+        case["tasks_per_s"] = round(tasks / case["wall_s"]) if case["ran"] else None
+    return {"reports": n, "tasks": tasks, "cases": cases, "raw_dir": str(raw)}
+
+
+# --- report ------------------------------------------------------------------------------------
+
+
+def markdown(result: dict) -> str:
+    f = result["floors"]
+    lines = [
+        f"Benchmark {result['when']} on {result['machine']}",
+        "",
+        "| floor | seconds |",
+        "|---|---|",
+        f"| DuckDB read_csv of the {f['corpus_reports']}-report corpus | {f['read_csv_s']:.2f} |",
+        f"| plain regex pass over its {f['corpus_tasks']:,} tasks' texts | {f['regex_s']:.2f} |",
+        f"| no-op Dagster materialisation + dbt build of one model (fresh process) | {f['stack_s']:.2f} |",
+        f"| for reading only: one GE expectation on a one-row frame (fresh process) | {f['gx_s']:.2f} |",
+        "",
+        "| reports | tasks | case | wall s | tasks/s | peak RSS MiB | ingest | units | extraction | dbt | checks | publish |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for size in result["sizes"]:
+        for c in size["cases"]:
+            s = c["stages_s"]
+            lines.append(
+                f"| {size['reports']:,} | {size['tasks']:,} | {c['case']} | {c['wall_s']:.1f} | {c['tasks_per_s'] or '—'} "
+                f"| {c['peak_rss_mib']} | {s['ingest']:.1f} | {s['units']:.1f} | {s['extraction']:.1f} | {s['dbt']:.1f} "
+                f"| {s['checks']:.1f} | {s['publish']:.1f} |"
+            )
+    lines += ["", "| target | figure | verdict |", "|---|---|---|"]
+    for name, figure, ok in result["targets"]:
+        lines.append(f"| {name} | {figure} | {'met' if ok else 'missed'} |")
+    return "\n".join(lines)
+
+
+def targets(result: dict) -> list[tuple[str, str, bool]]:
+    floors, by_size = result["floors"], {s["reports"]: s for s in result["sizes"]}
+    out = []
+    if 1 in by_size:
+        cold = by_size[1]["cases"][0]["wall_s"]
+        out.append(("seed run ≤ no-op floor × 1.3", f"{cold:.1f} s vs {floors['stack_s'] * 1.3:.1f} s",
+                    cold <= floors["stack_s"] * 1.3))
+    largest = by_size[max(by_size)]
+    cold, nochange = largest["cases"][0], largest["cases"][1]
+    if largest["reports"] >= 1000:
+        out.append((f"{largest['reports']:,} reports end to end ≤ 60 s", f"{cold['wall_s']:.1f} s", cold["wall_s"] <= 60))
+        out.append(("… and ≤ 2 GiB peak RSS", f"{cold['peak_rss_mib']} MiB", cold["peak_rss_mib"] <= 2048))
+    extraction = cold["stages_s"]["extraction"]
+    regex = floors["regex_s"] * largest["tasks"] / max(floors["corpus_tasks"], 1)
+    out.append(("extraction ≤ 3 × plain regex pass", f"{extraction:.2f} s vs {3 * regex:.2f} s", extraction <= 3 * regex))
+    out.append(("no-change rerun ≤ 30% of cold", f"{nochange['wall_s']:.1f} s vs {0.3 * cold['wall_s']:.1f} s",
+                nochange["wall_s"] <= 0.3 * cold["wall_s"]))
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default=os.environ.get("BENCH_SIZES", "1,100,1000"))
+    parser.add_argument("--out", type=Path, default=REPO_ROOT / "warehouse" / "bench")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    env = {**os.environ, "DAGSTER_DISABLE_TELEMETRY": "1", "GX_ANALYTICS_ENABLED": "false",
+           "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp_name:
+        tmp = Path(tmp_name)
+        print("floors …", flush=True)
+        stack_s, stack_rss = floor_stack(tmp, env)
+        gx_s = floor_gx(tmp, env)
+        results = []
+        for n in sizes:
+            print(f"pipeline at {n} reports …", flush=True)
+            results.append(pipeline_size(n, tmp, env))
+        corpus = Path(results[-1]["raw_dir"])
+        regex_s, corpus_tasks = floor_regex(corpus)
+        prepare_dbt(env)  # the project parsed for the repo's own warehouse again, as `make` left it
+        floors = {"read_csv_s": floor_read_csv(corpus), "regex_s": regex_s, "stack_s": stack_s, "gx_s": gx_s,
+                  "stack_peak_rss_mib": round(stack_rss), "corpus_reports": sizes[-1], "corpus_tasks": corpus_tasks}
+    result = {
+        "when": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": f"{os.cpu_count()} cores, Python {sys.version.split()[0]}",
+        "floors": floors,
+        "sizes": results,
+    }
+    result["targets"] = targets(result)
+    args.out.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    for name in (f"bench-{stamp}.json", "latest.json"):
+        (args.out / name).write_text(json.dumps(result, indent=2, ensure_ascii=False))
+    table = markdown(result)
+    (args.out / "latest.md").write_text(table + "\n", encoding="utf-8")
+    print(table)
+    print(f"\nwritten: {args.out / 'latest.json'}, {args.out / 'latest.md'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

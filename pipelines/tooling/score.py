@@ -1,0 +1,198 @@
+"""`make score`: compare the warehouse's targets, pairings and statuses with hand labels.
+
+    python -m pipelines.tooling.score [--labels PATH] [--report-id ID] [--warehouse PATH]
+
+Labels follow ../shared/data/labels/GUIDE.md: per task, the targets with span, value, unit,
+comparator, direction, the paired actual (or null) and the status. A labelled target is *found*
+when an extracted target of the same task has the same value and a span that overlaps the label's
+span. Targets labelled `scope` neither count for recall nor make an extracted target false.
+
+Prints target recall, the share of extracted targets that are false, comparator, pairing and
+status accuracy (over found targets), then every miss.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from pipelines.core import settings
+
+DEFAULT_LABELS = settings.REPO_ROOT.parent / "shared" / "data" / "labels" / "dev_targets.json"
+DEFAULT_REPORT_ID = "shaoxing-2020-work-progress"
+
+
+@dataclass
+class Extracted:
+    target_seq: int
+    value: float
+    unit: str
+    comparator: str
+    span: str
+    start: int
+    end: int
+    actual_value: float | None
+    actual_span: str | None
+    actual_start: int | None
+    actual_end: int | None
+    status: str
+
+
+@dataclass
+class Score:
+    labelled: int = 0
+    found: int = 0
+    extracted: int = 0
+    false: int = 0
+    comparator_ok: int = 0
+    pairing_ok: int = 0
+    status_ok: int = 0
+    misses: list[str] = field(default_factory=list)
+
+    def figures(self) -> dict[str, float]:
+        found = self.found or 1
+        return {
+            "target_recall": self.found / (self.labelled or 1),
+            "false_target_share": self.false / (self.extracted or 1),
+            "comparator_accuracy": self.comparator_ok / found,
+            "pairing_accuracy": self.pairing_ok / found,
+            "status_accuracy": self.status_ok / found,
+        }
+
+
+def _locate(text: str, span: str) -> tuple[int, int]:
+    start = text.find(span)
+    return (start, start + len(span)) if start >= 0 else (-1, -1)
+
+
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] >= 0 and b[0] >= 0 and a[0] < b[1] and b[0] < a[1]
+
+
+def _same(a: float | None, b: float | None) -> bool:
+    return a is not None and b is not None and abs(float(a) - float(b)) < 1e-9
+
+
+def load_extracted(con: duckdb.DuckDBPyConnection, report_id: str) -> tuple[dict, dict[int, list[Extracted]]]:
+    tasks = {
+        task_id: (req, comp)
+        for task_id, req, comp in con.execute(
+            "select task_id, requirement, completion from marts.dim_tasks where report_id = ?", [report_id]
+        ).fetchall()
+    }
+    rows = con.execute(
+        """
+        select t.task_id, t.target_seq, t.value, t.unit, t.comparator, t.span, t.span_start, t.span_end,
+               a.value, a.span, a.span_start, a.span_end, x.status
+        from marts.fct_targets t
+        join marts.fct_target_achievement x using (task_key, target_seq)
+        left join marts.fct_actuals a on a.task_key = x.task_key and a.actual_seq = x.actual_seq
+        where t.report_id = ?
+        order by t.task_id, t.target_seq
+        """,
+        [report_id],
+    ).fetchall()
+    by_task: dict[int, list[Extracted]] = {}
+    for task_id, *rest in rows:
+        by_task.setdefault(task_id, []).append(Extracted(*rest))
+    return tasks, by_task
+
+
+def score(labels: list[dict], tasks: dict, extracted: dict[int, list[Extracted]]) -> Score:
+    result = Score()
+    for label in labels:
+        task_id = label["task_id"]
+        requirement, completion = tasks[task_id]
+        candidates = list(extracted.get(task_id, []))
+        matched: set[int] = set()
+        scope_matched: set[int] = set()
+        for target in label["targets"]:
+            where = _locate(requirement, target["span"])
+            hit = next(
+                (e for e in candidates if e.target_seq not in matched and e.target_seq not in scope_matched
+                 and _same(e.value, target["value"]) and _overlaps((e.start, e.end), where)),
+                None,
+            )
+            if target.get("scope"):
+                if hit:
+                    scope_matched.add(hit.target_seq)
+                continue
+            result.labelled += 1
+            if hit is None:
+                result.misses.append(f"task {task_id}: target not found: {target['span']!r} ({target['value']}{target['unit']})")
+                continue
+            matched.add(hit.target_seq)
+            result.found += 1
+            if hit.comparator == target["comparator"]:
+                result.comparator_ok += 1
+            else:
+                result.misses.append(f"task {task_id}: comparator {hit.comparator} != {target['comparator']}: {target['span']!r}")
+            actual = target.get("actual")
+            if actual is None:
+                paired_ok = hit.actual_span is None
+            else:
+                paired_ok = _same(abs(hit.actual_value) if hit.actual_value is not None else None, abs(actual["value"])) and _overlaps(
+                    (hit.actual_start, hit.actual_end), _locate(completion, actual["span"])
+                )
+            if paired_ok:
+                result.pairing_ok += 1
+            else:
+                want = f"{actual['span']!r}" if actual else "no actual"
+                got = f"{hit.actual_span!r}" if hit.actual_span else "no actual"
+                result.misses.append(f"task {task_id}: pairing {target['span']!r}: got {got}, want {want}")
+            if hit.status == target["status"]:
+                result.status_ok += 1
+            else:
+                result.misses.append(f"task {task_id}: status {hit.status} != {target['status']}: {target['span']!r}")
+        for e in candidates:
+            if e.target_seq in scope_matched:
+                continue
+            result.extracted += 1
+            if e.target_seq not in matched:
+                result.false += 1
+                result.misses.append(f"task {task_id}: false target: {e.span!r} ({e.value:g}{e.unit})")
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--labels", type=Path, default=DEFAULT_LABELS)
+    parser.add_argument("--report-id", default=DEFAULT_REPORT_ID)
+    parser.add_argument("--warehouse", type=Path, default=settings.warehouse_path())
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON only")
+    args = parser.parse_args(argv)
+    if not args.labels.exists():
+        print(f"error: labels not found: {args.labels}", file=sys.stderr)
+        return 2
+    if not args.warehouse.exists():
+        print(f"error: no warehouse at {args.warehouse}: run `make run` first", file=sys.stderr)
+        return 2
+    labels = json.loads(args.labels.read_text(encoding="utf-8"))
+    with duckdb.connect(str(args.warehouse), read_only=True) as con:
+        tasks, extracted = load_extracted(con, args.report_id)
+    missing = [label["task_id"] for label in labels if label["task_id"] not in tasks]
+    if missing:
+        print(f"error: report {args.report_id} has no tasks {missing} in {args.warehouse}", file=sys.stderr)
+        return 2
+    result = score(labels, tasks, extracted)
+    figures = result.figures()
+    if args.json:
+        print(json.dumps(figures, indent=2))
+        return 0
+    print(f"labels: {args.labels} ({len(labels)} tasks, {result.labelled} targets)")
+    print(f"extracted in those tasks: {result.extracted} targets ({result.found} found)")
+    for name, value in figures.items():
+        print(f"  {name:<22} {value:6.1%}")
+    print(f"misses ({len(result.misses)}):")
+    for miss in result.misses:
+        print(f"  {miss}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,58 @@
+"""The build a refresh works on: one refresh at a time, an unpublished build continued, atomic publish."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from pipelines.core.atomic_publish import RefreshBusy, WarehouseBuild, build_path
+
+
+def write(path, value: int) -> None:
+    with duckdb.connect(str(path)) as con:
+        con.execute("create or replace table t as select ? as v", [value])
+
+
+def read(path) -> int:
+    with duckdb.connect(str(path), read_only=True) as con:
+        return con.execute("select v from t").fetchone()[0]
+
+
+def test_a_build_starts_as_a_copy_of_the_published_file(tmp_path):
+    published = tmp_path / "warehouse.duckdb"
+    write(published, 1)
+    with WarehouseBuild(published, "run-1") as build:
+        assert build.path == build_path(published) and read(build.path) == 1
+        with build.connect() as con:
+            con.execute("update t set v = 2")
+        assert read(published) == 1, "the published file is untouched until publish"
+        assert build.publish() == published
+    assert read(published) == 2
+    assert not build_path(published).exists()
+
+
+def test_one_refresh_at_a_time_and_the_second_says_who_holds_it(tmp_path):
+    published = tmp_path / "warehouse.duckdb"
+    with WarehouseBuild(published, "run-1"):
+        with pytest.raises(RefreshBusy, match="run run-1"):
+            WarehouseBuild(published, "run-2", wait_seconds=0).open()
+    with WarehouseBuild(published, "run-2", wait_seconds=0):
+        pass  # released when the first closed
+
+
+def test_an_unpublished_build_is_continued_by_the_next_run(tmp_path):
+    published = tmp_path / "warehouse.duckdb"
+    write(published, 1)
+    with WarehouseBuild(published, "run-1") as build, build.connect() as con:
+        con.execute("update t set v = 2")  # then the run fails: no publish
+    with WarehouseBuild(published, "run-2") as build:
+        assert read(build.path) == 2
+    assert read(published) == 1
+
+
+def test_a_closed_build_neither_connects_nor_publishes(tmp_path):
+    build = WarehouseBuild(tmp_path / "warehouse.duckdb", "run-1")
+    with pytest.raises(RuntimeError, match="not open"):
+        build.connect()
+    with pytest.raises(FileNotFoundError):
+        build.publish()

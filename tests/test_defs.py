@@ -1,0 +1,201 @@
+"""The Dagster layer in process (as Dagster's project_dbt/tests/test_defs.py does): the definitions,
+the staging assets and their gates materialised on a temporary warehouse, the refresh job failing on
+bad input, the sensor and the schedule. No subprocess; dbt is not run here (the e2e tests run it)."""
+
+from __future__ import annotations
+
+import shutil
+
+import dagster as dg
+import duckdb
+import pytest
+
+from pipelines.core.atomic_publish import WarehouseBuild, build_path
+from pipelines.core.gx_suites import QualityGates
+from pipelines.defs.assets.publish import published_warehouse
+from pipelines.defs.assets.staging import extract_targets_and_actuals, ingest_reports, raw_unit_assignments
+from pipelines.defs.checks import ASSET_CHECKS, GATES
+from pipelines.defs.definitions import defs
+from pipelines.defs.partitions import RANGE_END, RANGE_START, REPORTS
+from pipelines.defs.resources import RawFolderResource, WarehouseBuildResource
+from pipelines.defs.schedules import nightly_refresh
+from pipelines.defs.sensors import raw_folder_changed
+from pipelines.run import failure_lines
+from tests.conftest import HEADER, SEED, SEED_REPORT_ID
+
+STAGING_ASSETS = [ingest_reports, raw_unit_assignments, extract_targets_and_actuals]
+STAGING_KEYS = {key for a in STAGING_ASSETS for key in a.keys}
+STAGING_CHECKS = [c for c in ASSET_CHECKS if {k.asset_key for k in c.check_keys} <= STAGING_KEYS]
+
+
+class Warehouse:
+    """A raw folder and a warehouse path in a temporary folder, with an ephemeral Dagster instance."""
+
+    def __init__(self, root, files=(SEED,)):
+        self.raw, self.published = root / "raw", root / "warehouse" / "warehouse.duckdb"
+        self.raw.mkdir()
+        for f in files:
+            shutil.copy(f, self.raw / f.name)
+        (root / "dagster_home").mkdir()
+        self.instance = dg.DagsterInstance.local_temp(tempdir=str(root / "dagster_home"))
+
+    @property
+    def build(self):
+        return build_path(self.published)
+
+    def resources(self, quality: QualityGates) -> dict:
+        return {"raw_folder": RawFolderResource(path=str(self.raw)),
+                "warehouse_build": WarehouseBuildResource(path=str(self.published)), "quality": quality}
+
+    def materialize(self, assets, quality, checks=(), run_config=None) -> dg.ExecuteInProcessResult:
+        keys = sorted(p.stem for p in self.raw.iterdir())
+        self.instance.add_dynamic_partitions(REPORTS.name, keys)
+        return dg.materialize(
+            [*assets, *checks], instance=self.instance, resources=self.resources(quality), run_config=run_config,
+            tags={RANGE_START: keys[0], RANGE_END: keys[-1]}, raise_on_error=False,
+        )
+
+    def query(self, sql: str, path=None) -> list[tuple]:
+        with duckdb.connect(str(path or self.build), read_only=True) as con:
+            return con.execute(sql).fetchall()
+
+
+@pytest.fixture(scope="module")
+def quality(tmp_path_factory):
+    with QualityGates(tmp_path_factory.mktemp("gx") / "warehouse.duckdb") as gates:
+        yield gates
+
+
+@pytest.fixture(scope="module")
+def staged(tmp_path_factory, quality):
+    """The seed's staging assets and their gates, materialised once into a build (not published)."""
+    wh = Warehouse(tmp_path_factory.mktemp("staged"))
+    result = wh.materialize(STAGING_ASSETS, quality, STAGING_CHECKS)
+    return wh, result
+
+
+def metadata(result: dg.ExecuteInProcessResult, *key: str) -> dict:
+    [event] = [e for e in result.get_asset_materialization_events() if e.asset_key == dg.AssetKey(list(key))]
+    return {k: v.value for k, v in event.event_specific_data.materialization.metadata.items()}
+
+
+def test_definitions_load_one_job_schedule_and_sensor():
+    repo = defs.get_repository_def()
+    assert [j.name for j in repo.get_all_jobs() if not j.name.startswith("__")] == ["refresh_warehouse"]
+    assert {s.name for s in repo.schedule_defs} == {"nightly_refresh"}
+    assert {s.name for s in repo.sensor_defs} == {"raw_folder_changed"}
+    assert {s.name for c in ASSET_CHECKS for s in c.check_specs} == {g.name for g in GATES} | {"no_rows_quarantined"}
+    for key in STAGING_KEYS:
+        spec = defs.resolve_assets_def(key).specs_by_key[key]
+        assert spec.description and "dagster/column_schema" in spec.metadata, key
+
+
+def test_staging_assets_write_the_build_and_every_gate_passes(staged):
+    wh, result = staged
+    assert result.success
+    assert {e.check_name: e.passed for e in result.get_asset_check_evaluations()} == {
+        spec.name: True for c in STAGING_CHECKS for spec in c.check_specs}
+    assert wh.query("select count(*) from staging.raw_tasks") == [(177,)]
+    assert wh.query("select count(*) from staging.raw_unit_assignments") == [(288,)]
+    assert wh.query("select count(*) from staging.raw_target_mentions") == [(215,)]
+    assert not wh.published.exists(), "nothing is published without the publish step"
+
+
+def test_build_state_records_one_reading_per_table(staged):
+    wh, result = staged
+    rows = wh.query("select table_name, report_id, reading_run, built_by_run, length(content_hash) "
+                    "from staging.build_state order by table_name")
+    run = result.run_id
+    assert rows == [("staging.raw_target_mentions", SEED_REPORT_ID, run, run, 64),
+                    ("staging.raw_tasks", SEED_REPORT_ID, run, run, 64),
+                    ("staging.raw_unit_assignments", SEED_REPORT_ID, run, run, 64)]
+
+
+def test_the_lock_is_released_when_the_run_ends(staged):
+    wh, _ = staged
+    with WarehouseBuild(wh.published, "next", wait_seconds=0):
+        pass  # would raise RefreshBusy if the run still held it
+
+
+def test_a_second_run_reads_nothing_unless_forced(staged, quality):
+    wh, _ = staged
+    again = wh.materialize(STAGING_ASSETS, quality)
+    assert metadata(again, "staging", "raw_tasks")["reports_read"] == 0
+    assert metadata(again, "staging", "raw_unit_assignments")["reports_recomputed"] == 0
+    forced = wh.materialize(STAGING_ASSETS, quality, run_config={"ops": {"ingest_reports": {"config": {"force": True}}}})
+    assert metadata(forced, "staging", "raw_tasks")["reports_read"] == 1
+    assert metadata(forced, "staging", "raw_unit_assignments")["reports_recomputed"] == 1
+    assert wh.query("select distinct reading_run from staging.build_state") == [(forced.run_id,)]
+    assert wh.query("select count(*) from staging.raw_tasks") == [(177,)]
+
+
+def test_a_blocking_gate_fails_on_an_empty_units_cell(tmp_path, quality):
+    wh = Warehouse(tmp_path, files=())
+    (wh.raw / "no-units.txt").write_text(f"{HEADER}\n1 | 新增企业10家。 | 新增企业12家。 |  |\n", encoding="utf-8")
+    result = wh.materialize(STAGING_ASSETS, quality, STAGING_CHECKS)
+    [failed] = [e for e in result.get_asset_check_evaluations() if not e.passed]
+    assert failed.check_name == "tasks_read_completely" and failed.severity == dg.AssetCheckSeverity.ERROR
+    assert "No empty units cell" in failed.description and "no-units/1" in failed.description
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        ("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "binary content (NUL byte), not a text table"),
+        ("empty.txt", b"", "file is empty"),
+        ("other-table.txt", "名称 | 金额 |\n1 | 2 |\n".encode(), "not a known work-plan table header"),
+    ],
+)
+def test_the_refresh_job_fails_naming_the_file_and_publishes_nothing(tmp_path, quality, name, content, reason):
+    wh = Warehouse(tmp_path)
+    (wh.raw / name).write_bytes(content)
+    wh.instance.add_dynamic_partitions(REPORTS.name, sorted(p.stem for p in wh.raw.iterdir()))
+    result = defs.resolve_job_def("refresh_warehouse").execute_in_process(
+        instance=wh.instance, resources=wh.resources(quality), raise_on_error=False,
+        tags={RANGE_START: "empty" if name == "empty.txt" else name.split(".")[0], RANGE_END: SEED_REPORT_ID},
+    )
+    assert not result.success
+    [line] = failure_lines(result)
+    assert line.startswith("ingest_reports: ") and f"{wh.raw / name}" in line and reason in line
+    assert not wh.published.exists()
+    with WarehouseBuild(wh.published, "next", wait_seconds=0):
+        pass  # the failed run let go of the lock
+
+
+@pytest.fixture
+def published(tmp_path, quality, monkeypatch):
+    """A warehouse whose staging is built and published (no marts: planning reads build_state only),
+    configured through the environment as the sensor and the schedule read it."""
+    wh = Warehouse(tmp_path)
+    assert wh.materialize(STAGING_ASSETS, quality).success
+    assert wh.materialize([published_warehouse], quality).success
+    monkeypatch.setenv("PIPELINE_RAW_DIR", str(wh.raw))
+    monkeypatch.setenv("WAREHOUSE_PATH", str(wh.published))
+    return wh
+
+
+def test_sensor_and_schedule_skip_when_nothing_changed(published):
+    result = raw_folder_changed(dg.build_sensor_context(instance=published.instance))
+    assert not result.run_requests and "up to date" in result.skip_reason.skip_message
+    assert isinstance(nightly_refresh(dg.build_schedule_context(instance=published.instance)), dg.SkipReason)
+
+
+def test_sensor_requests_one_run_over_the_changed_reports(published):
+    (published.raw / "b.txt").write_bytes(SEED.read_bytes())
+    result = raw_folder_changed(dg.build_sensor_context(instance=published.instance))
+    [request] = result.run_requests
+    assert request.tags[RANGE_START] == request.tags[RANGE_END] == "b"
+    assert "1 new" in request.tags["refresh/plan"]
+    [added] = result.dynamic_partitions_requests
+    assert list(added.partition_keys) == ["b"]
+    # The same folder state gives the same run key: the sensor launches it once.
+    published.instance.add_dynamic_partitions(REPORTS.name, ["b"])
+    assert raw_folder_changed(dg.build_sensor_context(instance=published.instance)).run_requests[0].run_key == \
+        request.run_key
+
+
+def test_schedule_adds_the_partitions_itself(published):
+    (published.raw / "b.txt").write_bytes(SEED.read_bytes())
+    request = nightly_refresh(dg.build_schedule_context(instance=published.instance))
+    assert isinstance(request, dg.RunRequest) and request.tags[RANGE_START] == "b"
+    assert "b" in published.instance.get_dynamic_partitions(REPORTS.name)
