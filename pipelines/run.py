@@ -122,7 +122,7 @@ def write_stats(**stats) -> None:
 def summary(warehouse: str) -> str:
     import duckdb
 
-    from pipelines.core.warehouse import table_row_counts
+    from pipelines.core.duckdb_io import table_row_counts
 
     with duckdb.connect(warehouse, read_only=True) as con:
         counts = table_row_counts(con)

@@ -28,7 +28,7 @@ from pipelines.core.tables import (
     REJECTED_ROWS,
 )
 from pipelines.core.units import unit_assignments
-from pipelines.core.warehouse import read_query, replace_reports
+from pipelines.core.duckdb_io import read_query, replace_reports
 
 Progress = Callable[[str], None]
 

@@ -20,7 +20,7 @@ from pipelines.core.tables import (
     RAW_UNIT_ASSIGNMENTS,
     REJECTED_ROWS,
 )
-from pipelines.core.warehouse import read_table
+from pipelines.core.duckdb_io import read_table
 from pipelines.defs.assets.staging import table_key
 from pipelines.defs.metadata import markdown_table
 from pipelines.defs.resources import WarehouseBuildResource

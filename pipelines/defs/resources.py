@@ -15,7 +15,7 @@ from dagster_dbt import DbtCliResource
 from pydantic import PrivateAttr
 
 from pipelines.core import settings
-from pipelines.core.atomic_publish import WarehouseBuild
+from pipelines.core.warehouse_build import WarehouseBuild
 from pipelines.core.gx_suites import QualityGates
 from pipelines.defs.dbt_project import dbt_project
 
@@ -31,7 +31,7 @@ class RawFolderResource(dg.ConfigurableResource):
 
 
 class WarehouseBuildResource(dg.ConfigurableResource):
-    """The run's build of the warehouse at `path` (see core/atomic_publish.py): when the run starts,
+    """The run's build of the warehouse at `path` (see core/warehouse_build.py): when the run starts,
     it takes the refresh lock and the build file; when the run ends, however it ends, it releases the
     lock. The steps read and write the build; only `publish()` touches the published file."""
 

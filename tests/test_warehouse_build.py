@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from pipelines.core.atomic_publish import RefreshBusy, WarehouseBuild, build_path
+from pipelines.core.warehouse_build import RefreshBusy, WarehouseBuild, build_path
 
 
 def write(path, value: int) -> None:
