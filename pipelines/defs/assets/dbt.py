@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt import DagsterDbtTranslator, DbtProject, dbt_assets
 
 from pipelines.defs.dbt_project import dbt_project, dbt_vars
-from pipelines.defs.resources import WarehouseBuildResource
+from pipelines.defs.resources import DbtResource, WarehouseBuildResource
 
 
 class WarehouseDbtTranslator(DagsterDbtTranslator):
@@ -27,7 +27,7 @@ class WarehouseDbtTranslator(DagsterDbtTranslator):
 
 
 @dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, dagster_dbt_translator=WarehouseDbtTranslator())
-def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource,
+def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtResource,
                          warehouse_build: WarehouseBuildResource):
     # dbt writes the run's build (held by warehouse_build from the run's start), named by its vars.
     # Unit tests check the SQL, not the data: they run in `make test` (tests/test_dbt_unit_tests.py),
