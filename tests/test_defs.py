@@ -199,3 +199,16 @@ def test_schedule_adds_the_partitions_itself(published):
     request = nightly_refresh(dg.build_schedule_context(instance=published.instance))
     assert isinstance(request, dg.RunRequest) and request.tags[RANGE_START] == "b"
     assert "b" in published.instance.get_dynamic_partitions(REPORTS.name)
+
+
+def test_dbt_resource_knows_the_dbt_version_without_asking_the_executable():
+    """DbtResource answers dagster-dbt's version question from the package metadata; it must be what
+    the dbt executable it runs would say (else dagster-dbt would take the wrong code path)."""
+    import re
+    import subprocess
+
+    from packaging import version
+
+    dbt = defs.resources["dbt"]
+    said = subprocess.run([dbt.dbt_executable, "--version"], capture_output=True, text=True, check=True).stdout
+    assert dbt._cli_version == version.parse(re.search(r"(\d+\.\d+\.\d+)", said).group(1))
