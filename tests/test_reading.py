@@ -7,7 +7,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipelines.core.reading import SourceFileError, read_report
+from pipelines.core.reading import SourceFileError, header_role, read_report
 from tests.conftest import SEED, SEED_REPORT_ID
 
 HEADER = "序号 | 内容与要求 | 完成情况 | 责任单位 |"
@@ -185,3 +185,75 @@ def test_blank_lines_before_the_header_are_accounted_for(tmp_path):
     assert report.header_line == 3
     assert report.rejected.get_column("source_line").to_list() == [1, 2]
     assert sorted([3, *covered_lines(report)[1:]]) == list(range(1, report.line_count + 1))
+
+
+class TestColumnRoles:
+    """Each column's role is read from the words of its header (pipelines/core/rules.py HEADER_ROLES)."""
+
+    @pytest.mark.parametrize(
+        ("header", "role"),
+        [
+            ("序号", "task_id"),
+            ("分块", "group"),
+            ("内容与要求", "requirement"),
+            ("主  要  工  作  任  务", "requirement"),  # spaced out
+            ("工作任务", "requirement"),
+            ("重点工作", "requirement"),
+            ("项目内容", "requirement"),
+            ("目标任务", "requirement"),
+            ("完成情况", "completion"),
+            ("前三季度完成情况", "completion"),
+            ("进展情况、存在问题及下一步打算", "completion"),
+            ("落实情况", "completion"),
+            ("当前进度", "completion"),
+            ("目标完成情况", "status"),
+            ("形象进度", "progress_percent"),
+            ("完成时限", "deadline"),
+            ("分管市领导", "leader"),
+            ("责 任 单 位", "units"),
+            ("牵头单位", "lead_units"),
+            ("配合单位", "support_units"),
+            ("一季度目标", "target"),
+            ("备注", "note"),
+            ("金额", None),
+        ],
+    )
+    def test_role_from_header_words(self, header, role):
+        assert header_role(header) == role
+
+    def test_a_plan_without_an_achievement_column_is_read(self, tmp_path):
+        report = read_report(write(tmp_path, "序号 | 主  要  工  作  任  务 | 责 任 单 位 |\n1 | 生产总值增长6%左右。 | 发改局 |\n"))
+        assert task(report, 1) | {"source_file": None} == {
+            "report_id": "report", "task_id": 1, "requirement": "生产总值增长6%左右。", "completion": None,
+            "units_raw": "发改局", "source_file": None, "first_line": 2, "last_line": 2}
+
+    def test_other_columns_are_kept_beside_the_task(self, tmp_path):
+        text = ("序号 | 项目内容 | 当前进度 | 牵头单位 | 备注 | 说明 |\n"
+                "1 | 建设四好农村路55公里。 | 95% | 县交通局 | 县民生实事 | 已验收 |\n"
+                "2 | 完成农村公路大中修70公里。 | 90% | 县交通局 |  |  |\n")
+        report = read_report(write(tmp_path, text))
+        assert task(report, 1)["units_raw"] == "县交通局"  # no 责任单位: the lead units' column names who
+        assert task(report, 1)["completion"] == "95%"
+        assert report.attributes.rows() == [
+            ("report", 1, 5, "备注", "note", "县民生实事"),
+            ("report", 1, 6, "说明", None, "已验收"),  # a column no rule knows is kept, not fatal
+        ]
+
+    def test_without_an_id_column_tasks_are_numbered_in_order(self, tmp_path):
+        report = read_report(write(tmp_path, "工作任务 | 责任单位 |\n新增企业10家。 | 市经信局 |\n新增学位800个。 | 市教育局 |\n"))
+        assert report.tasks.select("task_id", "requirement").rows() == [(1, "新增企业10家。"), (2, "新增学位800个。")]
+
+    def test_no_requirement_column_is_the_one_header_that_fails(self, tmp_path):
+        with pytest.raises(SourceFileError, match="no column reads as what is promised"):
+            read_report(write(tmp_path, "序号 | 完成情况 | 责任单位 |\n1 | 完成 | 市发改委 |\n"))
+
+
+REAL_TABLES = sorted((SEED.parent.parent.parent / "shared" / "data" / "real").glob("*.txt"))
+
+
+@pytest.mark.skipif(not REAL_TABLES, reason="no real tables at ../shared/data/real")
+@pytest.mark.parametrize("path", REAL_TABLES, ids=lambda p: p.stem)
+def test_no_real_table_is_refused_for_its_header(path):
+    report = read_report(path)
+    assert report.tasks.height + report.rejected.height > 0
+    assert covered_lines(report)[-1] <= report.line_count

@@ -17,7 +17,7 @@ from tests.conftest import REPO_ROOT, SEED, Workspace, make_workspace, sha256
 pytestmark = pytest.mark.e2e
 
 TABLES_WITH_REPORT_ID = [
-    "staging.raw_tasks", "staging.rejected_rows", "staging.raw_reports", "staging.raw_unit_assignments",
+    "staging.raw_tasks", "staging.raw_task_attributes", "staging.rejected_rows", "staging.raw_reports", "staging.raw_unit_assignments",
     "staging.raw_target_mentions", "staging.raw_actual_mentions", "staging.raw_target_pairs", "staging.build_state",
     "marts.dim_tasks", "marts.dim_reports", "marts.fct_unit_assignments", "marts.fct_targets",
     "marts.fct_actuals", "marts.fct_target_achievement", "marts.achievement_by_unit",

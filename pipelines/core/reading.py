@@ -18,8 +18,8 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines.core.rules import CELL_SEPARATOR, COLUMNS, FULLWIDTH_TO_ASCII, HEADER_SYNONYMS
-from pipelines.core.tables import RAW_TASKS, REJECTED_ROWS
+from pipelines.core.rules import CELL_SEPARATOR, FULLWIDTH_TO_ASCII, HEADER_ROLES, TASK_ROLES, UNITS_FALLBACK_ROLE
+from pipelines.core.tables import RAW_TASK_ATTRIBUTES, RAW_TASKS, REJECTED_ROWS
 
 # Tried in order; the first that decodes the whole file wins and is recorded.
 # utf-8-sig also accepts plain UTF-8 (it only strips a BOM when there is one).
@@ -47,6 +47,27 @@ class Report:
     header_line: int
     tasks: pl.DataFrame
     rejected: pl.DataFrame
+    attributes: pl.DataFrame  # the cells of the columns a task row is not built from
+
+
+@dataclass(frozen=True)
+class Header:
+    """The header row: each column's name (whitespace removed) and role (None: not known)."""
+
+    line: int
+    names: list[str]
+    roles: list[str | None]
+
+    def column(self, role: str) -> int | None:
+        """The first column with this role."""
+        return self.roles.index(role) if role in self.roles else None
+
+    def task_columns(self) -> dict[str, int]:
+        """Role -> column, for the roles a task row is built from."""
+        found = {role: self.column(role) for role in TASK_ROLES}
+        if found["units"] is None:
+            found["units"] = self.column(UNITS_FALLBACK_ROLE)
+        return {role: i for role, i in found.items() if i is not None}
 
 
 @dataclass
@@ -108,23 +129,30 @@ def split_cells(text: str) -> list[str]:
     return [cell.strip() for cell in text.split(CELL_SEPARATOR)]
 
 
-def read_header(lines: list[str], path: Path | str) -> tuple[int, list[str]]:
-    """Find the header (first non-blank line); return its 1-based line number and column order."""
+def header_role(text: str) -> str | None:
+    """The role of a column named `text`: the first rule of HEADER_ROLES whose words it contains."""
+    name = "".join(text.translate(_FULLWIDTH).split())
+    return next((role for role, words, _ in HEADER_ROLES if any(w in name for w in words)), None)
+
+
+def read_header(lines: list[str], path: Path | str) -> Header:
+    """Find the header (first non-blank line) and read each column's role from its words."""
     for lineno, line in enumerate(lines, start=1):
         if line.strip():
             break
     else:
         raise SourceFileError(path, "file is empty")
-    cells = [c.translate(_FULLWIDTH).replace(" ", "") for c in split_cells(line)]
-    columns = [HEADER_SYNONYMS.get(c) for c in cells]
-    if None in columns or sorted(columns) != sorted(COLUMNS):
+    names = ["".join(c.translate(_FULLWIDTH).split()) for c in split_cells(line)]
+    header = Header(lineno, names, [header_role(n) for n in names])
+    if header.column("requirement") is None:
         raise SourceFileError(
             path,
-            f"not a known work-plan table header: {line.strip()!r} "
-            f"(expected the columns {' | '.join(COLUMNS)}, e.g. 序号 | 内容与要求 | 完成情况 | 责任单位)",
+            f"not a known work-plan table header: {line.strip()!r} (no column reads as what is promised: "
+            f"a header with {', '.join(next(w for r, w, _ in HEADER_ROLES if r == 'requirement'))}; "
+            "e.g. 序号 | 内容与要求 | 完成情况 | 责任单位)",
             lineno,
         )
-    return lineno, columns  # type: ignore[return-value]
+    return header
 
 
 def group_rows(lines: list[str], header_line: int, n_columns: int) -> tuple[list[_PendingRow], list[_PendingRow]]:
@@ -159,32 +187,37 @@ def group_rows(lines: list[str], header_line: int, n_columns: int) -> tuple[list
 
 
 def read_report(path: Path, normalised: bool = True) -> Report:
-    """The report's tasks and rejected rows. `normalised=False` leaves the cells as written, for a
-    caller that normalises many reports' tasks at once (`normalise_tasks`: one polars pass)."""
+    """The report's tasks, rejected rows and the other columns' cells. `normalised=False` leaves the
+    cells as written, for a caller that normalises many reports at once (one polars pass)."""
     data = path.read_bytes()
     text, encoding = decode(data, path)
     lines = split_lines(text)
-    header_line, columns = read_header(lines, path)
+    header = read_header(lines, path)
+    n_columns = len(header.names)
+    at = header.task_columns()
     report_id, source_file = report_id_for(path), str(path)
-    rows, blanks = group_rows(lines, header_line, len(columns))
+    rows, blanks = group_rows(lines, header.line, n_columns)
 
     rejected: list[tuple[_PendingRow, str]] = [(b, "empty line") for b in blanks]
-    parsed: list[tuple[_PendingRow, dict[str, str]]] = []
+    parsed: list[tuple[_PendingRow, list[str]]] = []
     for row in rows:
         cells = split_cells(row.text)
         if all(not c.strip() for c in cells):
             rejected.append((row, "empty row"))
-        elif len(cells) != len(columns):
-            rejected.append((row, f"expected {len(columns)} cells, found {len(cells)}"))
+        elif len(cells) != n_columns:
+            rejected.append((row, f"expected {n_columns} cells, found {len(cells)}"))
         else:
-            parsed.append((row, dict(zip(columns, cells))))
+            parsed.append((row, cells))
 
-    good: list[tuple[_PendingRow, dict[str, str]]] = []
-    by_id: dict[int, list[tuple[_PendingRow, dict[str, str]]]] = {}
-    for row, cells in parsed:
-        raw_id = cells["task_id"].translate(_FULLWIDTH).strip()
+    good: list[tuple[_PendingRow, list[str], int]] = []
+    by_id: dict[int, list[tuple[_PendingRow, list[str]]]] = {}
+    for order, (row, cells) in enumerate(parsed, start=1):
+        if "task_id" not in at:  # no id column: the row's place in the table
+            by_id[order] = [(row, cells)]
+            continue
+        raw_id = cells[at["task_id"]].translate(_FULLWIDTH).strip()
         if not raw_id.isascii() or not raw_id.isdigit():
-            rejected.append((row, f"task id is not a number: {cells['task_id']!r}"))
+            rejected.append((row, f"task id is not a number: {cells[at['task_id']]!r}"))
         elif int(raw_id) <= 0:
             rejected.append((row, f"task id must be positive: {raw_id}"))
         else:
@@ -192,12 +225,12 @@ def read_report(path: Path, normalised: bool = True) -> Report:
     for task_id, group in by_id.items():
         first_row, first_cells = group[0]
         if len(group) == 1:
-            good.append(group[0])
+            good.append((first_row, first_cells, task_id))
             continue
         lines_text = ", ".join(str(r.first_line) for r, _ in group)
         if all(cells == first_cells for _, cells in group):
             # Same row repeated: keep the first copy, quarantine the repeats.
-            good.append(group[0])
+            good.append((first_row, first_cells, task_id))
             for row, _ in group[1:]:
                 rejected.append((row, f"duplicate of task {task_id} on line {first_row.first_line} (same content)"))
         else:
@@ -205,22 +238,32 @@ def read_report(path: Path, normalised: bool = True) -> Report:
             for row, _ in group:
                 rejected.append((row, f"task id {task_id} appears on lines {lines_text} with different content"))
 
-    good.sort(key=lambda rc: rc[0].first_line)
+    good.sort(key=lambda g: g[0].first_line)
+
+    def cell(cells: list[str], role: str) -> str | None:
+        return cells[at[role]] if role in at else None
+
     tasks = pl.DataFrame(
         {
             "report_id": [report_id] * len(good),
-            "task_id": [int(c["task_id"].translate(_FULLWIDTH).strip()) for _, c in good],
-            "requirement": [c["requirement"] for _, c in good],
-            "completion": [c["completion"] for _, c in good],
-            "units_raw": [c["units"] for _, c in good],
+            "task_id": [task_id for _, _, task_id in good],
+            "requirement": [cell(c, "requirement") for _, c, _ in good],
+            "completion": [cell(c, "completion") for _, c, _ in good],
+            "units_raw": [cell(c, "units") or "" for _, c, _ in good],
             "source_file": [source_file] * len(good),
-            "first_line": [r.first_line for r, _ in good],
-            "last_line": [r.last_line for r, _ in good],
+            "first_line": [r.first_line for r, _, _ in good],
+            "last_line": [r.last_line for r, _, _ in good],
         },
         schema=RAW_TASKS.schema,
     )
+    kept = set(at.values())
+    attributes = pl.DataFrame(
+        [(report_id, task_id, i + 1, header.names[i], header.roles[i], value)
+         for _, cells, task_id in good for i, value in enumerate(cells) if i not in kept and value.strip()],
+        schema=RAW_TASK_ATTRIBUTES.schema, orient="row",
+    )
     if normalised:
-        tasks = normalise_tasks(tasks)
+        tasks, attributes = normalise_tasks(tasks), normalise_attributes(attributes)
     rejected.sort(key=lambda rr: rr[0].first_line)
     rejects = pl.DataFrame(
         {
@@ -239,9 +282,10 @@ def read_report(path: Path, normalised: bool = True) -> Report:
         encoding=encoding,
         content_hash=hashlib.sha256(data).hexdigest(),
         line_count=len(lines),
-        header_line=header_line,
+        header_line=header.line,
         tasks=tasks,
         rejected=rejects,
+        attributes=attributes,
     )
 
 
@@ -270,6 +314,11 @@ def normalise_tasks(tasks: pl.DataFrame) -> pl.DataFrame:
         normalise_text(pl.col("completion")),
         normalise_units_cell(pl.col("units_raw")),
     )
+
+
+def normalise_attributes(attributes: pl.DataFrame) -> pl.DataFrame:
+    """Other columns' cells as staged: as a units cell is (full-width ASCII, whitespace collapsed)."""
+    return attributes.with_columns(normalise_units_cell(pl.col("value")))
 
 
 def normalise_units_cell(expr: pl.Expr) -> pl.Expr:

@@ -17,12 +17,13 @@ import duckdb
 import polars as pl
 
 from pipelines.core import build_state
-from pipelines.core.reading import normalise_tasks, read_report
+from pipelines.core.reading import normalise_attributes, normalise_tasks, read_report
 from pipelines.core.tables import (
     RAW_ACTUAL_MENTIONS,
     RAW_REPORTS,
     RAW_TARGET_MENTIONS,
     RAW_TARGET_PAIRS,
+    RAW_TASK_ATTRIBUTES,
     RAW_TASKS,
     RAW_UNIT_ASSIGNMENTS,
     REJECTED_ROWS,
@@ -39,9 +40,11 @@ class Ingested:
     unchanged: list[str]
     removed: list[str]
     tasks: pl.DataFrame  # of the reports read
+    attributes: pl.DataFrame
     rejected: pl.DataFrame
     reports: pl.DataFrame
     total_tasks: int
+    total_attributes: int
     total_rejected: int
 
 
@@ -50,7 +53,7 @@ def ingest_reports(
     code_version: str, pipeline_version: str, run_id: str, progress: Progress = lambda _: None,
 ) -> Ingested:
     """Read the selected reports whose file or reading code changed (or all selected, with `force`):
-    tasks to raw_tasks, unreadable rows to rejected_rows, one row per file to raw_reports, and what
+    tasks to raw_tasks, other columns' cells to raw_task_attributes, unreadable rows to rejected_rows, one row per file to raw_reports, and what
     they were read from to build_state. Reports whose file is gone leave all three."""
     from pipelines.core.planning import file_hash
 
@@ -66,6 +69,8 @@ def ingest_reports(
             progress(f"read {i}/{len(to_read)} reports ({sum(r.tasks.height for r in reports):,} tasks)")
     # Normalised in one polars pass over all reports' cells.
     tasks = normalise_tasks(pl.concat([r.tasks for r in reports])) if reports else RAW_TASKS.empty()
+    attributes = (normalise_attributes(pl.concat([r.attributes for r in reports])) if reports
+                  else RAW_TASK_ATTRIBUTES.empty())
     rejected = pl.concat([r.rejected for r in reports]) if reports else REJECTED_ROWS.empty()
     report_rows = pl.DataFrame(
         [{"report_id": r.report_id, "source_file": r.source_file, "encoding": r.encoding, "line_count": r.line_count,
@@ -75,14 +80,16 @@ def ingest_reports(
     )
     affected = to_read + removed
     replace_reports(con, RAW_TASKS.qualified, tasks, affected)
+    replace_reports(con, RAW_TASK_ATTRIBUTES.qualified, attributes, affected)
     replace_reports(con, REJECTED_ROWS.qualified, rejected, affected)
     replace_reports(con, RAW_REPORTS.qualified, report_rows, affected)
     build_state.record_readings(con, {r.report_id: r.content_hash for r in reports}, removed, code_version,
                                 pipeline_version, run_id)
-    total_tasks = con.execute(f"select count(*) from {RAW_TASKS.qualified}").fetchone()[0]
-    total_rejected = con.execute(f"select count(*) from {REJECTED_ROWS.qualified}").fetchone()[0]
-    return Ingested(to_read, [k for k in selected if k not in to_read], removed, tasks, rejected, report_rows,
-                    total_tasks, total_rejected)
+    total_tasks = row_count(con, RAW_TASKS.qualified)
+    total_attributes = row_count(con, RAW_TASK_ATTRIBUTES.qualified)
+    total_rejected = row_count(con, REJECTED_ROWS.qualified)
+    return Ingested(to_read, [k for k in selected if k not in to_read], removed, tasks, attributes, rejected,
+                    report_rows, total_tasks, total_attributes, total_rejected)
 
 
 @dataclass(frozen=True)

@@ -11,20 +11,29 @@ from __future__ import annotations
 
 CELL_SEPARATOR = "|"
 
-# Header cell text -> the column it holds. The same table is published as a year-end
-# completion report (完成情况) and as an in-year progress report (进展情况).
-HEADER_SYNONYMS: dict[str, str] = {
-    "序号": "task_id",
-    "编号": "task_id",
-    "内容与要求": "requirement",
-    "工作内容与要求": "requirement",
-    "目标任务": "requirement",
-    "完成情况": "completion",
-    "进展情况": "completion",
-    "推进情况": "completion",
-    "责任单位": "units",
-}
-COLUMNS: tuple[str, ...] = ("task_id", "requirement", "completion", "units")
+# Header cell -> the role of its column, read by the words the header is made of (whitespace and
+# line breaks in it ignored), not by whole headers: the next city words it differently again. The
+# first row whose words the header contains decides, so the more specific rows stand first.
+# (role, words, an example header)
+HEADER_ROLES: tuple[tuple[str, tuple[str, ...], str], ...] = (
+    ("task_id", ("序号", "编号"), "序号"),
+    ("group", ("分块", "板块", "类别"), "分块"),
+    ("status", ("目标完成情况", "完成状态", "状态"), "目标完成情况 (顺利推进)"),
+    ("progress_percent", ("形象进度", "完成率", "百分比"), "形象进度"),
+    ("deadline", ("完成时间", "时间节点", "时限", "期限"), "完成时限"),
+    ("leader", ("领导", "分管"), "分管市领导"),
+    ("lead_units", ("牵头",), "牵头单位"),
+    ("support_units", ("配合", "协办"), "配合单位"),
+    ("units", ("责任", "单位"), "责 任 单 位"),
+    ("completion", ("完成情况", "进展", "落实", "进度", "推进", "执行情况"), "前三季度完成情况"),
+    ("requirement", ("内容", "任务", "工作", "项目", "要求", "事项"), "主  要  工  作  任  务"),
+    ("target", ("目标", "指标"), "一季度目标"),
+    ("note", ("备注",), "备注"),
+)
+# The roles a task row is built from; the cells of every other column (known role or not) are kept
+# beside the task as attributes. Without a units column, the lead units' column names who is responsible.
+TASK_ROLES: tuple[str, ...] = ("task_id", "requirement", "completion", "units")
+UNITS_FALLBACK_ROLE = "lead_units"
 
 # --- characters ------------------------------------------------------------------
 

@@ -44,6 +44,19 @@ RAW_TASKS = Table(
         "last_line": pl.Int64,
     },
 )
+RAW_TASK_ATTRIBUTES = Table(
+    "raw_task_attributes",
+    "One row per (task, other column): the cells of the columns a task is not built from (备注, 一季度目标, "
+    "配合单位 …), with the column's header and role (null when no rule knows it). Nothing a table holds is lost.",
+    {
+        "report_id": pl.String,
+        "task_id": pl.Int64,
+        "column_position": pl.Int64,
+        "column_name": pl.String,
+        "role": pl.String,
+        "value": pl.String,
+    },
+)
 REJECTED_ROWS = Table(
     "rejected_rows",
     "Source rows that could not be read as a task, with the reason (the quarantine).",
@@ -166,5 +179,5 @@ REFRESH_LOG = Table(
 )
 
 # What dbt reads as sources, in lineage order.
-SOURCES = (RAW_TASKS, REJECTED_ROWS, RAW_REPORTS, RAW_UNIT_ASSIGNMENTS, RAW_TARGET_MENTIONS, RAW_ACTUAL_MENTIONS,
+SOURCES = (RAW_TASKS, RAW_TASK_ATTRIBUTES, REJECTED_ROWS, RAW_REPORTS, RAW_UNIT_ASSIGNMENTS, RAW_TARGET_MENTIONS, RAW_ACTUAL_MENTIONS,
            RAW_TARGET_PAIRS, BUILD_STATE)
