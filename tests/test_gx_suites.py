@@ -36,7 +36,8 @@ def seed_staging():
         con,
         "staging.raw_reports",
         pl.DataFrame({"report_id": [report.report_id], "line_count": [report.line_count],
-                      "header_line": [report.header_line], "task_rows": [report.tasks.height]}),
+                      "header_line": [report.header_line], "task_rows": [report.tasks.height],
+                      "group_heading_lines": [report.group_heading_lines]}),
     )
     replace_table(con, "staging.raw_unit_assignments", unit_assignments(report.tasks))
     replace_table(con, "staging.raw_target_mentions", targets)

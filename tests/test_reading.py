@@ -7,7 +7,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipelines.core.reading import SourceFileError, header_role, read_report
+from pipelines.core.reading import SourceFileError, group_heading, header_role, read_report, task_number
 from tests.conftest import SEED, SEED_REPORT_ID
 
 HEADER = "序号 | 内容与要求 | 完成情况 | 责任单位 |"
@@ -225,7 +225,8 @@ class TestColumnRoles:
         report = read_report(write(tmp_path, "序号 | 主  要  工  作  任  务 | 责 任 单 位 |\n1 | 生产总值增长6%左右。 | 发改局 |\n"))
         assert task(report, 1) | {"source_file": None} == {
             "report_id": "report", "task_id": 1, "requirement": "生产总值增长6%左右。", "completion": None,
-            "units_raw": "发改局", "source_file": None, "first_line": 2, "last_line": 2}
+            "units_raw": "发改局", "source_file": None, "first_line": 2, "last_line": 2, "task_label": "1",
+            "task_group": None}
 
     def test_other_columns_are_kept_beside_the_task(self, tmp_path):
         text = ("序号 | 项目内容 | 当前进度 | 牵头单位 | 备注 | 说明 |\n"
@@ -257,3 +258,51 @@ def test_no_real_table_is_refused_for_its_header(path):
     report = read_report(path)
     assert report.tasks.height + report.rejected.height > 0
     assert covered_lines(report)[-1] <= report.line_count
+
+
+class TestIdsAndGroups:
+    @pytest.mark.parametrize(
+        ("written", "number"),
+        [("12", 12), ("1.", 1), ("1、", 1), ("(3)", 3), ("（二）", 2), ("１２", 12), ("四", None), ("1)", None), ("", None)],
+    )
+    def test_task_number_as_written(self, written, number):
+        assert task_number(written) == number
+
+    @pytest.mark.parametrize(
+        ("cells", "title"),
+        [
+            (["一、汤飞帆市长牵头重点工作"], "一、汤飞帆市长牵头重点工作"),
+            (["二、经济社会发展主要指标", "", ""], "二、经济社会发展主要指标"),
+            (["（一）民生实事"], "（一）民生实事"),  # full-width brackets folded: "(一)民生实事"
+            (["一、标题", "市发改委"], None),  # a row with more filled in is not a heading
+            (["1. 任务"], None),
+        ],
+    )
+    def test_group_heading(self, cells, title):
+        assert group_heading(cells) == (title.replace("（", "(").replace("）", ")") if title else None)
+
+    def test_numbering_restarts_under_group_headings(self, tmp_path):
+        text = ("序号 | 重点工作 | 牵头单位 | 配合单位 |\n"
+                "一、甲市长牵头重点工作 |\n"
+                "1. | 一般公共预算收入增长2%。 | 市财政局 | 市住建局 |\n"
+                "2. | 探索设立产业链集群发展基金。 | 市财政局 | 市发改委 |\n"
+                "二、乙副市长牵头重点工作 |\n"
+                "1. | 地区生产总值增长5.5%以上。 | 市发改委 | 市经信局 |\n")
+        report = read_report(write(tmp_path, text))
+        assert report.tasks.select("task_id", "task_label", "task_group", "units_raw").rows() == [
+            (1, "1.", "一、甲市长牵头重点工作", "市财政局"),
+            (2, "2.", "一、甲市长牵头重点工作", "市财政局"),
+            (3, "1.", "二、乙副市长牵头重点工作", "市发改委"),  # the number repeats in the report: the order
+        ]
+        assert report.rejected.is_empty() and report.group_heading_lines == 2
+        assert report.attributes.select("task_id", "role", "value").rows() == [
+            (1, "support_units", "市住建局"), (2, "support_units", "市发改委"), (3, "support_units", "市经信局")]
+
+    def test_unique_written_numbers_stay_the_ids(self, tmp_path):
+        report = read_report(write(tmp_path, f"{HEADER}\n3. | 甲。 | 完成。 | 市发改委 |\n7、 | 乙。 | 完成。 | 市发改委 |\n"))
+        assert report.tasks.select("task_id", "task_label").rows() == [(3, "3."), (7, "7、")]
+
+    def test_a_repeated_number_within_one_group_is_still_a_defect(self, tmp_path):
+        report = read_report(write(tmp_path, f"{HEADER}\n1 | 甲。 | 完成。 | 市发改委 |\n1 | 乙。 | 完成。 | 市发改委 |\n"))
+        assert report.tasks.is_empty()
+        assert report.rejected.get_column("reason").to_list() == ["task id 1 appears on lines 2, 3 with different content"] * 2

@@ -16,9 +16,18 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import cn2an
 import polars as pl
 
-from pipelines.core.rules import CELL_SEPARATOR, FULLWIDTH_TO_ASCII, HEADER_ROLES, TASK_ROLES, UNITS_FALLBACK_ROLE
+from pipelines.core.rules import (
+    CELL_SEPARATOR,
+    FULLWIDTH_TO_ASCII,
+    GROUP_HEADING_FORMS,
+    HEADER_ROLES,
+    TASK_ID_FORMS,
+    TASK_ROLES,
+    UNITS_FALLBACK_ROLE,
+)
 from pipelines.core.tables import RAW_TASK_ATTRIBUTES, RAW_TASKS, REJECTED_ROWS
 
 # Tried in order; the first that decodes the whole file wins and is recorded.
@@ -27,6 +36,8 @@ ENCODINGS: tuple[str, ...] = ("utf-8-sig", "gb18030")
 
 _ROW_START = re.compile(r"^\s*[^|\s]{1,16}\s*\|")  # a short first cell, then a separator
 _FULLWIDTH = str.maketrans(FULLWIDTH_TO_ASCII)
+_ID_FORMS = tuple(re.compile(pattern) for pattern, _ in TASK_ID_FORMS)
+_HEADING_FORMS = tuple(re.compile(pattern) for pattern, _ in GROUP_HEADING_FORMS)
 
 class SourceFileError(ValueError):
     """A raw file that cannot be read at all. The message is one line: file, line, reason."""
@@ -45,6 +56,7 @@ class Report:
     content_hash: str
     line_count: int
     header_line: int
+    group_heading_lines: int
     tasks: pl.DataFrame
     rejected: pl.DataFrame
     attributes: pl.DataFrame  # the cells of the columns a task row is not built from
@@ -186,6 +198,24 @@ def group_rows(lines: list[str], header_line: int, n_columns: int) -> tuple[list
     return rows, blanks
 
 
+def task_number(written: str) -> int | None:
+    """The number a task id holds as written (`1`, `1.`, `1、`, `(1)`, `（一）`), or None."""
+    text = written.translate(_FULLWIDTH).strip()
+    for form in _ID_FORMS:
+        if match := form.match(text):
+            number = match.group(1)
+            return int(number) if number.isascii() else int(cn2an.cn2an(number, "smart"))
+    return None
+
+
+def group_heading(cells: list[str]) -> str | None:
+    """The title of a row that heads a group of tasks (`一、…` with the rest of the row empty), or None."""
+    first = cells[0].translate(_FULLWIDTH).strip()
+    if any(c.strip() for c in cells[1:]):
+        return None
+    return first if any(form.match(first) for form in _HEADING_FORMS) else None
+
+
 def read_report(path: Path, normalised: bool = True) -> Report:
     """The report's tasks, rejected rows and the other columns' cells. `normalised=False` leaves the
     cells as written, for a caller that normalises many reports at once (one polars pass)."""
@@ -199,46 +229,51 @@ def read_report(path: Path, normalised: bool = True) -> Report:
     rows, blanks = group_rows(lines, header.line, n_columns)
 
     rejected: list[tuple[_PendingRow, str]] = [(b, "empty line") for b in blanks]
-    parsed: list[tuple[_PendingRow, list[str]]] = []
+    headings: list[_PendingRow] = []
+    parsed: list[tuple[_PendingRow, list[str], str | None]] = []
+    group: str | None = None
     for row in rows:
         cells = split_cells(row.text)
         if all(not c.strip() for c in cells):
             rejected.append((row, "empty row"))
+        elif (title := group_heading(cells)) is not None:
+            headings.append(row)
+            group = title
         elif len(cells) != n_columns:
             rejected.append((row, f"expected {n_columns} cells, found {len(cells)}"))
         else:
-            parsed.append((row, cells))
+            parsed.append((row, cells, group))
 
-    good: list[tuple[_PendingRow, list[str], int]] = []
-    by_id: dict[int, list[tuple[_PendingRow, list[str]]]] = {}
-    for order, (row, cells) in enumerate(parsed, start=1):
-        if "task_id" not in at:  # no id column: the row's place in the table
-            by_id[order] = [(row, cells)]
-            continue
-        raw_id = cells[at["task_id"]].translate(_FULLWIDTH).strip()
-        if not raw_id.isascii() or not raw_id.isdigit():
-            rejected.append((row, f"task id is not a number: {cells[at['task_id']]!r}"))
-        elif int(raw_id) <= 0:
-            rejected.append((row, f"task id must be positive: {raw_id}"))
+    # (group, number) -> its rows: numbering may restart in each group.
+    numbered: dict[tuple[str | None, int], list[tuple[_PendingRow, list[str], str, str | None]]] = {}
+    for order, (row, cells, grp) in enumerate(parsed, start=1):
+        label = cells[at["task_id"]].strip() if "task_id" in at else str(order)  # no id column: the order
+        number = task_number(label)
+        if number is None:
+            rejected.append((row, f"task id is not a number: {label!r}"))
+        elif number <= 0:
+            rejected.append((row, f"task id must be positive: {label}"))
         else:
-            by_id.setdefault(int(raw_id), []).append((row, cells))
-    for task_id, group in by_id.items():
-        first_row, first_cells = group[0]
-        if len(group) == 1:
-            good.append((first_row, first_cells, task_id))
-            continue
-        lines_text = ", ".join(str(r.first_line) for r, _ in group)
-        if all(cells == first_cells for _, cells in group):
-            # Same row repeated: keep the first copy, quarantine the repeats.
-            good.append((first_row, first_cells, task_id))
-            for row, _ in group[1:]:
-                rejected.append((row, f"duplicate of task {task_id} on line {first_row.first_line} (same content)"))
+            numbered.setdefault((grp, number), []).append((row, cells, label, grp))
+    good: list[tuple[_PendingRow, list[str], str, str | None, int]] = []
+    for (_, number), same in numbered.items():
+        first_row, first_cells, *_ = same[0]
+        if len(same) == 1 or all(cells == first_cells for _, cells, *_ in same):
+            # One row, or the same row repeated: keep the first copy, quarantine the repeats.
+            good.append((*same[0], number))
+            for row, *_ in same[1:]:
+                rejected.append((row, f"duplicate of task {number} on line {first_row.first_line} (same content)"))
         else:
             # Same id, different content: neither can be trusted over the other.
-            for row, _ in group:
-                rejected.append((row, f"task id {task_id} appears on lines {lines_text} with different content"))
-
+            lines_text = ", ".join(str(r.first_line) for r, *_ in same)
+            for row, *_ in same:
+                rejected.append((row, f"task id {number} appears on lines {lines_text} with different content"))
     good.sort(key=lambda g: g[0].first_line)
+    # A stable integer id: the written number where it is unique in the report, else the order.
+    numbers = [number for *_, number in good]
+    restarts = len(set(numbers)) != len(numbers)
+    good = [(row, cells, label, grp, order if restarts else number)
+            for order, (row, cells, label, grp, number) in enumerate(good, start=1)]
 
     def cell(cells: list[str], role: str) -> str | None:
         return cells[at[role]] if role in at else None
@@ -246,20 +281,22 @@ def read_report(path: Path, normalised: bool = True) -> Report:
     tasks = pl.DataFrame(
         {
             "report_id": [report_id] * len(good),
-            "task_id": [task_id for _, _, task_id in good],
-            "requirement": [cell(c, "requirement") for _, c, _ in good],
-            "completion": [cell(c, "completion") for _, c, _ in good],
-            "units_raw": [cell(c, "units") or "" for _, c, _ in good],
+            "task_id": [task_id for *_, task_id in good],
+            "requirement": [cell(c, "requirement") for _, c, *_ in good],
+            "completion": [cell(c, "completion") for _, c, *_ in good],
+            "units_raw": [cell(c, "units") or "" for _, c, *_ in good],
             "source_file": [source_file] * len(good),
-            "first_line": [r.first_line for r, _, _ in good],
-            "last_line": [r.last_line for r, _, _ in good],
+            "first_line": [r.first_line for r, *_ in good],
+            "last_line": [r.last_line for r, *_ in good],
+            "task_label": [label for _, _, label, _, _ in good],
+            "task_group": [grp for _, _, _, grp, _ in good],
         },
         schema=RAW_TASKS.schema,
     )
     kept = set(at.values())
     attributes = pl.DataFrame(
         [(report_id, task_id, i + 1, header.names[i], header.roles[i], value)
-         for _, cells, task_id in good for i, value in enumerate(cells) if i not in kept and value.strip()],
+         for _, cells, _, _, task_id in good for i, value in enumerate(cells) if i not in kept and value.strip()],
         schema=RAW_TASK_ATTRIBUTES.schema, orient="row",
     )
     if normalised:
@@ -283,6 +320,7 @@ def read_report(path: Path, normalised: bool = True) -> Report:
         content_hash=hashlib.sha256(data).hexdigest(),
         line_count=len(lines),
         header_line=header.line,
+        group_heading_lines=sum(r.last_line - r.first_line + 1 for r in headings),
         tasks=tasks,
         rejected=rejects,
         attributes=attributes,

@@ -74,7 +74,8 @@ def ingest_reports(
     rejected = pl.concat([r.rejected for r in reports]) if reports else REJECTED_ROWS.empty()
     report_rows = pl.DataFrame(
         [{"report_id": r.report_id, "source_file": r.source_file, "encoding": r.encoding, "line_count": r.line_count,
-          "header_line": r.header_line, "task_rows": r.tasks.height, "rejected_rows": r.rejected.height}
+          "header_line": r.header_line, "task_rows": r.tasks.height, "rejected_rows": r.rejected.height,
+          "group_heading_lines": r.group_heading_lines}
          for r in reports],
         schema=RAW_REPORTS.schema,
     )

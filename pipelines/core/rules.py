@@ -30,6 +30,20 @@ HEADER_ROLES: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("target", ("目标", "指标"), "一季度目标"),
     ("note", ("备注",), "备注"),
 )
+# How a task's id is written: the number it holds is the first group. (pattern, example)
+TASK_ID_FORMS: tuple[tuple[str, str], ...] = (
+    (r"^(\d+)$", "12"),
+    (r"^(\d+)[.、．]$", "1. / 1、"),
+    (r"^[(（](\d+)[)）]$", "(1)"),
+    (r"^[(（]([一二三四五六七八九十]+)[)）]$", "（一）"),
+)
+# A row that heads a group of tasks: its first cell is numbered with a Chinese numeral and a 、, and
+# nothing else in the row is filled. The tasks below it carry its text as their group. (pattern, example)
+GROUP_HEADING_FORMS: tuple[tuple[str, str], ...] = (
+    (r"^[一二三四五六七八九十]+[、.．]\S", "一、汤飞帆市长牵头重点工作"),
+    (r"^[(（][一二三四五六七八九十]+[)）]\S", "（一）经济社会发展主要指标"),
+)
+
 # The roles a task row is built from; the cells of every other column (known role or not) are kept
 # beside the task as attributes. Without a units column, the lead units' column names who is responsible.
 TASK_ROLES: tuple[str, ...] = ("task_id", "requirement", "completion", "units")

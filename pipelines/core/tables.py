@@ -42,6 +42,8 @@ RAW_TASKS = Table(
         "source_file": pl.String,
         "first_line": pl.Int64,
         "last_line": pl.Int64,
+        "task_label": pl.String,
+        "task_group": pl.String,
     },
 )
 RAW_TASK_ATTRIBUTES = Table(
@@ -80,6 +82,7 @@ RAW_REPORTS = Table(
         "header_line": pl.Int64,
         "task_rows": pl.Int64,
         "rejected_rows": pl.Int64,
+        "group_heading_lines": pl.Int64,
     },
 )
 RAW_UNIT_ASSIGNMENTS = Table(

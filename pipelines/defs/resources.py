@@ -42,7 +42,7 @@ class WarehouseBuildResource(dg.ConfigurableResource):
     _build: WarehouseBuild | None = PrivateAttr(default=None)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
-        self._build = WarehouseBuild(Path(self.path), context.run_id or "ad hoc")
+        self._build = WarehouseBuild(Path(self.path), context.run.run_id if context.run else "ad hoc")
         self._build.open()
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:

@@ -26,6 +26,8 @@ select
     coalesce(units_per_task.n_units, 0) as n_units,
     tasks.source_file,
     tasks.first_line,
-    tasks.last_line
+    tasks.last_line,
+    tasks.task_label,
+    tasks.task_group
 from tasks
 left join units_per_task on tasks.task_key = units_per_task.task_key

@@ -21,6 +21,7 @@ select
     readings.built_at as loaded_at,
     readings.reading_run as loaded_by_run,
     readings.code_version,
-    readings.pipeline_version
+    readings.pipeline_version,
+    source.group_heading_lines
 from source
 left join readings on source.report_id = readings.report_id
