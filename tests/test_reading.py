@@ -226,7 +226,7 @@ class TestColumnRoles:
         assert task(report, 1) | {"source_file": None} == {
             "report_id": "report", "task_id": 1, "requirement": "生产总值增长6%左右。", "completion": None,
             "units_raw": "发改局", "source_file": None, "first_line": 2, "last_line": 2, "task_label": "1",
-            "task_group": None}
+            "task_group": None, "continues_merged_cell": False}
 
     def test_other_columns_are_kept_beside_the_task(self, tmp_path):
         text = ("序号 | 项目内容 | 当前进度 | 牵头单位 | 备注 | 说明 |\n"
@@ -306,3 +306,31 @@ class TestIdsAndGroups:
         report = read_report(write(tmp_path, f"{HEADER}\n1 | 甲。 | 完成。 | 市发改委 |\n1 | 乙。 | 完成。 | 市发改委 |\n"))
         assert report.tasks.is_empty()
         assert report.rejected.get_column("reason").to_list() == ["task id 1 appears on lines 2, 3 with different content"] * 2
+
+
+class TestMergedCells:
+    def test_a_merged_lead_column_is_taken_from_the_row_above(self, tmp_path):
+        text = ("序号 | 项目内容 | 牵头单位 | 落实情况 |\n"
+                "1 | 完成帮扶学校1所。 | 教育局 | 基本完成。 |\n"
+                "2 | 保障入学100%。 | 提前完成年度任务。 |\n"
+                "3 | 新建ICU床位10张。 | 县卫生健康局 | 提前完成年度任务。 |\n")
+        report = read_report(write(tmp_path, text))
+        assert report.tasks.select("task_id", "units_raw", "completion", "continues_merged_cell").rows() == [
+            (1, "教育局", "基本完成。", False), (2, "教育局", "提前完成年度任务。", True),
+            (3, "县卫生健康局", "提前完成年度任务。", False)]
+
+    def test_a_merged_group_column_left_empty_gives_no_group(self, tmp_path):
+        text = "分块 | 序号 | 主要工作 | 责任单位 |\n1 | 生产总值增长7.5%左右 | ▲发改局,各部门 |\n"
+        report = read_report(write(tmp_path, text))
+        assert report.tasks.select("task_id", "task_group", "units_raw", "continues_merged_cell").rows() == [
+            (1, None, "▲发改局,各部门", True)]
+
+    def test_a_group_column_gives_the_group(self, tmp_path):
+        text = "分块 | 序号 | 主要工作 | 责任单位 |\n经济发展 | 1 | 生产总值增长7.5%左右 | 发改局 |\n2 | 新增企业10家 | 经信局 |\n"
+        report = read_report(write(tmp_path, text))
+        assert report.tasks.select("task_id", "task_group").rows() == [(1, "经济发展"), (2, "经济发展")]
+
+    def test_a_missing_text_cell_is_not_read_as_a_merged_units_cell(self, tmp_path):
+        report = read_report(write(tmp_path, f"{HEADER}\n1 | 要求一 | 完成一 | 市发改委 |\n2 | 要求二 | 市经信局 |\n"))
+        assert report.tasks.get_column("task_id").to_list() == [1]
+        assert report.rejected.get_column("reason").to_list() == ["expected 4 cells, found 3"]

@@ -44,6 +44,9 @@ def reading(cell: str) -> list[tuple[str, str]]:
         ("市建设局 △市建设局 市司法局", [("市建设局", "lead"), ("市司法局", "support")]),
         # An unknown ending followed by a clear new unit is not glued onto it.
         ("绍兴港务 市交通运输局", [("绍兴港务", "joint"), ("市交通运输局", "joint")]),
+        # ▲ or ★ mark the lead too; "," and ";" separate units as spaces do.
+        ("▲发改局,财政局,各镇乡(街道)", [("发改局", "lead"), ("财政局", "support"), ("各镇乡(街道)", "support")]),
+        ("★市商务局;市经信局", [("市商务局", "lead"), ("市经信局", "support")]),
         # Empty cell: no units.
         ("", []),
     ],

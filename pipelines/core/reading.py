@@ -24,6 +24,7 @@ from pipelines.core.rules import (
     FULLWIDTH_TO_ASCII,
     GROUP_HEADING_FORMS,
     HEADER_ROLES,
+    MERGEABLE_ROLES,
     TASK_ID_FORMS,
     TASK_ROLES,
     UNITS_FALLBACK_ROLE,
@@ -216,6 +217,36 @@ def group_heading(cells: list[str]) -> str | None:
     return first if any(form.match(first) for form in _HEADING_FORMS) else None
 
 
+def _reads_as_units(text: str) -> bool:
+    """A cell that holds only unit names (市经信局, 发改局、财政局): not a requirement or progress text."""
+    from pipelines.core.units import unit_suffix
+
+    names = [n for n in re.split(r"[\s、,;]+", text.strip()) if n]
+    return bool(names) and all(unit_suffix(n.lstrip("△▲★")) for n in names)
+
+
+def merged_column(cells: list[str], header: Header) -> int | None:
+    """For a row one cell short: the merged column it leaves out, when exactly one mergeable column
+    (MERGEABLE_ROLES) fits: without it the id cell reads as a task number and no text column would hold
+    only unit names. None when none or several fit: the row is then quarantined, not guessed."""
+    if len(cells) != len(header.names) - 1:
+        return None
+    texts = [header.column(role) for role in ("requirement", "completion")]
+    fits = []
+    for role in MERGEABLE_ROLES:
+        column = header.column(role)
+        if column is None or column in fits:
+            continue
+        full = [*cells[:column], "", *cells[column:]]
+        id_column = header.column("task_id")
+        if id_column is not None and task_number(full[id_column]) is None:
+            continue
+        if any(i is not None and _reads_as_units(full[i]) for i in texts):
+            continue
+        fits.append(column)
+    return fits[0] if len(fits) == 1 else None
+
+
 def read_report(path: Path, normalised: bool = True) -> Report:
     """The report's tasks, rejected rows and the other columns' cells. `normalised=False` leaves the
     cells as written, for a caller that normalises many reports at once (one polars pass)."""
@@ -232,6 +263,8 @@ def read_report(path: Path, normalised: bool = True) -> Report:
     headings: list[_PendingRow] = []
     parsed: list[tuple[_PendingRow, list[str], str | None]] = []
     group: str | None = None
+    merged_rows: set[int] = set()  # first lines of rows that continue a merged cell
+    above: list[str] | None = None  # the last full row read: where merged cells hold their value
     for row in rows:
         cells = split_cells(row.text)
         if all(not c.strip() for c in cells):
@@ -239,10 +272,16 @@ def read_report(path: Path, normalised: bool = True) -> Report:
         elif (title := group_heading(cells)) is not None:
             headings.append(row)
             group = title
+        elif (column := merged_column(cells, header)) is not None:
+            cells = [*cells[:column], above[column] if above else "", *cells[column:]]
+            merged_rows.add(row.first_line)
+            parsed.append((row, cells, group))
+            above = cells
         elif len(cells) != n_columns:
             rejected.append((row, f"expected {n_columns} cells, found {len(cells)}"))
         else:
             parsed.append((row, cells, group))
+            above = cells
 
     # (group, number) -> its rows: numbering may restart in each group.
     numbered: dict[tuple[str | None, int], list[tuple[_PendingRow, list[str], str, str | None]]] = {}
@@ -278,6 +317,9 @@ def read_report(path: Path, normalised: bool = True) -> Report:
     def cell(cells: list[str], role: str) -> str | None:
         return cells[at[role]] if role in at else None
 
+    # A group column (分块) gives the group where no heading row does.
+    at_group = {"group": header.column("group")} if header.column("group") is not None else {}
+
     tasks = pl.DataFrame(
         {
             "report_id": [report_id] * len(good),
@@ -289,7 +331,9 @@ def read_report(path: Path, normalised: bool = True) -> Report:
             "first_line": [r.first_line for r, *_ in good],
             "last_line": [r.last_line for r, *_ in good],
             "task_label": [label for _, _, label, _, _ in good],
-            "task_group": [grp for _, _, _, grp, _ in good],
+            "task_group": [grp if grp is not None or "group" not in at_group else (c[at_group["group"]] or None)
+                           for _, c, _, grp, _ in good],
+            "continues_merged_cell": [r.first_line in merged_rows for r, *_ in good],
         },
         schema=RAW_TASKS.schema,
     )

@@ -44,6 +44,11 @@ GROUP_HEADING_FORMS: tuple[tuple[str, str], ...] = (
     (r"^[(（][一二三四五六七八九十]+[)）]\S", "（一）经济社会发展主要指标"),
 )
 
+# Columns a publisher merges over several rows (one cell spanning the rows of a group or of one
+# unit's tasks): a row one cell short, whose cells fit the header once this column is left out, continues
+# the merged cell of the row above. Copied as text, the merged cell stands in its first row only.
+MERGEABLE_ROLES: tuple[str, ...] = ("group", "lead_units", "units", "support_units", "leader", "deadline", "note")
+
 # The roles a task row is built from; the cells of every other column (known role or not) are kept
 # beside the task as attributes. Without a units column, the lead units' column names who is responsible.
 TASK_ROLES: tuple[str, ...] = ("task_id", "requirement", "completion", "units")
@@ -59,7 +64,10 @@ FULLWIDTH_TO_ASCII["\u3000"] = " "
 
 # --- responsible units -----------------------------------------------------------
 
-LEAD_MARK = "△"
+# Marks before the lead unit: any of these characters (△ in Shaoxing, ▲ in Zhuji, ★ elsewhere).
+LEAD_MARKS = "△▲★"
+# Between unit names, besides spaces (often between categories of units: "▲发改局,各部门,各镇乡(街道)").
+UNIT_SEPARATORS: tuple[str, ...] = (",", ";")
 
 # A unit name is complete when it ends with one of these. A token that does not is
 # the first half of a name broken by a stray space ("市自然资源和 规划局").
@@ -81,7 +89,7 @@ UNIT_SUFFIXES: tuple[str, ...] = tuple(
 NAME_JOINERS: tuple[str, ...] = ("、", "和", "与", "及")
 
 # A token starting like this begins a new unit, even after an incomplete one.
-UNIT_STARTS: tuple[str, ...] = ("市", "各", LEAD_MARK)
+UNIT_STARTS: tuple[str, ...] = ("市", "各", *LEAD_MARKS)
 
 # "柯桥区、上虞区、诸暨市政府" lists several units sharing the last one's suffix.
 SHARED_NAME_SEPARATOR = "、"

@@ -44,6 +44,7 @@ RAW_TASKS = Table(
         "last_line": pl.Int64,
         "task_label": pl.String,
         "task_group": pl.String,
+        "continues_merged_cell": pl.Boolean,
     },
 )
 RAW_TASK_ATTRIBUTES = Table(

@@ -17,9 +17,10 @@ import polars as pl
 from pipelines.core.tables import RAW_UNIT_ASSIGNMENTS
 from pipelines.core.rules import (
     COLLECTIVE_PREFIX,
-    LEAD_MARK,
+    LEAD_MARKS,
     NAME_JOINERS,
     SHARED_NAME_SEPARATOR,
+    UNIT_SEPARATORS,
     UNIT_STARTS,
     UNIT_SUFFIXES,
     UNIT_TYPE_FALLBACK,
@@ -54,12 +55,14 @@ def unit_type(name: str) -> str:
 
 
 def _names_with_lead_marks(cell: str) -> list[tuple[str, bool]]:
-    """Space-separated tokens mended into whole names, each with whether it carries the lead mark."""
+    """Tokens (between spaces, `,` or `;`) mended into whole names, each with whether it carries a lead mark."""
     names: list[tuple[str, bool]] = []
     pending, pending_lead = "", False
+    for separator in UNIT_SEPARATORS:
+        cell = cell.replace(separator, " ")
     for token in cell.split():
-        is_lead = token.startswith(LEAD_MARK)
-        token = token.lstrip(LEAD_MARK).strip()
+        is_lead = token.startswith(tuple(LEAD_MARKS))
+        token = token.lstrip(LEAD_MARKS).strip()
         starts_unit = is_lead or token.startswith(UNIT_STARTS)
         if pending and not pending.endswith(NAME_JOINERS) and starts_unit:
             names.append((pending, pending_lead))  # an incomplete name, but the next token clearly starts anew

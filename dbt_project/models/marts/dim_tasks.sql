@@ -28,6 +28,7 @@ select
     tasks.first_line,
     tasks.last_line,
     tasks.task_label,
-    tasks.task_group
+    tasks.task_group,
+    tasks.continues_merged_cell
 from tasks
 left join units_per_task on tasks.task_key = units_per_task.task_key
