@@ -10,8 +10,8 @@ import dagster as dg
 import duckdb
 import pytest
 
-from pipelines.core.warehouse_build import WarehouseBuild, build_path
 from pipelines.core.gx_suites import QualityGates
+from pipelines.core.warehouse_build import WarehouseBuild, build_path
 from pipelines.defs.assets.publish import published_warehouse
 from pipelines.defs.assets.staging import extract_targets_and_actuals, ingest_reports, raw_unit_assignments
 from pipelines.defs.checks import ASSET_CHECKS, GATES

@@ -9,11 +9,11 @@ import polars as pl
 import pytest
 
 from pipelines.core import suite_frames
+from pipelines.core.duckdb_io import replace_table
 from pipelines.core.gx_suites import QualityGates, SuiteResult
 from pipelines.core.mentions import extract_mentions
 from pipelines.core.reading import read_report
 from pipelines.core.units import unit_assignments
-from pipelines.core.duckdb_io import replace_table
 from tests.conftest import SEED
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import csv
 
 import duckdb
-
 import pytest
 
 from tests.conftest import REPO_ROOT, SEED_REPORT_ID

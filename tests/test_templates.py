@@ -8,12 +8,12 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from pipelines.tooling.bench.corpus import SEED_FILE, _perturb_numbers
 from pipelines.core.mentions import ACTUAL_SCHEMA, PAIR_SCHEMA, TARGET_SCHEMA, extract_mentions, read_task
 from pipelines.core.pairing import containment
 from pipelines.core.reading import read_report
 from pipelines.core.rules import unit_kind
 from pipelines.core.templates import STAND_INS, restore, template
+from pipelines.tooling.bench.corpus import SEED_FILE, _perturb_numbers
 
 
 class TestTemplate:

@@ -18,8 +18,8 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from pipelines.core.tables import BUILD_STATE, RAW_TASKS, STAGING
 from pipelines.core.duckdb_io import table_columns
+from pipelines.core.tables import BUILD_STATE, RAW_TASKS, STAGING
 
 READINGS = RAW_TASKS.qualified  # the row of a report's reading (what ingest wrote)
 TRANSFORM = "marts"  # the row of the transform the marts were built with

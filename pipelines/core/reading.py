@@ -24,12 +24,16 @@ from pipelines.core.rules import (
     FULLWIDTH_TO_ASCII,
     GROUP_HEADING_FORMS,
     HEADER_ROLES,
+    LEAD_MARKS,
     MERGEABLE_ROLES,
+    SHARED_NAME_SEPARATOR,
     TASK_ID_FORMS,
     TASK_ROLES,
+    UNIT_SEPARATORS,
     UNITS_FALLBACK_ROLE,
 )
 from pipelines.core.tables import RAW_TASK_ATTRIBUTES, RAW_TASKS, REJECTED_ROWS
+from pipelines.core.units import unit_suffix
 
 # Tried in order; the first that decodes the whole file wins and is recorded.
 # utf-8-sig also accepts plain UTF-8 (it only strips a BOM when there is one).
@@ -39,6 +43,8 @@ _ROW_START = re.compile(r"^\s*[^|\s]{1,16}\s*\|")  # a short first cell, then a 
 _FULLWIDTH = str.maketrans(FULLWIDTH_TO_ASCII)
 _ID_FORMS = tuple(re.compile(pattern) for pattern, _ in TASK_ID_FORMS)
 _HEADING_FORMS = tuple(re.compile(pattern) for pattern, _ in GROUP_HEADING_FORMS)
+_UNIT_BREAK = re.compile("[\\s" + re.escape("".join((*UNIT_SEPARATORS, SHARED_NAME_SEPARATOR))) + "]+")
+
 
 class SourceFileError(ValueError):
     """A raw file that cannot be read at all. The message is one line: file, line, reason."""
@@ -219,10 +225,8 @@ def group_heading(cells: list[str]) -> str | None:
 
 def _reads_as_units(text: str) -> bool:
     """A cell that holds only unit names (市经信局, 发改局、财政局): not a requirement or progress text."""
-    from pipelines.core.units import unit_suffix
-
-    names = [n for n in re.split(r"[\s、,;]+", text.strip()) if n]
-    return bool(names) and all(unit_suffix(n.lstrip("△▲★")) for n in names)
+    names = [n for n in _UNIT_BREAK.split(text.strip()) if n]
+    return bool(names) and all(unit_suffix(n.lstrip(LEAD_MARKS)) for n in names)
 
 
 def merged_column(cells: list[str], header: Header) -> int | None:
@@ -232,13 +236,13 @@ def merged_column(cells: list[str], header: Header) -> int | None:
     if len(cells) != len(header.names) - 1:
         return None
     texts = [header.column(role) for role in ("requirement", "completion")]
+    id_column = header.column("task_id")
     fits = []
     for role in MERGEABLE_ROLES:
         column = header.column(role)
         if column is None or column in fits:
             continue
         full = [*cells[:column], "", *cells[column:]]
-        id_column = header.column("task_id")
         if id_column is not None and task_number(full[id_column]) is None:
             continue
         if any(i is not None and _reads_as_units(full[i]) for i in texts):
@@ -317,8 +321,10 @@ def read_report(path: Path, normalised: bool = True) -> Report:
     def cell(cells: list[str], role: str) -> str | None:
         return cells[at[role]] if role in at else None
 
-    # A group column (分块) gives the group where no heading row does.
-    at_group = {"group": header.column("group")} if header.column("group") is not None else {}
+    group_column = header.column("group")  # a group column (分块) gives the group where no heading row does
+
+    def task_group(cells: list[str], heading: str | None) -> str | None:
+        return heading if heading is not None or group_column is None else cells[group_column] or None
 
     tasks = pl.DataFrame(
         {
@@ -331,8 +337,7 @@ def read_report(path: Path, normalised: bool = True) -> Report:
             "first_line": [r.first_line for r, *_ in good],
             "last_line": [r.last_line for r, *_ in good],
             "task_label": [label for _, _, label, _, _ in good],
-            "task_group": [grp if grp is not None or "group" not in at_group else (c[at_group["group"]] or None)
-                           for _, c, _, grp, _ in good],
+            "task_group": [task_group(c, heading) for _, c, _, heading, _ in good],
             "continues_merged_cell": [r.first_line in merged_rows for r, *_ in good],
         },
         schema=RAW_TASKS.schema,

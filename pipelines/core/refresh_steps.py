@@ -17,6 +17,8 @@ import duckdb
 import polars as pl
 
 from pipelines.core import build_state
+from pipelines.core.duckdb_io import read_query, replace_reports
+from pipelines.core.planning import file_hash
 from pipelines.core.reading import normalise_attributes, normalise_tasks, read_report
 from pipelines.core.tables import (
     RAW_ACTUAL_MENTIONS,
@@ -29,7 +31,6 @@ from pipelines.core.tables import (
     REJECTED_ROWS,
 )
 from pipelines.core.units import unit_assignments
-from pipelines.core.duckdb_io import read_query, replace_reports
 
 Progress = Callable[[str], None]
 
@@ -55,8 +56,6 @@ def ingest_reports(
     """Read the selected reports whose file or reading code changed (or all selected, with `force`):
     tasks to raw_tasks, other columns' cells to raw_task_attributes, unreadable rows to rejected_rows, one row per file to raw_reports, and what
     they were read from to build_state. Reports whose file is gone leave all three."""
-    from pipelines.core.planning import file_hash
-
     built = build_state.readings(con)
     removed = sorted(set(built) - set(files))
     selected = [k for k in selected if k in files]

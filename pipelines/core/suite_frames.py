@@ -12,10 +12,15 @@ from collections.abc import Callable
 import duckdb
 import polars as pl
 
-from pipelines.core.tables import RAW_ACTUAL_MENTIONS, RAW_REPORTS, RAW_TARGET_MENTIONS, RAW_TASKS, \
-    RAW_UNIT_ASSIGNMENTS, REJECTED_ROWS
 from pipelines.core.duckdb_io import read_query, read_table
-
+from pipelines.core.tables import (
+    RAW_ACTUAL_MENTIONS,
+    RAW_REPORTS,
+    RAW_TARGET_MENTIONS,
+    RAW_TASKS,
+    RAW_UNIT_ASSIGNMENTS,
+    REJECTED_ROWS,
+)
 
 TASK_KEY = ["report_id", "task_id"]
 

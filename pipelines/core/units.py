@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from pipelines.core.tables import RAW_UNIT_ASSIGNMENTS
 from pipelines.core.rules import (
     COLLECTIVE_PREFIX,
     LEAD_MARKS,
@@ -26,6 +25,7 @@ from pipelines.core.rules import (
     UNIT_TYPE_FALLBACK,
     UNIT_TYPE_RULES,
 )
+from pipelines.core.tables import RAW_UNIT_ASSIGNMENTS
 
 _TYPE_PATTERNS = tuple((unit_type, re.compile(pattern)) for unit_type, pattern in UNIT_TYPE_RULES)
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import dagster as dg
 
+from pipelines.core.duckdb_io import read_table
 from pipelines.core.gx_suites import SAMPLE_SIZE, QualityGates
 from pipelines.core.suite_frames import SUITE_FRAMES
 from pipelines.core.tables import (
@@ -20,7 +21,6 @@ from pipelines.core.tables import (
     RAW_UNIT_ASSIGNMENTS,
     REJECTED_ROWS,
 )
-from pipelines.core.duckdb_io import read_table
 from pipelines.defs.assets.staging import table_key
 from pipelines.defs.metadata import markdown_table
 from pipelines.defs.resources import WarehouseBuildResource

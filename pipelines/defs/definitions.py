@@ -5,7 +5,12 @@ import dagster as dg
 from pipelines.defs.assets.dbt import warehouse_dbt_models
 from pipelines.defs.assets.publish import published_warehouse
 from pipelines.defs.assets.report import achievement_report
-from pipelines.defs.assets.staging import RAW_WORK_PLANS, extract_targets_and_actuals, ingest_reports, raw_unit_assignments
+from pipelines.defs.assets.staging import (
+    RAW_WORK_PLANS,
+    extract_targets_and_actuals,
+    ingest_reports,
+    raw_unit_assignments,
+)
 from pipelines.defs.checks import ASSET_CHECKS
 from pipelines.defs.jobs import refresh_warehouse
 from pipelines.defs.resources import build_resources

@@ -18,8 +18,8 @@ from packaging import version
 from pydantic import PrivateAttr
 
 from pipelines.core import settings
-from pipelines.core.warehouse_build import WarehouseBuild
 from pipelines.core.gx_suites import QualityGates
+from pipelines.core.warehouse_build import WarehouseBuild
 from pipelines.defs.dbt_project import dbt_project
 
 

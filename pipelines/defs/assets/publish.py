@@ -7,9 +7,9 @@ import duckdb
 import polars as pl
 
 from pipelines.core import build_state, settings
+from pipelines.core.duckdb_io import drop_other_relations, table_row_counts
 from pipelines.core.planning import transform_fingerprint
 from pipelines.core.tables import RAW_REPORTS, RAW_TASKS, REFRESH_LOG, SOURCES, STAGING
-from pipelines.core.duckdb_io import drop_other_relations, table_row_counts
 from pipelines.defs.assets.dbt import warehouse_dbt_models
 from pipelines.defs.metadata import markdown_table
 from pipelines.defs.resources import WarehouseBuildResource

@@ -8,10 +8,9 @@ reports whose file is gone leave every table.
 
 import dagster as dg
 
-from pipelines.core import settings
+from pipelines.core import refresh_steps, settings
 from pipelines.core.planning import code_fingerprint
 from pipelines.core.reading import report_files, report_id_for
-from pipelines.core import refresh_steps
 from pipelines.core.tables import (
     RAW_ACTUAL_MENTIONS,
     RAW_REPORTS,
@@ -92,8 +91,7 @@ def ingest_reports(context: dg.AssetExecutionContext, config: RefreshConfig, raw
                            rows=20)})
 
 
-@dg.asset(key=table_key(RAW_UNIT_ASSIGNMENTS), deps=[table_key(RAW_TASKS)], group_name="staging",
-          kinds={"polars", "duckdb"}, metadata={"dagster/column_schema": column_schema(RAW_UNIT_ASSIGNMENTS.schema)})
+@dg.multi_asset(specs=[table_spec(RAW_UNIT_ASSIGNMENTS, [table_key(RAW_TASKS)])], group_name="staging")
 def raw_unit_assignments(context: dg.AssetExecutionContext, warehouse_build: WarehouseBuildResource):
     """One row per (task, responsible unit): the units cell read with its lead mark, stray spaces and
     shared suffixes resolved; position and role (lead, support, sole, joint) per unit."""
