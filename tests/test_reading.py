@@ -225,15 +225,17 @@ class TestColumnRoles:
         report = read_report(write(tmp_path, "序号 | 主  要  工  作  任  务 | 责 任 单 位 |\n1 | 生产总值增长6%左右。 | 发改局 |\n"))
         assert task(report, 1) | {"source_file": None} == {
             "report_id": "report", "task_id": 1, "requirement": "生产总值增长6%左右。", "completion": None,
-            "units_raw": "发改局", "source_file": None, "first_line": 2, "last_line": 2, "task_label": "1",
-            "task_group": None, "continues_merged_cell": False}
+            "units_raw": "发改局", "lead_units_raw": None, "support_units_raw": None, "source_file": None,
+            "first_line": 2, "last_line": 2, "task_label": "1", "task_group": None, "continues_merged_cell": False,
+            "sub_rows": 0}
 
     def test_other_columns_are_kept_beside_the_task(self, tmp_path):
         text = ("序号 | 项目内容 | 当前进度 | 牵头单位 | 备注 | 说明 |\n"
                 "1 | 建设四好农村路55公里。 | 95% | 县交通局 | 县民生实事 | 已验收 |\n"
                 "2 | 完成农村公路大中修70公里。 | 90% | 县交通局 |  |  |\n")
         report = read_report(write(tmp_path, text))
-        assert task(report, 1)["units_raw"] == "县交通局"  # no 责任单位: the lead units' column names who
+        assert task(report, 1)["lead_units_raw"] == "县交通局"  # no 责任单位: the lead units' column names who
+        assert task(report, 1)["units_raw"] is None
         assert task(report, 1)["completion"] == "95%"
         assert report.attributes.rows() == [
             ("report", 1, 5, "备注", "note", "县民生实事"),
@@ -289,14 +291,14 @@ class TestIdsAndGroups:
                 "二、乙副市长牵头重点工作 |\n"
                 "1. | 地区生产总值增长5.5%以上。 | 市发改委 | 市经信局 |\n")
         report = read_report(write(tmp_path, text))
-        assert report.tasks.select("task_id", "task_label", "task_group", "units_raw").rows() == [
+        assert report.tasks.select("task_id", "task_label", "task_group", "lead_units_raw").rows() == [
             (1, "1.", "一、甲市长牵头重点工作", "市财政局"),
             (2, "2.", "一、甲市长牵头重点工作", "市财政局"),
             (3, "1.", "二、乙副市长牵头重点工作", "市发改委"),  # the number repeats in the report: the order
         ]
         assert report.rejected.is_empty() and report.group_heading_lines == 2
-        assert report.attributes.select("task_id", "role", "value").rows() == [
-            (1, "support_units", "市住建局"), (2, "support_units", "市发改委"), (3, "support_units", "市经信局")]
+        assert report.tasks.get_column("support_units_raw").to_list() == ["市住建局", "市发改委", "市经信局"]
+        assert report.attributes.is_empty()
 
     def test_unique_written_numbers_stay_the_ids(self, tmp_path):
         report = read_report(write(tmp_path, f"{HEADER}\n3. | 甲。 | 完成。 | 市发改委 |\n7、 | 乙。 | 完成。 | 市发改委 |\n"))
@@ -315,7 +317,7 @@ class TestMergedCells:
                 "2 | 保障入学100%。 | 提前完成年度任务。 |\n"
                 "3 | 新建ICU床位10张。 | 县卫生健康局 | 提前完成年度任务。 |\n")
         report = read_report(write(tmp_path, text))
-        assert report.tasks.select("task_id", "units_raw", "completion", "continues_merged_cell").rows() == [
+        assert report.tasks.select("task_id", "lead_units_raw", "completion", "continues_merged_cell").rows() == [
             (1, "教育局", "基本完成。", False), (2, "教育局", "提前完成年度任务。", True),
             (3, "县卫生健康局", "提前完成年度任务。", False)]
 

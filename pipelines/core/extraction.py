@@ -103,6 +103,7 @@ class Mention:
     is_estimate: bool = False
     is_completion_ratio: bool = False
     months_covered: int | None = None
+    period_stated: bool = False  # the text says the period; else the default (the report's period may say)
 
 
 @lru_cache(maxsize=1 << 16)  # pure, and texts of one phrasing repeat it
@@ -329,7 +330,7 @@ def extract_targets(requirement: str) -> tuple[Mention, ...]:
     return tuple(_mention(requirement, seq, r) for seq, r in enumerate(_readings_without_descriptors(requirement), start=1))
 
 
-def _period(text: str, r: _InContext) -> str:
+def _period(text: str, r: _InContext) -> tuple[str, bool]:
     """The nearest period words before the number: in its clause, then 累计 in its clause, then in
     its sentence ("1-11月,新增上云企业3080家,新增工业机器人2350台"), else the whole year."""
     clause_text = text[r.clause_start : r.quantity.start]
@@ -340,8 +341,8 @@ def _period(text: str, r: _InContext) -> str:
         _PERIOD_SENTENCE.findall(sentence_text),
     ):
         if found:
-            return found[-1]
-    return rules.PERIOD_DEFAULT
+            return found[-1], True
+    return rules.PERIOD_DEFAULT, False
 
 
 def is_part_year(period: str) -> bool:
@@ -377,7 +378,7 @@ def extract_actuals(completion: str) -> tuple[Mention, ...]:
         q = r.quantity
         before_clause = completion[r.clause_start : q.start]
         declined = bool(_DECREASE.search(r.before[-4:]))
-        period = _period(completion, r)
+        period, stated = _period(completion, r)
         value = -q.value if declined else q.value
         actuals.append(
             Mention(
@@ -387,6 +388,7 @@ def extract_actuals(completion: str) -> tuple[Mention, ...]:
                     "normalised_value": value * q.multiplier,
                     "direction": "decrease" if declined else base.direction,
                     "period": period,
+                    "period_stated": stated,
                     "is_part_year": is_part_year(period),
                     "months_covered": months_covered(period),
                     "is_estimate": bool(_ESTIMATE.search(before_clause)),

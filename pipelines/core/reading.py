@@ -30,9 +30,12 @@ from pipelines.core.rules import (
     TASK_ID_FORMS,
     TASK_ROLES,
     UNIT_SEPARATORS,
-    UNITS_FALLBACK_ROLE,
+    MAX_HEADER_LINES,
+    MAX_TITLE_LINES,
 )
-from pipelines.core.tables import RAW_TASK_ATTRIBUTES, RAW_TASKS, REJECTED_ROWS
+from pipelines.core.leaders import leaders_in_cell, leaders_in_heading
+from pipelines.core.report_context import ReportContext, report_context
+from pipelines.core.tables import RAW_TASK_ATTRIBUTES, RAW_TASK_LEADERS, RAW_TASKS, REJECTED_ROWS
 from pipelines.core.units import unit_suffix
 
 # Tried in order; the first that decodes the whole file wins and is recorded.
@@ -56,26 +59,20 @@ class SourceFileError(ValueError):
 
 
 @dataclass(frozen=True)
-class Report:
-    report_id: str
-    source_file: str
-    encoding: str
-    content_hash: str
-    line_count: int
-    header_line: int
-    group_heading_lines: int
-    tasks: pl.DataFrame
-    rejected: pl.DataFrame
-    attributes: pl.DataFrame  # the cells of the columns a task row is not built from
-
-
-@dataclass(frozen=True)
 class Header:
-    """The header row: each column's name (whitespace removed) and role (None: not known)."""
+    """The header row: each column's name (whitespace removed) and role (None: not known), the lines
+    it spans, and the title lines above it (`2021年市政府重点工作完成情况表`), if any."""
 
     line: int
     names: list[str]
     roles: list[str | None]
+    last_line: int = 0
+    title: str | None = None
+    title_lines: tuple[int, ...] = ()
+
+    @property
+    def lines(self) -> int:
+        return max(self.last_line, self.line) - self.line + 1
 
     def column(self, role: str) -> int | None:
         """The first column with this role."""
@@ -84,9 +81,38 @@ class Header:
     def task_columns(self) -> dict[str, int]:
         """Role -> column, for the roles a task row is built from."""
         found = {role: self.column(role) for role in TASK_ROLES}
-        if found["units"] is None:
-            found["units"] = self.column(UNITS_FALLBACK_ROLE)
         return {role: i for role, i in found.items() if i is not None}
+
+
+@dataclass(frozen=True)
+class Report:
+    report_id: str
+    source_file: str
+    encoding: str
+    content_hash: str
+    line_count: int
+    header: Header
+    group_heading_lines: int
+    tasks: pl.DataFrame
+    rejected: pl.DataFrame
+    attributes: pl.DataFrame  # the cells of the columns a task row is not built from
+    leaders: pl.DataFrame  # the leaders in charge of each task (a leader column, a group heading)
+    context: ReportContext
+
+    @property
+    def header_line(self) -> int:
+        return self.header.line
+
+    def summary(self) -> dict:
+        """The report's row of raw_reports."""
+        return {
+            "report_id": self.report_id, "source_file": self.source_file, "encoding": self.encoding,
+            "line_count": self.line_count, "header_line": self.header.line, "task_rows": self.tasks.height,
+            "rejected_rows": self.rejected.height, "group_heading_lines": self.group_heading_lines,
+            "header_lines": self.header.lines, "title": self.header.title, "title_lines": len(self.header.title_lines),
+            "column_roles": " | ".join(f"{name}: {role or '-'}" for name, role in zip(self.header.names, self.header.roles)),
+            **{k: v for k, v in self.context.__dict__.items()},
+        }
 
 
 @dataclass
@@ -154,45 +180,72 @@ def header_role(text: str) -> str | None:
     return next((role for role, words, _ in HEADER_ROLES if any(w in name for w in words)), None)
 
 
+def _row_starts_a_task(line: str) -> bool:
+    """A line whose first cell is a task number ("12 | ..."): a row of its own, never a continuation."""
+    return bool(_ROW_START.match(line)) and task_number(line.split(CELL_SEPARATOR, 1)[0]) is not None
+
+
+def _header_row(lines: list[str], first: int) -> tuple[int, str]:
+    """The header row starting at line `first` (1-based): its last line and its text. A header cell
+    may run over lines; the row ends at the line ending with the separator (MAX_HEADER_LINES at most)."""
+    last, text = first, lines[first - 1]
+    while (not text.rstrip().endswith(CELL_SEPARATOR) and last < len(lines) and last - first + 1 < MAX_HEADER_LINES
+           and lines[last].strip() and not _row_starts_a_task(lines[last])):
+        last += 1
+        text += "\n" + lines[last - 1]
+    return last, text
+
+
 def read_header(lines: list[str], path: Path | str) -> Header:
-    """Find the header (first non-blank line) and read each column's role from its words."""
+    """Find the header: the first row whose columns read as a work plan, after at most
+    MAX_TITLE_LINES title lines (rows with at most one filled cell); read each column's role."""
+    title_lines: list[int] = []
     for lineno, line in enumerate(lines, start=1):
-        if line.strip():
-            break
-    else:
-        raise SourceFileError(path, "file is empty")
-    names = ["".join(c.translate(_FULLWIDTH).split()) for c in split_cells(line)]
-    header = Header(lineno, names, [header_role(n) for n in names])
-    if header.column("requirement") is None:
-        raise SourceFileError(
-            path,
-            f"not a known work-plan table header: {line.strip()!r} (no column reads as what is promised: "
-            f"a header with {', '.join(next(w for r, w, _ in HEADER_ROLES if r == 'requirement'))}; "
-            "e.g. 序号 | 内容与要求 | 完成情况 | 责任单位)",
-            lineno,
-        )
-    return header
+        if not line.strip():
+            continue
+        if sum(bool(c) for c in split_cells(line)) <= 1 and len(title_lines) < MAX_TITLE_LINES:
+            title_lines.append(lineno)
+            continue
+        last, text = _header_row(lines, lineno)
+        names = ["".join(c.translate(_FULLWIDTH).split()) for c in split_cells(text)]
+        roles = [header_role(n) for n in names]
+        if "requirement" not in roles:
+            raise SourceFileError(
+                path,
+                f"not a known work-plan table header: {line.strip()!r} (no column reads as what is promised: "
+                f"a header with {', '.join(next(w for r, w, _ in HEADER_ROLES if r == 'requirement'))}; "
+                "e.g. 序号 | 内容与要求 | 完成情况 | 责任单位)",
+                lineno,
+            )
+        title = " ".join(c for n in title_lines for c in split_cells(lines[n - 1]) if c) or None
+        return Header(lineno, names, roles, last, title, tuple(title_lines))
+    raise SourceFileError(path, "file is empty")
 
 
-def group_rows(lines: list[str], header_line: int, n_columns: int) -> tuple[list[_PendingRow], list[_PendingRow]]:
+def group_rows(lines: list[str], header: Header, may_merge: bool) -> tuple[list[_PendingRow], list[_PendingRow]]:
     """Group physical lines into logical rows; blank lines between rows come back separately.
 
     A row is open while it has fewer separators than a full row. An open row takes the next
     line as its continuation, unless that line starts like a row ("12 | ...") and joining it
     would give more cells than a row has: then the open row is short a cell, and a new row begins.
+    Where a column may be merged (`may_merge`), a row one cell short is complete once it ends with
+    the separator and the next line starts with a task number.
     """
+    n_columns = len(header.names)
     rows: list[_PendingRow] = []
     blanks: list[_PendingRow] = []
     current: _PendingRow | None = None
     for lineno, line in enumerate(lines, start=1):
-        if lineno < header_line:  # blank lines before the header (the header is the first non-blank)
+        if lineno < header.line and lineno not in header.title_lines:  # blank lines above the header
             blanks.append(_PendingRow(lineno, lineno, [line]))
             continue
-        if lineno == header_line:
+        if lineno <= header.last_line:
             continue
         if current is not None and current.separators < n_columns:
             starts_new = _ROW_START.match(line) and current.separators + line.count(CELL_SEPARATOR) > n_columns
-            if not starts_new:
+            short_but_closed = (may_merge and current.separators == n_columns - 1
+                                and current.text.rstrip().endswith(CELL_SEPARATOR) and _row_starts_a_task(line))
+            if not (starts_new or short_but_closed):
                 current.lines.append(line)
                 current.last_line = lineno
                 continue
@@ -203,6 +256,19 @@ def group_rows(lines: list[str], header_line: int, n_columns: int) -> tuple[list
         current = _PendingRow(lineno, lineno, [line])
         rows.append(current)
     return rows, blanks
+
+
+def sub_row_column(cells: list[str], header: Header) -> int | None:
+    """A row without a task id holding text in its first cell only (`新增学位810个 | |||||`) continues
+    the task above: the published table merged the other cells over both rows. Its text belongs to the
+    first column after the id that is never merged (the requirement). None for any other row."""
+    id_column = header.column("task_id")
+    if id_column is None or not cells[0].strip() or any(c.strip() for c in cells[1:]):
+        return None
+    if task_number(cells[0]) is not None or group_heading(cells) is not None:
+        return None
+    return next((i for i, role in enumerate(header.roles)
+                 if i > id_column and role not in MERGEABLE_ROLES and role != "task_id"), None)
 
 
 def task_number(written: str) -> int | None:
@@ -261,13 +327,15 @@ def read_report(path: Path, normalised: bool = True) -> Report:
     n_columns = len(header.names)
     at = header.task_columns()
     report_id, source_file = report_id_for(path), str(path)
-    rows, blanks = group_rows(lines, header.line, n_columns)
+    may_merge = any(role in MERGEABLE_ROLES for role in header.roles)
+    rows, blanks = group_rows(lines, header, may_merge)
 
     rejected: list[tuple[_PendingRow, str]] = [(b, "empty line") for b in blanks]
     headings: list[_PendingRow] = []
     parsed: list[tuple[_PendingRow, list[str], str | None]] = []
     group: str | None = None
     merged_rows: set[int] = set()  # first lines of rows that continue a merged cell
+    sub_rows: dict[int, int] = {}  # first line of a task -> rows below it that continue it
     above: list[str] | None = None  # the last full row read: where merged cells hold their value
     for row in rows:
         cells = split_cells(row.text)
@@ -276,6 +344,14 @@ def read_report(path: Path, normalised: bool = True) -> Report:
         elif (title := group_heading(cells)) is not None:
             headings.append(row)
             group = title
+        elif ((column := sub_row_column(cells, header)) is not None and parsed
+              and parsed[-1][0].last_line == row.first_line - 1):
+            task_row, task_cells, _ = parsed[-1]
+            # A clause break, not a line break: normalising drops line breaks, and the sub-row is an item of its own.
+            task_cells[column] = f"{task_cells[column]};{cells[0]}"
+            task_row.lines += row.lines
+            task_row.last_line = row.last_line
+            sub_rows[task_row.first_line] = sub_rows.get(task_row.first_line, 0) + 1
         elif (column := merged_column(cells, header)) is not None:
             cells = [*cells[:column], above[column] if above else "", *cells[column:]]
             merged_rows.add(row.first_line)
@@ -332,13 +408,16 @@ def read_report(path: Path, normalised: bool = True) -> Report:
             "task_id": [task_id for *_, task_id in good],
             "requirement": [cell(c, "requirement") for _, c, *_ in good],
             "completion": [cell(c, "completion") for _, c, *_ in good],
-            "units_raw": [cell(c, "units") or "" for _, c, *_ in good],
+            "units_raw": [cell(c, "units") for _, c, *_ in good],
+            "lead_units_raw": [cell(c, "lead_units") for _, c, *_ in good],
+            "support_units_raw": [cell(c, "support_units") for _, c, *_ in good],
             "source_file": [source_file] * len(good),
             "first_line": [r.first_line for r, *_ in good],
             "last_line": [r.last_line for r, *_ in good],
             "task_label": [label for _, _, label, _, _ in good],
             "task_group": [task_group(c, heading) for _, c, _, heading, _ in good],
             "continues_merged_cell": [r.first_line in merged_rows for r, *_ in good],
+            "sub_rows": [sub_rows.get(r.first_line, 0) for r, *_ in good],
         },
         schema=RAW_TASKS.schema,
     )
@@ -347,6 +426,21 @@ def read_report(path: Path, normalised: bool = True) -> Report:
         [(report_id, task_id, i + 1, header.names[i], header.roles[i], value)
          for _, cells, _, _, task_id in good for i, value in enumerate(cells) if i not in kept and value.strip()],
         schema=RAW_TASK_ATTRIBUTES.schema, orient="row",
+    )
+    leader_column = header.column("leader")
+
+    def task_leaders(cells: list[str], heading: str | None) -> list[tuple[str, str | None, str]]:
+        found = [(lead.name, lead.title, "leader_column")
+                 for lead in (leaders_in_cell(cells[leader_column]) if leader_column is not None else [])]
+        found += [(lead.name, lead.title, "group_heading") for lead in (leaders_in_heading(heading) if heading else [])
+                  if lead.name not in {name for name, *_ in found}]
+        return found
+
+    leaders = pl.DataFrame(
+        [(report_id, task_id, position, name, title, source)
+         for _, cells, _, heading, task_id in good
+         for position, (name, title, source) in enumerate(task_leaders(cells, heading), start=1)],
+        schema=RAW_TASK_LEADERS.schema, orient="row",
     )
     if normalised:
         tasks, attributes = normalise_tasks(tasks), normalise_attributes(attributes)
@@ -368,11 +462,14 @@ def read_report(path: Path, normalised: bool = True) -> Report:
         encoding=encoding,
         content_hash=hashlib.sha256(data).hexdigest(),
         line_count=len(lines),
-        header_line=header.line,
+        header=header,
         group_heading_lines=sum(r.last_line - r.first_line + 1 for r in headings),
         tasks=tasks,
         rejected=rejects,
         attributes=attributes,
+        leaders=leaders,
+        context=report_context(header.title, header.names[at["completion"]] if "completion" in at else None,
+                               path.stem, "completion" in at),
     )
 
 
@@ -400,6 +497,8 @@ def normalise_tasks(tasks: pl.DataFrame) -> pl.DataFrame:
         normalise_text(pl.col("requirement")),
         normalise_text(pl.col("completion")),
         normalise_units_cell(pl.col("units_raw")),
+        normalise_units_cell(pl.col("lead_units_raw")),
+        normalise_units_cell(pl.col("support_units_raw")),
     )
 
 

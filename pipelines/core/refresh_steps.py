@@ -26,6 +26,7 @@ from pipelines.core.tables import (
     RAW_TARGET_MENTIONS,
     RAW_TARGET_PAIRS,
     RAW_TASK_ATTRIBUTES,
+    RAW_TASK_LEADERS,
     RAW_TASKS,
     RAW_UNIT_ASSIGNMENTS,
     REJECTED_ROWS,
@@ -42,10 +43,12 @@ class Ingested:
     removed: list[str]
     tasks: pl.DataFrame  # of the reports read
     attributes: pl.DataFrame
+    leaders: pl.DataFrame
     rejected: pl.DataFrame
     reports: pl.DataFrame
     total_tasks: int
     total_attributes: int
+    total_leaders: int
     total_rejected: int
 
 
@@ -54,8 +57,9 @@ def ingest_reports(
     code_version: str, pipeline_version: str, run_id: str, progress: Progress = lambda _: None,
 ) -> Ingested:
     """Read the selected reports whose file or reading code changed (or all selected, with `force`):
-    tasks to raw_tasks, other columns' cells to raw_task_attributes, unreadable rows to rejected_rows, one row per file to raw_reports, and what
-    they were read from to build_state. Reports whose file is gone leave all three."""
+    tasks to raw_tasks, other columns' cells to raw_task_attributes, leaders in charge to raw_task_leaders,
+    unreadable rows to rejected_rows, one row per file to raw_reports, and what they were read from to
+    build_state. Reports whose file is gone leave them all."""
     built = build_state.readings(con)
     removed = sorted(set(built) - set(files))
     selected = [k for k in selected if k in files]
@@ -70,26 +74,23 @@ def ingest_reports(
     tasks = normalise_tasks(pl.concat([r.tasks for r in reports])) if reports else RAW_TASKS.empty()
     attributes = (normalise_attributes(pl.concat([r.attributes for r in reports])) if reports
                   else RAW_TASK_ATTRIBUTES.empty())
+    leaders = pl.concat([r.leaders for r in reports]) if reports else RAW_TASK_LEADERS.empty()
     rejected = pl.concat([r.rejected for r in reports]) if reports else REJECTED_ROWS.empty()
-    report_rows = pl.DataFrame(
-        [{"report_id": r.report_id, "source_file": r.source_file, "encoding": r.encoding, "line_count": r.line_count,
-          "header_line": r.header_line, "task_rows": r.tasks.height, "rejected_rows": r.rejected.height,
-          "group_heading_lines": r.group_heading_lines}
-         for r in reports],
-        schema=RAW_REPORTS.schema,
-    )
+    report_rows = pl.DataFrame([r.summary() for r in reports], schema=RAW_REPORTS.schema)
     affected = to_read + removed
     replace_reports(con, RAW_TASKS.qualified, tasks, affected)
     replace_reports(con, RAW_TASK_ATTRIBUTES.qualified, attributes, affected)
+    replace_reports(con, RAW_TASK_LEADERS.qualified, leaders, affected)
     replace_reports(con, REJECTED_ROWS.qualified, rejected, affected)
     replace_reports(con, RAW_REPORTS.qualified, report_rows, affected)
     build_state.record_readings(con, {r.report_id: r.content_hash for r in reports}, removed, code_version,
                                 pipeline_version, run_id)
     total_tasks = row_count(con, RAW_TASKS.qualified)
     total_attributes = row_count(con, RAW_TASK_ATTRIBUTES.qualified)
+    total_leaders = row_count(con, RAW_TASK_LEADERS.qualified)
     total_rejected = row_count(con, REJECTED_ROWS.qualified)
-    return Ingested(to_read, [k for k in selected if k not in to_read], removed, tasks, attributes, rejected,
-                    report_rows, total_tasks, total_attributes, total_rejected)
+    return Ingested(to_read, [k for k in selected if k not in to_read], removed, tasks, attributes, leaders, rejected,
+                    report_rows, total_tasks, total_attributes, total_leaders, total_rejected)
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,7 @@ def derive_unit_assignments(con: duckdb.DuckDBPyConnection, run_id: str) -> Deri
     """raw_unit_assignments for the reports read anew: each units cell read (lead, names, roles, types)."""
     table = RAW_UNIT_ASSIGNMENTS.qualified
     rebuild, dropped = build_state.reports_to_rebuild(con, table)
-    cells = read_query(con, f"select report_id, task_id, units_raw from {RAW_TASKS.qualified} "
+    cells = read_query(con, f"select report_id, task_id, units_raw, lead_units_raw, support_units_raw from {RAW_TASKS.qualified} "
                             "where report_id in (select unnest(?::varchar[]))", [rebuild])
     replace_reports(con, table, unit_assignments(cells), rebuild + dropped)
     build_state.record_derived(con, table, rebuild, dropped, run_id)
@@ -142,6 +143,7 @@ def derive_mentions(con: duckdb.DuckDBPyConnection, run_id: str) -> Extracted:
         files = extract_mentions_to_files(tasks_file, Path(tmp), n_tasks)
         seconds = time.perf_counter() - started
         read = {name: f"read_parquet({[str(f) for f in paths]!r})" for name, paths in files.items()}
+        read["actuals"] = with_report_period(read["actuals"])
         written = {
             table.name: replace_reports(con, table.qualified, read[name], rebuild + dropped)
             for table, name in ((RAW_TARGET_MENTIONS, "targets"), (RAW_ACTUAL_MENTIONS, "actuals"),
@@ -157,6 +159,16 @@ def derive_mentions(con: duckdb.DuckDBPyConnection, run_id: str) -> Extracted:
             f"select task_id, span, value, unit, comparator, direction from {read['targets']} limit 5"
         ).to_arrow_table())
     return Extracted(rebuild, dropped, n_tasks, seconds, written, estimates, part_year, paired, preview)
+
+
+def with_report_period(actuals: str) -> str:
+    """Actuals whose text states no period take the report's period (a header such as 前三季度完成情况,
+    the title, the file name), when the report says one: "增长8.6%" in a Q3 table is a 1-9月 figure."""
+    own = "a.period_stated or r.months_covered is null"
+    return (f"(select a.* replace (case when {own} then a.period else r.period end as period, "
+            f"case when {own} then a.is_part_year else r.months_covered < 12 end as is_part_year, "
+            f"case when {own} then a.months_covered else r.months_covered end as months_covered) "
+            f"from {actuals} a left join {RAW_REPORTS.qualified} r using (report_id))")
 
 
 def row_count(con: duckdb.DuckDBPyConnection, table: str) -> int:

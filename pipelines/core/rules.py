@@ -50,9 +50,59 @@ GROUP_HEADING_FORMS: tuple[tuple[str, str], ...] = (
 MERGEABLE_ROLES: tuple[str, ...] = ("group", "lead_units", "units", "support_units", "leader", "deadline", "note")
 
 # The roles a task row is built from; the cells of every other column (known role or not) are kept
-# beside the task as attributes. Without a units column, the lead units' column names who is responsible.
-TASK_ROLES: tuple[str, ...] = ("task_id", "requirement", "completion", "units")
-UNITS_FALLBACK_ROLE = "lead_units"
+# beside the task as attributes. Who is responsible may stand in three columns: units (a lead marked
+# inside), lead units, support units.
+TASK_ROLES: tuple[str, ...] = ("task_id", "requirement", "completion", "units", "lead_units", "support_units")
+
+# Above the header, a table may have title lines: rows with at most one filled cell
+# ("2021年市政府重点工作完成情况表"). The header is the first row, within this many lines that are not
+# blank, whose columns read as a work plan (one reads as the requirement).
+MAX_TITLE_LINES = 3
+# A header cell may run over several lines ("前三季度 / 完成情况"): the header row ends at the line that
+# ends with the cell separator, within this many lines.
+MAX_HEADER_LINES = 3
+
+# --- what a report is: place, year, period covered, kind ----------------------------------
+#
+# Read from the title lines, the header (its completion column's name, "前三季度完成情况") and the file
+# name, in that order: the first that says wins, null where none does. Each row: (pattern, value, example).
+
+REPORT_YEAR_FORM = (r"(?<!\d)(20\d\d)(?!\d)", "2021年市政府重点工作完成情况表")
+# A place heads a title ("柯桥区2023年…", "2021年绍兴市…") or a file name ("shaoxing-2020-…", as written).
+REPORT_PLACE_FORMS: tuple[tuple[str, str], ...] = (
+    (r"^(?:20\d\d年度?)?(?P<place>[\u4e00-\u9fff]{1,6}?[省市县区])(?:人民政府|政府|20\d\d|年|重点|民生|$)", "柯桥区2023年民生实事"),
+    (r"^(?P<place>[a-z]+)[-_ ]+20\d\d(?!\d)", "shaoxing-2020-work-progress"),
+)
+# Periods as written in a title or header; the months covered from the start of the year (None: read
+# from the month number the pattern captures, "1-10月", "10月").
+REPORT_PERIOD_FORMS: tuple[tuple[str, str | None, int | None, str], ...] = (
+    (r"1\s*[-—~至]\s*(\d{1,2})\s*月", None, None, "1-9月完成情况"),
+    (r"前三季度|三季度", "1-9月", 9, "前三季度完成情况"),
+    (r"上半年|二季度", "1-6月", 6, "上半年进展情况"),
+    (r"一季度", "1-3月", 3, "一季度进展情况"),
+    (r"全年|年度完成|年终|四季度", "全年", 12, "2021年度完成情况表"),
+    (r"(?<![\d-])(\d{1,2})月(?:份|底|末)?(?:进展|进度|完成|落实|推进)", None, None, "10月份进展情况"),
+)
+# Periods as written in a file name, token by token ("taishun-2023-minsheng-oct-progress").
+REPORT_PERIOD_TOKENS: dict[str, tuple[str, int]] = {
+    "q1": ("1-3月", 3), "h1": ("1-6月", 6), "q2": ("1-6月", 6), "q3": ("1-9月", 9), "q4": ("全年", 12),
+    "annual": ("全年", 12), "yearend": ("全年", 12),
+    **{month: (f"1-{n}月", n) for n, month in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)},
+}
+# Kind of report from its words; a table without a completion column is a plan whatever it says, and
+# a known period decides between progress (part of the year) and completion (the whole year).
+REPORT_KIND_FORMS: tuple[tuple[str, str, str], ...] = (
+    (r"分解|任务书|breakdown|plan", "plan", "2024年重点工作任务分解"),
+    (r"进展|进度|推进|progress", "progress", "进展情况"),
+    (r"完成情况|completion", "completion", "完成情况"),
+)
+# Kind of plan a report belongs to.
+PLAN_TYPE_FORMS: tuple[tuple[str, str, str], ...] = (
+    (r"民生实事|民生项目|minsheng", "民生实事", "2023年民生实事项目"),
+    (r"重点工作|keywork", "重点工作", "市政府重点工作"),
+    (r"政府工作报告", "政府工作报告", "政府工作报告重点任务"),
+)
 
 # --- characters ------------------------------------------------------------------
 
@@ -68,6 +118,9 @@ FULLWIDTH_TO_ASCII["\u3000"] = " "
 LEAD_MARKS = "△▲★"
 # Between unit names, besides spaces (often between categories of units: "▲发改局,各部门,各镇乡(街道)").
 UNIT_SEPARATORS: tuple[str, ...] = (",", ";")
+# "市住建局、市自然资源规划局等市级有关部门": 等 ends a list of named units before a vague collective
+# one; it separates them. (pattern, example)
+VAGUE_LIST_END: tuple[str, str] = (r"等(?=[^、,;\s]*(?:有关|相关|其他|成员))", "市经信局等市级有关部门")
 
 # A unit name is complete when it ends with one of these. A token that does not is
 # the first half of a name broken by a stray space ("市自然资源和 规划局").
@@ -75,7 +128,7 @@ UNIT_SEPARATORS: tuple[str, ...] = (",", ";")
 UNIT_SUFFIXES: tuple[str, ...] = tuple(
     sorted(
         {
-            "人民政府", "政府", "管委会", "开发办", "军分区", "海关",
+            "人民政府", "政府", "管委会", "开发办", "军分区", "海关", "部门", "单位",
             "局", "委", "办", "部", "厅", "处", "室", "所", "站", "队", "中心",
             "集团", "公司", "总社", "社", "学院", "大学", "高校", "学校", "院",
             "支行", "分行", "银行", "行", "会", "联", "协", "团",
@@ -94,13 +147,16 @@ UNIT_STARTS: tuple[str, ...] = ("市", "各", *LEAD_MARKS)
 # "柯桥区、上虞区、诸暨市政府" lists several units sharing the last one's suffix.
 SHARED_NAME_SEPARATOR = "、"
 
-# A name starting with this is one collective unit ("各区、县(市)政府"), never split.
+# A name starting with this is one collective unit ("各区、县(市)政府"), split only where a 、 outside
+# brackets follows a complete name ("各区(县、市)政府、开发园区管委会": two units).
 COLLECTIVE_PREFIX = "各"
+# A unit's other name in brackets after it: both complete names. (pattern, example)
+UNIT_ALIAS_FORM: tuple[str, str] = (r"^(.+?)\(([^()]+)\)$", "发改局(服务业发展局)")
 
 # First matching pattern wins (re.search). Order matters: specific before general.
 UNIT_TYPE_RULES: tuple[tuple[str, str], ...] = (
-    ("collective", r"^各"),
-    ("central_agency_branch", r"^人行|银保监|证监|海关|税务|气象局|消防救援|调查队|邮政管理|烟草|国家"),
+    ("collective", r"^各|有关|相关|其他|成员单位"),
+    ("central_agency_branch", r"^人行|人民银行|银保监|证监|海关|税务|气象局|消防救援|调查队|邮政管理|烟草|国家"),
     ("university", r"(学院|大学|高校|学校)$"),
     ("state_owned_company", r"(集团|公司)$"),
     ("development_zone_admin", r"(管委会|开发办)$"),
@@ -110,6 +166,21 @@ UNIT_TYPE_RULES: tuple[tuple[str, str], ...] = (
 )
 UNIT_TYPE_FALLBACK = "other"
 
+
+# --- leaders in charge (people, never units) ----------------------------------------
+
+# Titles a leader's name is written with, longest first ("赵海滨常务副市长").
+LEADER_TITLES: tuple[str, ...] = tuple(sorted(
+    {f"{deputy}{office}" for deputy in ("", "副", "常务副") for office in ("市长", "县长", "区长", "镇长", "主任")}
+    | {"书记", "副书记", "秘书长", "副秘书长"},
+    key=len, reverse=True,
+))
+# Where a table names the leader in charge: a leader column's cell ("汤飞帆", "汤飞帆副市长") or a group
+# heading ("一、汤飞帆市长牵头重点工作"). A name is two to four characters before the title. (pattern, example)
+LEADER_IN_CELL = (r"^(?P<name>[\u4e00-\u9fff·]{2,4}?)[(（]?(?P<title>{titles})?[)）]?$", "汤飞帆(副市长)")
+LEADER_IN_HEADING = (r"(?P<name>[\u4e00-\u9fff·]{2,4}?)(?P<title>{titles})(?:牵头|负责|分管|领衔)", "一、汤飞帆市长牵头重点工作")
+# Between leaders in one cell.
+LEADER_SEPARATORS = "、,;/ "
 
 # --- numbers in the text: targets and actuals ---------------------------------------
 #

@@ -54,12 +54,13 @@ def raw_line_accounting(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
         rejected_lines=(pl.col("last_line") - pl.col("source_line") + 1).sum()
     )
     return (
-        reports.select("report_id", "line_count", "task_rows", "header_line", "group_heading_lines")
+        reports.select("report_id", "line_count", "task_rows", "header_line", "header_lines", "title_lines",
+                       "group_heading_lines")
         .join(task_lines, on="report_id", how="left")
         .join(rejected_lines, on="report_id", how="left")
         .with_columns(pl.col("task_lines", "tasks_in_staging", "rejected_lines").fill_null(0))
-        # 1: the header
-        .with_columns(accounted_lines=1 + pl.col("task_lines") + pl.col("rejected_lines") + pl.col("group_heading_lines"))
+        .with_columns(accounted_lines=pl.col("header_lines") + pl.col("title_lines") + pl.col("task_lines")
+                      + pl.col("rejected_lines") + pl.col("group_heading_lines"))
     )
 
 

@@ -39,12 +39,15 @@ RAW_TASKS = Table(
         "requirement": pl.String,
         "completion": pl.String,
         "units_raw": pl.String,
+        "lead_units_raw": pl.String,
+        "support_units_raw": pl.String,
         "source_file": pl.String,
         "first_line": pl.Int64,
         "last_line": pl.Int64,
         "task_label": pl.String,
         "task_group": pl.String,
         "continues_merged_cell": pl.Boolean,
+        "sub_rows": pl.Int64,
     },
 )
 RAW_TASK_ATTRIBUTES = Table(
@@ -58,6 +61,19 @@ RAW_TASK_ATTRIBUTES = Table(
         "column_name": pl.String,
         "role": pl.String,
         "value": pl.String,
+    },
+)
+RAW_TASK_LEADERS = Table(
+    "raw_task_leaders",
+    "One row per (task, leader in charge): a person, never a unit, from a leader column (分管市领导) or from the "
+    "group heading the task stands under (一、汤飞帆市长牵头重点工作), with the title written beside the name.",
+    {
+        "report_id": pl.String,
+        "task_id": pl.Int64,
+        "position": pl.Int64,
+        "leader_name": pl.String,
+        "leader_title": pl.String,
+        "source": pl.String,
     },
 )
 REJECTED_ROWS = Table(
@@ -74,7 +90,9 @@ REJECTED_ROWS = Table(
 )
 RAW_REPORTS = Table(
     "raw_reports",
-    "One row per raw report file read: encoding, line and row counts (what it was built from: build_state).",
+    "One row per raw report file read: encoding, line and row counts, the header's column roles, the title, and "
+    "what the report is (place, year, period covered, kind: plan / progress / completion) with where each was read "
+    "(what it was built from: build_state).",
     {
         "report_id": pl.String,
         "source_file": pl.String,
@@ -84,11 +102,23 @@ RAW_REPORTS = Table(
         "task_rows": pl.Int64,
         "rejected_rows": pl.Int64,
         "group_heading_lines": pl.Int64,
+        "header_lines": pl.Int64,
+        "title": pl.String,
+        "title_lines": pl.Int64,
+        "column_roles": pl.String,
+        "place": pl.String,
+        "year": pl.Int64,
+        "period": pl.String,
+        "months_covered": pl.Int64,
+        "report_kind": pl.String,
+        "plan_type": pl.String,
+        "context_evidence": pl.String,
     },
 )
 RAW_UNIT_ASSIGNMENTS = Table(
     "raw_unit_assignments",
-    "One row per (task, responsible unit), as read from the units cell.",
+    "One row per (task, responsible unit), as read from the units cells (units, 牵头单位, 配合单位 columns), "
+    "with the unit's other name where the table gives one in brackets.",
     {
         "report_id": pl.String,
         "task_id": pl.Int64,
@@ -96,6 +126,7 @@ RAW_UNIT_ASSIGNMENTS = Table(
         "position": pl.Int64,
         "role": pl.String,
         "unit_type": pl.String,
+        "unit_alias": pl.String,
     },
 )
 RAW_TARGET_MENTIONS = Table(
@@ -122,7 +153,8 @@ RAW_TARGET_MENTIONS = Table(
 )
 RAW_ACTUAL_MENTIONS = Table(
     "raw_actual_mentions",
-    "Numbers read from each task's completion text (one row per actual), with period and estimate flag.",
+    "Numbers read from each task's completion text (one row per actual), with period and estimate flag. Where the "
+    "text states no period, the report's (a header such as 前三季度完成情况, the title, the file name) applies.",
     {
         "report_id": pl.String,
         "task_id": pl.Int64,
@@ -139,6 +171,7 @@ RAW_ACTUAL_MENTIONS = Table(
         "is_estimate": pl.Boolean,
         "is_completion_ratio": pl.Boolean,
         "months_covered": pl.Int64,
+        "period_stated": pl.Boolean,
         "span": pl.String,
         "span_start": pl.Int64,
         "span_end": pl.Int64,
@@ -183,5 +216,5 @@ REFRESH_LOG = Table(
 )
 
 # What dbt reads as sources, in lineage order.
-SOURCES = (RAW_TASKS, RAW_TASK_ATTRIBUTES, REJECTED_ROWS, RAW_REPORTS, RAW_UNIT_ASSIGNMENTS, RAW_TARGET_MENTIONS, RAW_ACTUAL_MENTIONS,
+SOURCES = (RAW_TASKS, RAW_TASK_ATTRIBUTES, RAW_TASK_LEADERS, REJECTED_ROWS, RAW_REPORTS, RAW_UNIT_ASSIGNMENTS, RAW_TARGET_MENTIONS, RAW_ACTUAL_MENTIONS,
            RAW_TARGET_PAIRS, BUILD_STATE)

@@ -4,5 +4,6 @@ select
     task_id,
     unit_name,
     position,
-    role
+    role,
+    unit_alias
 from {{ ref('stg_unit_assignments') }}

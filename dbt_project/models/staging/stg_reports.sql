@@ -22,6 +22,17 @@ select
     readings.reading_run as loaded_by_run,
     readings.code_version,
     readings.pipeline_version,
-    source.group_heading_lines
+    source.group_heading_lines,
+    source.header_lines,
+    source.title_lines,
+    source.title,
+    source.column_roles,
+    source.place,
+    source.year,
+    source.period,
+    source.months_covered,
+    source.report_kind,
+    source.plan_type,
+    source.context_evidence
 from source
 left join readings on source.report_id = readings.report_id

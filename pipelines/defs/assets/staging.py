@@ -17,6 +17,7 @@ from pipelines.core.tables import (
     RAW_TARGET_MENTIONS,
     RAW_TARGET_PAIRS,
     RAW_TASK_ATTRIBUTES,
+    RAW_TASK_LEADERS,
     RAW_TASKS,
     RAW_UNIT_ASSIGNMENTS,
     REJECTED_ROWS,
@@ -53,6 +54,7 @@ class RefreshConfig(dg.Config):
     specs=[
         table_spec(RAW_TASKS, [RAW_WORK_PLANS]),
         table_spec(RAW_TASK_ATTRIBUTES, [RAW_WORK_PLANS]),
+        table_spec(RAW_TASK_LEADERS, [RAW_WORK_PLANS]),
         table_spec(REJECTED_ROWS, [RAW_WORK_PLANS]),
         # The per-report asset: one partition per report file, so the UI shows each report's status.
         table_spec(RAW_REPORTS, [RAW_WORK_PLANS], partitions_def=REPORTS),
@@ -63,7 +65,7 @@ class RefreshConfig(dg.Config):
 def ingest_reports(context: dg.AssetExecutionContext, config: RefreshConfig, raw_folder: RawFolderResource,
                    warehouse_build: WarehouseBuildResource):
     """Read the selected reports whose file or reading code changed: tasks, the other columns' cells,
-    rejected rows, one row per file. Reports whose file is gone are removed."""
+    leaders in charge, rejected rows, one row per file. Reports whose file is gone are removed."""
     files = {report_id_for(p): p for p in report_files(raw_folder.directory)}
     with warehouse_build.get_connection() as con:
         done = refresh_steps.ingest_reports(
@@ -82,6 +84,9 @@ def ingest_reports(context: dg.AssetExecutionContext, config: RefreshConfig, raw
             "\n".join(f"- {name} ({role or 'role not known'}): {n}" for name, role, n in
                       done.attributes.group_by("column_name", "role").len().sort("len", descending=True).iter_rows())
             or "none")})
+    yield dg.MaterializeResult(asset_key=table_key(RAW_TASK_LEADERS), metadata={
+        "dagster/row_count": done.total_leaders,
+        "preview": preview(done.leaders.select("report_id", "task_id", "leader_name", "leader_title", "source"))})
     yield dg.MaterializeResult(asset_key=table_key(REJECTED_ROWS), metadata={
         "dagster/row_count": done.total_rejected, "rejected_in_reports_read": done.rejected.height,
         "preview": preview(done.rejected.select("report_id", "source_line", "reason", "raw_text"))})
