@@ -126,9 +126,16 @@ def summary(warehouse: str) -> str:
 
     with duckdb.connect(warehouse, read_only=True) as con:
         counts = table_row_counts(con)
+        kinds = con.execute("select coalesce(report_kind, 'kind not stated'), count(*) from marts.dim_reports "
+                            "group by 1 order by 2 desc, 1").fetchall()
+        merged, sub_rows, leaders = con.execute(
+            "select count(*) filter (where continues_merged_cell), count(*) filter (where sub_rows > 0), "
+            "(select count(distinct task_key) from marts.fct_task_leaders) from marts.dim_tasks").fetchone()
     width = max(len(f"{s}.{t}") for s, t, _ in counts)
     rows = [f"  {f'{s}.{t}':<{width}}  {n:>7,}" for s, t, n in counts]
-    return "\n".join([f"warehouse: {warehouse}", *rows])
+    layouts = (f"reports: {', '.join(f'{n} {kind}' for kind, n in kinds)}; tasks continuing a merged cell: "
+               f"{merged}, with sub-rows: {sub_rows}, with a leader in charge: {leaders}")
+    return "\n".join([f"warehouse: {warehouse}", *rows, layouts])
 
 
 def main() -> int:

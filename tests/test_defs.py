@@ -129,13 +129,14 @@ def test_a_second_run_reads_nothing_unless_forced(staged, quality):
     assert wh.query("select count(*) from staging.raw_tasks") == [(177,)]
 
 
-def test_a_blocking_gate_fails_on_an_empty_units_cell(tmp_path, quality):
+def test_a_blocking_gate_fails_on_a_task_without_units(tmp_path, quality):
     wh = Warehouse(tmp_path, files=())
     (wh.raw / "no-units.txt").write_text(f"{HEADER}\n1 | 新增企业10家。 | 新增企业12家。 |  |\n", encoding="utf-8")
     result = wh.materialize(STAGING_ASSETS, quality, STAGING_CHECKS)
-    [failed] = [e for e in result.get_asset_check_evaluations() if not e.passed]
-    assert failed.check_name == "tasks_read_completely" and failed.severity == dg.AssetCheckSeverity.ERROR
-    assert "No empty units cell" in failed.description and "no-units/1" in failed.description
+    failed = {e.check_name: e for e in result.get_asset_check_evaluations() if not e.passed}
+    assert failed["unit_assignments_valid"].severity == dg.AssetCheckSeverity.ERROR
+    assert "Every task has at least one unit" in failed["unit_assignments_valid"].description
+    assert "no-units/1" in failed["unit_assignments_valid"].description
 
 
 @pytest.mark.parametrize(

@@ -38,6 +38,26 @@ def headline(con: duckdb.DuckDBPyConnection) -> Headline:
                     by_status.get("unknown", 0))
 
 
+REPORT_COLUMNS = ["report_id", "place", "year", "period", "report_kind", "plan_type", "tasks", "met", "missed",
+                  "unknown"]
+
+
+def reports_read(con: duckdb.DuckDBPyConnection, limit: int) -> list[dict]:
+    """Each report: what it is (place, year, period, kind) and its targets' statuses, so that reports of
+    different places and periods are told apart."""
+    rows = con.execute(
+        """
+        select r.report_id, r.place, r.year, r.period, r.report_kind, r.plan_type, r.task_rows,
+               count(*) filter (where a.status = 'met'), count(*) filter (where a.status = 'missed'),
+               count(*) filter (where a.status = 'unknown')
+        from marts.dim_reports r left join marts.fct_target_achievement a using (report_id)
+        group by all order by r.report_id limit ?
+        """,
+        [limit],
+    ).fetchall()
+    return [dict(zip(REPORT_COLUMNS, r)) for r in rows]
+
+
 def _status_bars(rows: list[tuple[str, int, int, int]], title: str, include_js: bool) -> str:
     """Horizontal stacked bars: met / missed / unknown per label."""
     labels = [r[0] for r in rows][::-1]
@@ -97,7 +117,7 @@ def missed_targets(con: duckdb.DuckDBPyConnection, limit: int = ROW_LIMIT) -> li
 def tasks_without_target(con: duckdb.DuckDBPyConnection, limit: int = ROW_LIMIT) -> list[dict]:
     rows = con.execute(
         """
-        select t.report_id, t.task_id, coalesce(t.lead_unit, t.units_raw), t.requirement
+        select t.report_id, t.task_id, coalesce(t.lead_unit, t.units_raw, t.lead_units_raw), t.requirement
         from marts.dim_tasks t
         where not exists (select 1 from marts.fct_targets f where f.task_key = t.task_key)
         order by t.report_id, t.task_id
@@ -131,6 +151,14 @@ th { background: #f6f6f6; } td.num { text-align: right; white-space: nowrap; }
 <div class="card missed"><b>{{ h.missed }}</b>missed</div>
 <div class="card unknown"><b>{{ h.unknown }}</b>unknown</div>
 </div>
+<h2 id="reports">Reports ({{ h.reports }})</h2>
+<table><thead><tr><th>report</th><th>place</th><th>year</th><th>period</th><th>kind</th><th>plan</th>
+<th>tasks</th><th>met</th><th>missed</th><th>unknown</th></tr></thead><tbody>
+{% for r in reports %}<tr><td>{{ r.report_id }}</td><td>{{ r.place or "" }}</td><td>{{ r.year or "" }}</td>
+<td>{{ r.period or "" }}</td><td>{{ r.report_kind or "" }}</td><td>{{ r.plan_type or "" }}</td>
+<td class="num">{{ r.tasks }}</td><td class="num">{{ r.met }}</td><td class="num">{{ r.missed }}</td>
+<td class="num">{{ r.unknown }}</td></tr>
+{% endfor %}</tbody></table>
 <h2>Status by lead unit</h2>
 <p>Targets of the tasks each unit is accountable for (lead, sole or joint), the {{ lead_limit }} units with most targets.</p>
 {{ chart_units }}
@@ -168,6 +196,7 @@ def build_report(
         lead_limit=lead_limit,
         chart_units=_markup(_status_bars(by_lead_unit(con, lead_limit), "Targets by accountable unit", True)),
         chart_types=_markup(_status_bars(by_unit_type(con), "Targets by unit type", False)),
+        reports=reports_read(con, row_limit),
         missed=missed_targets(con, row_limit),
         without=tasks_without_target(con, row_limit),
     )

@@ -12,6 +12,10 @@ actuals as (
     select * from {{ ref('stg_actual_mentions') }}
 ),
 
+tasks as (
+    select * from {{ ref('stg_tasks') }}
+),
+
 joined as (
     select
         targets.task_key,
@@ -37,8 +41,12 @@ joined as (
         targets.normalised_unit = actuals.normalised_unit as units_convert,
         targets.unit_kind,
         targets.span as target_span,
-        actuals.span as actual_span
+        actuals.span as actual_span,
+        -- A plan (task breakdown) has no progress text: nothing to compare yet, not a shortfall.
+        coalesce(length(trim(tasks.completion)), 0) > 0 as has_progress_text
     from targets
+    inner join tasks
+        on targets.task_key = tasks.task_key
     left join pairs
         on targets.task_key = pairs.task_key and targets.target_seq = pairs.target_seq
     left join actuals
@@ -100,5 +108,6 @@ select
         else 'unknown'
     end as status,
     target_span,
-    actual_span
+    actual_span,
+    has_progress_text
 from judged

@@ -1,12 +1,19 @@
-"""End to end, bad input: a mixed raw folder (encodings, defective rows) in one run, then a run that a
-blocking check stops, leaving the published warehouse exactly as it was. (Whole-file failures are run
-in process: tests/test_defs.py.)"""
+"""End to end, a raw folder as found: the seed in other encodings, the real tables of other places and
+layouts (tests/data/real), defective rows, in one run; then a run that a blocking check stops, leaving
+the published warehouse exactly as it was. (Whole-file failures are run in process: tests/test_defs.py.)"""
 
 from __future__ import annotations
+
+import json
+from pathlib import Path
 
 import pytest
 
 from tests.conftest import HEADER, SEED, Workspace, make_workspace, sha256
+
+REAL_DIR = Path(__file__).parent / "data" / "real"
+REAL_TABLES = sorted(REAL_DIR.glob("*.txt"))
+PINNED = json.loads((Path(__file__).parent / "data" / "real_readings.json").read_text(encoding="utf-8"))
 
 pytestmark = pytest.mark.e2e
 
@@ -39,7 +46,7 @@ MART_QUERIES = {
 
 @pytest.fixture(scope="module")
 def mixed(tmp_path_factory) -> Workspace:
-    ws = make_workspace(tmp_path_factory.mktemp("mixed"), [SEED])
+    ws = make_workspace(tmp_path_factory.mktemp("mixed"), [SEED, *REAL_TABLES])
     text = SEED.read_text(encoding="utf-8")
     (ws.raw_dir / "seed-gb18030.txt").write_bytes(text.encode("gb18030"))
     (ws.raw_dir / "seed-bom-crlf.txt").write_bytes(text.replace("\n", "\r\n").encode("utf-8-sig"))
@@ -66,6 +73,7 @@ def test_detected_encoding_is_recorded_per_report(mixed, mixed_run):
         "seed-gb18030": "gb18030",
         "seed-bom-crlf": "utf-8-bom",
         "defects": "utf-8",
+        **{p.stem: "utf-8" for p in REAL_TABLES},
     }
 
 
@@ -96,7 +104,8 @@ def test_good_rows_land_and_bad_rows_are_quarantined_with_reasons(mixed, mixed_r
 
 def test_quarantine_shows_as_a_warning(mixed, mixed_run):
     assert "warning: staging/rejected_rows no_rows_quarantined: 6 source rows quarantined" in mixed_run.stdout
-    assert mixed.query("select count(*) from marts.dim_tasks") == [(3 * 177 + 2,)]
+    real_tasks = sum(len(r["tasks"]) for r in PINNED.values())
+    assert mixed.query("select count(*) from marts.dim_tasks") == [(3 * 177 + 2 + real_tasks,)]
 
 
 def test_blocking_check_stops_the_run_and_leaves_the_warehouse(mixed, mixed_run):
@@ -108,5 +117,57 @@ def test_blocking_check_stops_the_run_and_leaves_the_warehouse(mixed, mixed_run)
     finally:
         bad.unlink()
     assert run.returncode != 0
-    assert "tasks_read_completely" in run.stderr and "No empty units cell" in run.stderr and "no-units/1" in run.stderr
+    assert ("unit_assignments_valid" in run.stderr and "Every task has at least one unit" in run.stderr
+            and "no-units/1" in run.stderr)
     assert sha256(mixed.warehouse) == before
+
+
+def test_every_real_table_builds_beside_the_seed(mixed, mixed_run):
+    built = {r: (tasks, rejected) for r, tasks, rejected in mixed.query(
+        "select report_id, task_rows, rejected_rows from marts.dim_reports")}
+    assert {p.stem: built[p.stem] for p in REAL_TABLES} == {
+        r: (len(pinned["tasks"]), pinned["rejected"]) for r, pinned in PINNED.items()}
+    # Every line of every file: title, header, group headings, tasks and rejected rows.
+    unaccounted = mixed.query("""
+        select r.report_id from marts.dim_reports r
+        left join (select report_id, sum(last_line - first_line + 1) as n from marts.dim_tasks group by 1) t
+            using (report_id)
+        left join (select report_id, sum(last_line - source_line + 1) as n from staging.rejected_rows group by 1) q
+            using (report_id)
+        where r.title_lines + r.header_lines + r.group_heading_lines + coalesce(t.n, 0) + coalesce(q.n, 0)
+              != r.line_count""")
+    assert unaccounted == []
+
+
+def test_the_seed_builds_the_same_marts_alone_and_beside_other_layouts(mixed, mixed_run, seed_workspace, seed_run):
+    for name, sql in MART_QUERIES.items():
+        assert mixed.query(sql, [SEED.stem]) == seed_workspace.query(sql, [SEED.stem]), name
+
+
+def test_dim_reports_says_what_each_report_is(mixed, mixed_run):
+    rows = mixed.query("select report_id, place, year, period, months_covered, report_kind, plan_type "
+                       "from marts.dim_reports where report_id like 'pinghu%' or report_id like 'ningbo%' order by 1")
+    assert rows == [
+        ("ningbo-2025-keywork-breakdown", "ningbo", 2025, None, None, "plan", "重点工作"),
+        ("pinghu-2024-keywork-breakdown", "pinghu", 2024, None, None, "plan", "重点工作"),
+        ("pinghu-2024-keywork-q3-completion", "pinghu", 2024, "1-9月", 9, "progress", "重点工作"),
+    ]
+
+
+def test_leads_supports_and_leaders_from_their_columns_and_headings(mixed, mixed_run):
+    ningbo = "ningbo-2025-keywork-breakdown"
+    assert mixed.query("select role, count(*) from marts.fct_unit_assignments where report_id = ? group by 1 order by 1",
+                       [ningbo]) == [("lead", 6), ("support", 37)]
+    assert mixed.query("select lead_unit, n_leads from marts.dim_tasks where task_key = ?", [f"{ningbo}/3"]) == [
+        ("市发改委", 1)]
+    assert mixed.query("select task_id, leader_name, leader_title, source from marts.fct_task_leaders "
+                       "where report_id = ? and task_id in (2, 3) order by 1", [ningbo]) == [
+        (2, "汤飞帆", "市长", "group_heading"), (3, "赵海滨", "常务副市长", "group_heading")]
+
+
+def test_actuals_without_a_stated_period_take_the_reports(mixed, mixed_run):
+    rows = mixed.query("select period_stated, period, months_covered, is_part_year, count(*) from marts.fct_actuals "
+                       "where report_id = 'pinghu-2024-keywork-q3-completion' group by all order by all")
+    assert all(part_year for stated, *_, part_year, _ in rows)  # a Q3 table: no figure covers the year
+    assert (False, "1-9月", 9, True) in [row[:4] for row in rows]  # stated nowhere: the header's 前三季度
+    assert all(period != "全年" for _, period, *_ in rows)
