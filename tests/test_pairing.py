@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pipelines.core.extraction import extract_actuals, extract_targets
+from pipelines.core.mentions import read_task
 from pipelines.core.pairing import pair_targets
 
 
@@ -86,3 +87,12 @@ def test_pairs_do_not_depend_on_which_numbers_describe_the_projects():
         "1-11月,全市新引进12亿元以上产业项目53个,其中50亿元以上产业项目15个,提前完成年度目标任务。",
     )
     assert [a for _, a in got] == ["新引进12亿元以上产业项目53个", "50亿元以上产业项目15个"]
+
+
+def test_a_completion_that_is_one_number_reports_the_one_target_in_its_unit():
+    # An indicator table: 指标名称 | 单位 | 目标值 | 1-9月完成 (the reading puts the unit after bare numbers).
+    targets, actuals, pairs = read_task("地区生产总值增长6.5%", "5.8%")
+    assert [(p.target_seq, p.actual_seq) for p in pairs] == [(1, 1)]
+    # Two targets in that unit: the layout no longer says which; words decide, and here none do.
+    targets, actuals, pairs = read_task("生产总值增长6.5%,投资增长8%", "5.8%")
+    assert [p.actual_seq for p in pairs] == [None, None]

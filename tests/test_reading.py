@@ -429,3 +429,46 @@ class TestLeadersInCharge:
             (1, 1, "李关定", "副市长", "leader_column"), (1, 2, "汤飞帆", "市长", "group_heading"),
             (2, 1, "汤飞帆", "市长", "group_heading")]
         assert report.attributes.filter(role="leader").height == 1  # the cell as written stays too
+
+
+class TestOtherLayouts:
+    """Conventions of tables not among the shared ones, each a rule of rules.py."""
+
+    def test_a_second_header_row_names_the_parts_of_a_merged_header_cell(self, tmp_path):
+        text = ("序号 | 工作任务 | 责任单位 |  | 进展情况 |\n"
+                " |  | 牵头单位 | 配合单位 |  |\n"
+                "1 | 新增企业10家。 | 市经信局 | 市财政局 | 新增企业12家。 |\n")
+        report = read_report(write(tmp_path, text))
+        assert report.header.names[2:4] == ["责任单位牵头单位", "责任单位配合单位"]
+        assert report.header.roles == ["task_id", "requirement", "lead_units", "support_units", "completion"]
+        assert (report.header.last_line, report.rejected.height) == (2, 0)
+        assert task(report, 1)["lead_units_raw"] == "市经信局" and task(report, 1)["support_units_raw"] == "市财政局"
+
+    def test_a_target_column_joins_the_requirement(self, tmp_path):
+        text = ("序号 | 重点任务 | 年度目标 | 一季度目标 | 完成情况 | 责任单位 |\n"
+                "1 | 城乡居民收入增长。 | 6%以上 | 1.5% | 增长8.1%。 | 市发改委 |\n"
+                "2 | 新改扩建中小学校 | 新增学位810个 | 开工 | 完成。 | 市教育局 |\n")
+        report = read_report(write(tmp_path, text))
+        assert report.tasks.get_column("requirement").to_list() == [
+            "城乡居民收入增长6%以上", "新改扩建中小学校;新增学位810个"]
+        # as written, both target columns stay attributes; the part-year one only there
+        assert report.attributes.select("task_id", "column_name", "value").rows()[:2] == [
+            (1, "年度目标", "6%以上"), (1, "一季度目标", "1.5%")]
+
+    def test_a_units_column_of_measure_units_is_not_who_is_responsible(self, tmp_path):
+        text = ("序号 | 指标名称 | 单位 | 目标值 | 1-9月完成 | 责任单位 |\n"
+                "1 | 地区生产总值增长 | % | 6.5 | 5.8 | 市发改委 |\n"
+                "2 | 一般公共预算收入 | 亿元 | 300 | 210 | 市财政局 |\n")
+        report = read_report(write(tmp_path, text))
+        assert report.header.roles == ["task_id", "requirement", "measure_unit", "target", "completion", "units"]
+        assert report.tasks.select("requirement", "completion", "units_raw").rows()[0] == (
+            "地区生产总值增长6.5%", "5.8%", "市发改委")  # a bare number is in the column's unit
+        assert report.context.period == "1-9月"
+
+    @pytest.mark.parametrize(
+        ("header", "role"),
+        [("项目名称", "requirement"), ("指标名称", "requirement"), ("名称", None), ("1-9月完成", "completion"), ("实施情况", "completion"), ("进度(%)", "progress_percent"),
+         ("计量单位", "measure_unit"), ("工作目标", "requirement"), ("具体目标", "target"), ("责任领导", "leader")],
+    )
+    def test_more_header_words(self, header, role):
+        assert header_role(header) == role

@@ -139,6 +139,12 @@ def _own_window(requirement: str, target: Mention, targets: tuple[Mention, ...])
 def pair_targets(
     targets: tuple[Mention, ...], actuals: tuple[Mention, ...], requirement: str, completion: str
 ) -> list[Pair]:
+    # A completion cell that is one number alone ("5.8%" under 1-9月完成) reports the task's one target in
+    # that unit: the table's layout names the metric, not words around the number.
+    if len(actuals) == 1 and actuals[0].span == completion.strip():
+        same_unit = [t for t in targets if t.normalised_unit == actuals[0].normalised_unit]
+        if len(same_unit) == 1:
+            return [Pair(t.seq, actuals[0].seq, 1.0) if t is same_unit[0] else Pair(t.seq, None, 0.0) for t in targets]
     views = {a.seq: _views(completion, a) for a in actuals}
     scores = np.zeros((len(targets), len(actuals)))
     for t_index, target in enumerate(targets):

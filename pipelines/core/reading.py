@@ -20,12 +20,17 @@ import cn2an
 import polars as pl
 
 from pipelines.core.rules import (
+    BARE_VALUE_START,
+    BASE_UNITS,
     CELL_SEPARATOR,
     FULLWIDTH_TO_ASCII,
     GROUP_HEADING_FORMS,
     HEADER_ROLES,
     LEAD_MARKS,
     MERGEABLE_ROLES,
+    MULTIPLIERS,
+    PART_YEAR_HEADER_WORDS,
+    RATE_DENOMINATORS,
     SHARED_NAME_SEPARATOR,
     TASK_ID_FORMS,
     TASK_ROLES,
@@ -46,6 +51,13 @@ _ROW_START = re.compile(r"^\s*[^|\s]{1,16}\s*\|")  # a short first cell, then a 
 _FULLWIDTH = str.maketrans(FULLWIDTH_TO_ASCII)
 _ID_FORMS = tuple(re.compile(pattern) for pattern, _ in TASK_ID_FORMS)
 _HEADING_FORMS = tuple(re.compile(pattern) for pattern, _ in GROUP_HEADING_FORMS)
+_BARE_VALUE = re.compile(BARE_VALUE_START)
+_BARE_NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
+_MEASURE_UNIT = re.compile(
+    f"^(?:{'|'.join(map(re.escape, sorted(MULTIPLIERS, key=len, reverse=True)))})?"
+    f"(?:{'|'.join(map(re.escape, sorted(BASE_UNITS, key=len, reverse=True)))})?"
+    f"(?:/(?:{'|'.join(map(re.escape, RATE_DENOMINATORS))}))?$"
+)
 _UNIT_BREAK = re.compile("[\\s" + re.escape("".join((*UNIT_SEPARATORS, SHARED_NAME_SEPARATOR))) + "]+")
 
 
@@ -196,6 +208,26 @@ def _header_row(lines: list[str], first: int) -> tuple[int, str]:
     return last, text
 
 
+def _second_header_row(lines: list[str], last: int, names: list[str], roles: list[str | None]) -> list[str] | None:
+    """The header's names with a second header row below them ("责任单位 |  |" over "牵头单位 | 配合单位"), or
+    None when the line after the header is not one: its id cell is empty and each filled cell reads as a
+    header (a role, no digits). A top cell left empty belongs to the merged cell on its left."""
+    if last >= len(lines):
+        return None
+    cells = ["".join(c.translate(_FULLWIDTH).split()) for c in split_cells(lines[last])]
+    id_column = roles.index("task_id") if "task_id" in roles else None
+    if len(cells) != len(names) or not any(cells) or (id_column is not None and cells[id_column]):
+        return None
+    if any(c and (header_role(c) is None or re.search(r"\d", c)) for c in cells):
+        return None
+    combined, left = [], ""
+    for top, bottom in zip(names, cells):
+        top = top or (left if bottom else "")
+        combined.append(top + bottom)
+        left = top
+    return combined
+
+
 def read_header(lines: list[str], path: Path | str) -> Header:
     """Find the header: the first row whose columns read as a work plan, after at most
     MAX_TITLE_LINES title lines (rows with at most one filled cell); read each column's role."""
@@ -217,6 +249,9 @@ def read_header(lines: list[str], path: Path | str) -> Header:
                 "e.g. 序号 | 内容与要求 | 完成情况 | 责任单位)",
                 lineno,
             )
+        if (parts := _second_header_row(lines, last, names, roles)) is not None:
+            names, last = parts, last + 1
+            roles = [header_role(n) for n in names]
         title = " ".join(c for n in title_lines for c in split_cells(lines[n - 1]) if c) or None
         return Header(lineno, names, roles, last, title, tuple(title_lines))
     raise SourceFileError(path, "file is empty")
@@ -295,6 +330,34 @@ def _reads_as_units(text: str) -> bool:
     return bool(names) and all(unit_suffix(n.lstrip(LEAD_MARKS)) for n in names)
 
 
+def with_target(requirement: str | None, target: str | None) -> str | None:
+    """The requirement with the target column's cell joined (rules: a bare value right after the words)."""
+    target = (target or "").strip()
+    if not target:
+        return requirement
+    words = (requirement or "").rstrip()
+    if _BARE_VALUE.match(target):
+        return words.rstrip("。;；,，") + target
+    return f"{words};{target}" if words else target
+
+
+def _with_measure_unit_column(header: Header, lines: list[str]) -> Header:
+    """A bare 单位 column holding units of measure (亿元, %, 个) is not who is responsible: re-read as such."""
+    column = header.column("units")
+    if column is None or header.names[column] != "单位":
+        return header
+    values = set()
+    for line in lines[header.last_line:]:
+        cells = split_cells(line)
+        if len(cells) == len(header.names) and cells[column]:
+            values.add(cells[column].translate(_FULLWIDTH).strip())
+    if values and all(_MEASURE_UNIT.match(v) for v in values):
+        roles = [*header.roles]
+        roles[column] = "measure_unit"
+        return Header(header.line, header.names, roles, header.last_line, header.title, header.title_lines)
+    return header
+
+
 def merged_column(cells: list[str], header: Header) -> int | None:
     """For a row one cell short: the merged column it leaves out, when exactly one mergeable column
     (MERGEABLE_ROLES) fits: without it the id cell reads as a task number and no text column would hold
@@ -323,7 +386,7 @@ def read_report(path: Path, normalised: bool = True) -> Report:
     data = path.read_bytes()
     text, encoding = decode(data, path)
     lines = split_lines(text)
-    header = read_header(lines, path)
+    header = _with_measure_unit_column(read_header(lines, path), lines)
     n_columns = len(header.names)
     at = header.task_columns()
     report_id, source_file = report_id_for(path), str(path)
@@ -397,6 +460,23 @@ def read_report(path: Path, normalised: bool = True) -> Report:
     def cell(cells: list[str], role: str) -> str | None:
         return cells[at[role]] if role in at else None
 
+    target_column = header.column("target")
+    if target_column is not None and any(w in header.names[target_column] for w in PART_YEAR_HEADER_WORDS):
+        target_column = None  # a milestone for part of the year: an attribute only
+
+    measure_column = header.column("measure_unit")
+
+    def measured(cells: list[str], column: int | None) -> str | None:
+        """A bare number in a table with a unit-of-measure column is a quantity in that unit ("6.5" + "%")."""
+        if column is None:
+            return None
+        value = cells[column].strip()
+        unit = cells[measure_column].strip() if measure_column is not None else ""
+        return value + unit if unit and _BARE_NUMBER.match(value) else cells[column]
+
+    def requirement(cells: list[str]) -> str | None:
+        return with_target(cell(cells, "requirement"), measured(cells, target_column))
+
     group_column = header.column("group")  # a group column (分块) gives the group where no heading row does
 
     def task_group(cells: list[str], heading: str | None) -> str | None:
@@ -406,8 +486,8 @@ def read_report(path: Path, normalised: bool = True) -> Report:
         {
             "report_id": [report_id] * len(good),
             "task_id": [task_id for *_, task_id in good],
-            "requirement": [cell(c, "requirement") for _, c, *_ in good],
-            "completion": [cell(c, "completion") for _, c, *_ in good],
+            "requirement": [requirement(c) for _, c, *_ in good],
+            "completion": [measured(c, at.get("completion")) for _, c, *_ in good],
             "units_raw": [cell(c, "units") for _, c, *_ in good],
             "lead_units_raw": [cell(c, "lead_units") for _, c, *_ in good],
             "support_units_raw": [cell(c, "support_units") for _, c, *_ in good],

@@ -19,14 +19,16 @@ HEADER_ROLES: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("task_id", ("序号", "编号"), "序号"),
     ("group", ("分块", "板块", "类别"), "分块"),
     ("status", ("目标完成情况", "完成状态", "状态"), "目标完成情况 (顺利推进)"),
-    ("progress_percent", ("形象进度", "完成率", "百分比"), "形象进度"),
+    ("progress_percent", ("形象进度", "完成率", "百分比", "%"), "形象进度"),
     ("deadline", ("完成时间", "时间节点", "时限", "期限"), "完成时限"),
     ("leader", ("领导", "分管"), "分管市领导"),
     ("lead_units", ("牵头",), "牵头单位"),
     ("support_units", ("配合", "协办"), "配合单位"),
+    ("measure_unit", ("计量单位",), "计量单位"),
     ("units", ("责任", "单位"), "责 任 单 位"),
-    ("completion", ("完成情况", "进展", "落实", "进度", "推进", "执行情况"), "前三季度完成情况"),
-    ("requirement", ("内容", "任务", "工作", "项目", "要求", "事项"), "主  要  工  作  任  务"),
+    ("completion", ("完成", "进展", "落实", "进度", "推进", "执行情况", "实施情况", "办理情况", "开展情况", "成效"),
+     "前三季度完成情况"),
+    ("requirement", ("内容", "任务", "工作", "项目", "要求", "事项", "指标名称"), "主  要  工  作  任  务"),
     ("target", ("目标", "指标"), "一季度目标"),
     ("note", ("备注",), "备注"),
 )
@@ -43,6 +45,16 @@ GROUP_HEADING_FORMS: tuple[tuple[str, str], ...] = (
     (r"^[一二三四五六七八九十]+[、.．]\S", "一、汤飞帆市长牵头重点工作"),
     (r"^[(（][一二三四五六七八九十]+[)）]\S", "（一）经济社会发展主要指标"),
 )
+
+# A header over two rows: the second names the parts of a cell merged across columns above it
+# ("责任单位" over "牵头单位 | 配合单位"); each column's name is the top part then the bottom one. The second
+# row is one only when its id cell is empty and each filled cell reads as a header (a role, no digits).
+# A target column states what is promised: its cell joins the requirement, so that its numbers are read
+# as the task's targets (a bare value such as "6%" or "≥95%" right after the requirement's words, a
+# phrase after a ";"). A target column whose header names part of the year ("一季度目标") holds a
+# milestone and stays an attribute only.
+PART_YEAR_HEADER_WORDS: tuple[str, ...] = ("季度", "上半年", "半年", "月")
+BARE_VALUE_START = r"^[\d.≥≤><±~约]"
 
 # Columns a publisher merges over several rows (one cell spanning the rows of a group or of one
 # unit's tasks): a row one cell short, whose cells fit the header once this column is left out, continues
