@@ -25,7 +25,7 @@ DEFECTS = "\n".join(
         "2 | 新增股份公司10家。 | 新增股份制公司12家。 | 市金融办 |",
         "2 | 另一个任务。 | 完成。 | 市金融办 |",  # duplicated id, other content
         "3 | 少一个单元格。 | 市发改委 |",  # a cell missing
-        "四 | 编号不是数字。 | 完成。 | 市发改委 |",  # id not a number
+        "甲 | 编号不是数字。 | 完成。 | 市发改委 |",  # id not a number
         "",
         "5 | 建成8个美丽城镇。 | 8个乡镇被评为省级美丽城镇样板。 | △市建设局 市农业农村局 |",
         "",
@@ -87,7 +87,7 @@ def test_good_rows_land_and_bad_rows_are_quarantined_with_reasons(mixed, mixed_r
         (4, "task id 2 appears on lines 4, 5 with different content"),
         (5, "task id 2 appears on lines 4, 5 with different content"),
         (6, "expected 4 cells, found 3"),
-        (7, "task id is not a number: '四'"),
+        (7, "task id is not a number: '甲'"),
         (8, "empty line"),
     ]
     # Counts add up: every line is the header, a task's or a quarantined one.

@@ -295,7 +295,7 @@ def test_each_real_table_reads_as_a_person_reads_it(report_id):
 class TestIdsAndGroups:
     @pytest.mark.parametrize(
         ("written", "number"),
-        [("12", 12), ("1.", 1), ("1、", 1), ("(3)", 3), ("（二）", 2), ("１２", 12), ("四", None), ("1)", None), ("", None)],
+        [("12", 12), ("1.", 1), ("1、", 1), ("(3)", 3), ("（二）", 2), ("１２", 12), ("四", 4), ("十二、", 12), ("甲", None), ("1.1", None), ("1)", None), ("", None)],
     )
     def test_task_number_as_written(self, written, number):
         assert task_number(written) == number
@@ -472,3 +472,13 @@ class TestOtherLayouts:
     )
     def test_more_header_words(self, header, role):
         assert header_role(header) == role
+
+    def test_the_header_repeated_in_the_table_is_a_header_line(self, tmp_path):
+        text = f"{HEADER}\n1 | 要求一 | 完成一 | 市发改委 |\n{HEADER}\n2 | 要求二 | 完成二 | 市经信局 |\n"
+        report = read_report(write(tmp_path, text))
+        assert report.tasks.height == 2 and report.rejected.is_empty()
+        assert report.summary()["header_lines"] == 2
+
+    def test_tasks_numbered_with_chinese_numerals(self, tmp_path):
+        report = read_report(write(tmp_path, f"{HEADER}\n一 | 要求一 | 完成一 | 市发改委 |\n二、 | 要求二 | 完成二 | 市经信局 |\n"))
+        assert report.tasks.select("task_id", "task_label").rows() == [(1, "一"), (2, "二、")]

@@ -105,6 +105,7 @@ class Report:
     line_count: int
     header: Header
     group_heading_lines: int
+    repeated_header_lines: int
     tasks: pl.DataFrame
     rejected: pl.DataFrame
     attributes: pl.DataFrame  # the cells of the columns a task row is not built from
@@ -121,7 +122,7 @@ class Report:
             "report_id": self.report_id, "source_file": self.source_file, "encoding": self.encoding,
             "line_count": self.line_count, "header_line": self.header.line, "task_rows": self.tasks.height,
             "rejected_rows": self.rejected.height, "group_heading_lines": self.group_heading_lines,
-            "header_lines": self.header.lines, "title": self.header.title, "title_lines": len(self.header.title_lines),
+            "header_lines": self.header.lines + self.repeated_header_lines, "title": self.header.title, "title_lines": len(self.header.title_lines),
             "column_roles": " | ".join(f"{name}: {role or '-'}" for name, role in zip(self.header.names, self.header.roles)),
             **{k: v for k, v in self.context.__dict__.items()},
         }
@@ -330,6 +331,12 @@ def _reads_as_units(text: str) -> bool:
     return bool(names) and all(unit_suffix(n.lstrip(LEAD_MARKS)) for n in names)
 
 
+def _is_the_header(cells: list[str], header: Header) -> bool:
+    """The header row again (a table copied across pages). The first cell is compared first: it is cheap."""
+    same = len(cells) == len(header.names) and "".join(cells[0].translate(_FULLWIDTH).split()) == header.names[0]
+    return same and ["".join(c.translate(_FULLWIDTH).split()) for c in cells] == header.names
+
+
 def with_target(requirement: str | None, target: str | None) -> str | None:
     """The requirement with the target column's cell joined (rules: a bare value right after the words)."""
     target = (target or "").strip()
@@ -395,6 +402,7 @@ def read_report(path: Path, normalised: bool = True) -> Report:
 
     rejected: list[tuple[_PendingRow, str]] = [(b, "empty line") for b in blanks]
     headings: list[_PendingRow] = []
+    repeated_headers: list[_PendingRow] = []
     parsed: list[tuple[_PendingRow, list[str], str | None]] = []
     group: str | None = None
     merged_rows: set[int] = set()  # first lines of rows that continue a merged cell
@@ -404,6 +412,8 @@ def read_report(path: Path, normalised: bool = True) -> Report:
         cells = split_cells(row.text)
         if all(not c.strip() for c in cells):
             rejected.append((row, "empty row"))
+        elif _is_the_header(cells, header):
+            repeated_headers.append(row)  # the header again (a table copied across pages)
         elif (title := group_heading(cells)) is not None:
             headings.append(row)
             group = title
@@ -544,6 +554,7 @@ def read_report(path: Path, normalised: bool = True) -> Report:
         line_count=len(lines),
         header=header,
         group_heading_lines=sum(r.last_line - r.first_line + 1 for r in headings),
+        repeated_header_lines=sum(r.last_line - r.first_line + 1 for r in repeated_headers),
         tasks=tasks,
         rejected=rejects,
         attributes=attributes,

@@ -38,6 +38,7 @@ TASK_ID_FORMS: tuple[tuple[str, str], ...] = (
     (r"^(\d+)[.、．]$", "1. / 1、"),
     (r"^[(（](\d+)[)）]$", "(1)"),
     (r"^[(（]([一二三四五六七八九十]+)[)）]$", "（一）"),
+    (r"^([一二三四五六七八九十]+)[、.．]?$", "三 / 十二、"),
 )
 # A row that heads a group of tasks: its first cell is numbered with a Chinese numeral and a 、, and
 # nothing else in the row is filled. The tasks below it carry its text as their group. (pattern, example)
@@ -130,6 +131,13 @@ FULLWIDTH_TO_ASCII["\u3000"] = " "
 LEAD_MARKS = "△▲★"
 # Between unit names, besides spaces (often between categories of units: "▲发改局,各部门,各镇乡(街道)").
 UNIT_SEPARATORS: tuple[str, ...] = (",", ";")
+# Labels inside one units cell ("牵头单位:市发改委;配合单位:市经信局、市财政局"): the units after a label
+# take its role (None: read from the lead marks). Only a label followed by ":" counts.
+UNIT_ROLE_LABELS: tuple[tuple[str, str | None], ...] = (
+    ("牵头单位", "lead"), ("牵头部门", "lead"), ("牵头", "lead"),
+    ("配合单位", "support"), ("配合部门", "support"), ("协办单位", "support"), ("配合", "support"),
+    ("责任单位", None), ("责任部门", None),
+)
 # "市住建局、市自然资源规划局等市级有关部门": 等 ends a list of named units before a vague collective
 # one; it separates them. (pattern, example)
 VAGUE_LIST_END: tuple[str, str] = (r"等(?=[^、,;\s]*(?:有关|相关|其他|成员))", "市经信局等市级有关部门")

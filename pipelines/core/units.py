@@ -25,6 +25,7 @@ from pipelines.core.rules import (
     UNIT_SUFFIXES,
     UNIT_TYPE_FALLBACK,
     UNIT_ALIAS_FORM,
+    UNIT_ROLE_LABELS,
     UNIT_TYPE_RULES,
     VAGUE_LIST_END,
 )
@@ -33,6 +34,8 @@ from pipelines.core.tables import RAW_UNIT_ASSIGNMENTS
 _TYPE_PATTERNS = tuple((unit_type, re.compile(pattern)) for unit_type, pattern in UNIT_TYPE_RULES)
 _VAGUE_LIST_END = re.compile(VAGUE_LIST_END[0])
 _ALIAS = re.compile(UNIT_ALIAS_FORM[0])
+_ROLE_LABEL = re.compile("(" + "|".join(re.escape(label) for label, _ in UNIT_ROLE_LABELS) + r")\s*[:：]")
+_LABEL_ROLES = dict(UNIT_ROLE_LABELS)
 # The columns who is responsible may stand in, in the order their units are numbered, each with the
 # role its units take (None: read from the lead marks in the cell).
 UNIT_COLUMNS: tuple[tuple[str, str | None], ...] = (
@@ -149,17 +152,31 @@ def read_units(cell: str) -> list[UnitAssignment]:
     return [UnitAssignment(u, i, role(u), unit_type(u), aliases[u]) for i, u in enumerate(order, start=1)]
 
 
+def labelled_parts(cell: str) -> list[tuple[str, str | None]]:
+    """"牵头单位:市发改委;配合单位:市经信局" -> [("市发改委", "lead"), ("市经信局", "support")]; a cell
+    without labels is one part whose roles its lead marks give."""
+    pieces = _ROLE_LABEL.split(cell)
+    parts = [(pieces[0], None)] if pieces[0].strip(" ;,") else []
+    parts += [(text, _LABEL_ROLES[label]) for label, text in zip(pieces[1::2], pieces[2::2])]
+    return parts
+
+
 def read_unit_columns(cells: dict[str, str | None]) -> list[UnitAssignment]:
-    """Units of one task from its units columns (UNIT_COLUMNS): a lead or support column gives its
-    units their role; the units column reads its marks. Each unit once, at its first position."""
-    readings = [(read_units(cells.get(column) or ""), role) for column, role in UNIT_COLUMNS]
-    if sum(bool(units) for units, _ in readings) == 1 and readings[1][0]:
-        return readings[1][0]  # the units column alone: as read_units says
+    """Units of one task from its units columns (UNIT_COLUMNS): a lead or support column, or a label in
+    the cell, gives its units their role; otherwise the lead marks do. Each unit once, at its first position."""
+    readings = [
+        (read_units(part), part_role or role)
+        for column, role in UNIT_COLUMNS
+        for part, part_role in labelled_parts(cells.get(column) or "")
+    ]
+    readings = [(units, role) for units, role in readings if units]
+    if len(readings) == 1 and readings[0][1] is None:
+        return readings[0][0]  # one units cell, no labels: as read_units says
     assignments: dict[str, UnitAssignment] = {}
     for units, role in readings:
         for unit in units:
             if unit.unit_name not in assignments:
-                # Units of a units column beside a lead column support it, unless marked as leads.
+                # Units without a role of their own beside leads support them, unless marked as leads.
                 given = role or ("lead" if unit.role == "lead" else "support")
                 assignments[unit.unit_name] = UnitAssignment(
                     unit.unit_name, len(assignments) + 1, given, unit.unit_type, unit.unit_alias)
