@@ -14,12 +14,12 @@ from functools import lru_cache
 from pathlib import Path
 
 from pipelines.core.build_state import read_built
-from pipelines.core.reading import report_files, report_id_for
+from pipelines.core.reading import report_files, report_id_for, skipped_files
 from pipelines.core.settings import DBT_PROJECT_DIR, REPO_ROOT
 
 # The core modules whose rules decide what lands in staging: a change re-reads every report.
-STAGING_CODE = ("reading.py", "units.py", "rules.py", "extraction.py", "pairing.py", "mentions.py", "templates.py",
-                "tables.py")
+STAGING_CODE = ("grids.py", "reading.py", "report_context.py", "units.py", "leaders.py", "rules.py", "extraction.py",
+                "pairing.py", "mentions.py", "templates.py", "tables.py", "refresh_steps.py")
 # What decides the marts and their checks: a change rebuilds the marts from staging.
 TRANSFORM_SOURCES = (
     DBT_PROJECT_DIR / "dbt_project.yml",
@@ -63,6 +63,7 @@ class Plan:
     removed: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     transform_changed: bool = False
+    skipped: list[str] = field(default_factory=list)  # files in the raw folder that are not reports
 
     @property
     def to_read(self) -> list[str]:
@@ -77,13 +78,16 @@ class Plan:
                  f"{len(self.removed)} removed, {len(self.unchanged)} unchanged"]
         if self.transform_changed:
             parts.append("the dbt project or the GE suites changed")
+        if self.skipped:
+            parts.append(f"skipped, not a report format: {', '.join(self.skipped)}")
         return "; ".join(parts)
 
 
 def make_plan(raw_dir: Path, warehouse: Path) -> Plan:
     files = {report_id_for(p): p for p in report_files(raw_dir)}
     built = read_built(warehouse)
-    plan = Plan(files=files, transform_changed=built.transform_version != transform_fingerprint())
+    plan = Plan(files=files, transform_changed=built.transform_version != transform_fingerprint(),
+                skipped=skipped_files(raw_dir))
     for report_id, path in sorted(files.items()):
         if report_id not in built.reports:
             plan.new.append(report_id)

@@ -1,11 +1,12 @@
 """Read one raw report file into task rows and rejected rows.
 
-A report is a ``|``-separated table: a header line, then one row per task with a
-trailing ``|``. A cell may run over several physical lines. Every physical line of
-the file ends up either in a task's line range, in a rejected row, or is the header.
+A file becomes a grid of cells (`grids.py`: pipe text, HTML, Excel, Word, CSV); this module reads the
+grid's layout: title rows, the header and each column's role, then one row per task. Every row of the
+grid (a line of a text file, a row of a table) ends up a title, a header, a group heading, part of a
+task, or a rejected row.
 
-Whole-file problems (undecodable bytes, empty file, unknown header) raise
-:class:`SourceFileError` naming the file, the line and the reason; row problems are
+Whole-file problems (undecodable bytes, empty file, no work-plan header) raise
+:class:`SourceFileError` naming the file, the place and the reason; row problems are
 collected as rejects so that the good rows still land.
 """
 
@@ -13,20 +14,34 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import cn2an
 import polars as pl
 
+from pipelines.core.grids import (  # noqa: F401 - decode, split_* and SourceFileError are part of this module's API
+    READERS,
+    UNREAD_FORMATS,
+    Grid,
+    GridRow,
+    SourceFileError,
+    UnreadFormat,
+    decode,
+    read_grid,
+    split_cells,
+    split_lines,
+)
+from pipelines.core.leaders import leaders_in_cell, leaders_in_heading
+from pipelines.core.report_context import ReportContext, report_context
 from pipelines.core.rules import (
     BARE_VALUE_START,
     BASE_UNITS,
-    CELL_SEPARATOR,
     FULLWIDTH_TO_ASCII,
     GROUP_HEADING_FORMS,
     HEADER_ROLES,
     LEAD_MARKS,
+    MAX_TITLE_LINES,
     MERGEABLE_ROLES,
     MULTIPLIERS,
     PART_YEAR_HEADER_WORDS,
@@ -35,19 +50,10 @@ from pipelines.core.rules import (
     TASK_ID_FORMS,
     TASK_ROLES,
     UNIT_SEPARATORS,
-    MAX_HEADER_LINES,
-    MAX_TITLE_LINES,
 )
-from pipelines.core.leaders import leaders_in_cell, leaders_in_heading
-from pipelines.core.report_context import ReportContext, report_context
 from pipelines.core.tables import RAW_TASK_ATTRIBUTES, RAW_TASK_LEADERS, RAW_TASKS, REJECTED_ROWS
 from pipelines.core.units import unit_suffix
 
-# Tried in order; the first that decodes the whole file wins and is recorded.
-# utf-8-sig also accepts plain UTF-8 (it only strips a BOM when there is one).
-ENCODINGS: tuple[str, ...] = ("utf-8-sig", "gb18030")
-
-_ROW_START = re.compile(r"^\s*[^|\s]{1,16}\s*\|")  # a short first cell, then a separator
 _FULLWIDTH = str.maketrans(FULLWIDTH_TO_ASCII)
 _ID_FORMS = tuple(re.compile(pattern) for pattern, _ in TASK_ID_FORMS)
 _HEADING_FORMS = tuple(re.compile(pattern) for pattern, _ in GROUP_HEADING_FORMS)
@@ -61,19 +67,11 @@ _MEASURE_UNIT = re.compile(
 _UNIT_BREAK = re.compile("[\\s" + re.escape("".join((*UNIT_SEPARATORS, SHARED_NAME_SEPARATOR))) + "]+")
 
 
-class SourceFileError(ValueError):
-    """A raw file that cannot be read at all. The message is one line: file, line, reason."""
-
-    def __init__(self, path: Path | str, reason: str, line: int | None = None):
-        where = f"{path}:{line}" if line is not None else f"{path}"
-        super().__init__(f"{where}: {reason}")
-        self.path, self.line, self.reason = str(path), line, reason
-
-
 @dataclass(frozen=True)
 class Header:
     """The header row: each column's name (whitespace removed) and role (None: not known), the lines
-    it spans, and the title lines above it (`2021年市政府重点工作完成情况表`), if any."""
+    or rows it spans, and the title above it (title rows such as `2021年市政府重点工作完成情况表`, else
+    the page's or document's title), if any."""
 
     line: int
     names: list[str]
@@ -84,7 +82,7 @@ class Header:
 
     @property
     def lines(self) -> int:
-        return max(self.last_line, self.line) - self.line + 1
+        return max(self.last_line, self.line) - self.line + 1 if self.names else 0
 
     def column(self, role: str) -> int | None:
         """The first column with this role."""
@@ -102,7 +100,7 @@ class Report:
     source_file: str
     encoding: str
     content_hash: str
-    line_count: int
+    line_count: int  # lines of a text file, rows of the table read
     header: Header
     group_heading_lines: int
     repeated_header_lines: int
@@ -111,6 +109,8 @@ class Report:
     attributes: pl.DataFrame  # the cells of the columns a task row is not built from
     leaders: pl.DataFrame  # the leaders in charge of each task (a leader column, a group heading)
     context: ReportContext
+    source_format: str = "txt"
+    source_place: str = ""  # the sheet or table read: "sheet 任务", "table 2 of 3"
 
     @property
     def header_line(self) -> int:
@@ -122,69 +122,27 @@ class Report:
             "report_id": self.report_id, "source_file": self.source_file, "encoding": self.encoding,
             "line_count": self.line_count, "header_line": self.header.line, "task_rows": self.tasks.height,
             "rejected_rows": self.rejected.height, "group_heading_lines": self.group_heading_lines,
-            "header_lines": self.header.lines + self.repeated_header_lines, "title": self.header.title, "title_lines": len(self.header.title_lines),
-            "column_roles": " | ".join(f"{name}: {role or '-'}" for name, role in zip(self.header.names, self.header.roles)),
+            "header_lines": self.header.lines + self.repeated_header_lines, "title": self.header.title,
+            "title_lines": len(self.header.title_lines),
+            "column_roles": " | ".join(f"{n}: {r or '-'}" for n, r in zip(self.header.names, self.header.roles)),
             **{k: v for k, v in self.context.__dict__.items()},
+            "source_format": self.source_format, "source_place": self.source_place,
         }
 
 
 @dataclass
-class _PendingRow:
+class _Row:
+    """A grid row on its way to a task: where it stands, its cells, the text as written."""
+
     first_line: int
     last_line: int
-    lines: list[str]
-
-    @property
-    def text(self) -> str:
-        return "\n".join(self.lines)
-
-    @property
-    def separators(self) -> int:
-        return self.text.count(CELL_SEPARATOR)
+    cells: list[str]
+    text: str
+    merged: frozenset[int] = field(default_factory=frozenset)
 
 
 def report_id_for(path: Path) -> str:
     return path.stem
-
-
-def decode(data: bytes, path: Path | str) -> tuple[str, str]:
-    """Decode the file's bytes; return (text, encoding name)."""
-    if not data.strip():
-        raise SourceFileError(path, "file is empty")
-    if b"\x00" in data:
-        line = data[: data.index(b"\x00")].count(b"\n") + 1
-        raise SourceFileError(path, "binary content (NUL byte), not a text table", line)
-    for encoding in ENCODINGS:
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        return text, ("utf-8-bom" if encoding == "utf-8-sig" and data.startswith(b"\xef\xbb\xbf") else
-                      "utf-8" if encoding == "utf-8-sig" else encoding)
-    # Name the first line that UTF-8 cannot read: that is where a person should look.
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as err:
-        line = data[: err.start].count(b"\n") + 1
-        raise SourceFileError(
-            path, f"cannot decode as {' or '.join(ENCODINGS)} (byte 0x{data[err.start]:02x})", line
-        ) from None
-    raise AssertionError("unreachable")
-
-
-def split_lines(text: str) -> list[str]:
-    """Physical lines. Only CR/LF end a line: str.splitlines would also split on
-    U+2028, form feeds and other characters that may stand inside a cell."""
-    lines = re.split(r"\r\n|\r|\n", text)
-    return lines[:-1] if lines and lines[-1] == "" else lines
-
-
-def split_cells(text: str) -> list[str]:
-    """Cells of one logical row: split on the separator, dropping the trailing one."""
-    text = text.strip()
-    if text.endswith(CELL_SEPARATOR):
-        text = text[: -len(CELL_SEPARATOR)]
-    return [cell.strip() for cell in text.split(CELL_SEPARATOR)]
 
 
 def header_role(text: str) -> str | None:
@@ -193,29 +151,17 @@ def header_role(text: str) -> str | None:
     return next((role for role, words, _ in HEADER_ROLES if any(w in name for w in words)), None)
 
 
-def _row_starts_a_task(line: str) -> bool:
-    """A line whose first cell is a task number ("12 | ..."): a row of its own, never a continuation."""
-    return bool(_ROW_START.match(line)) and task_number(line.split(CELL_SEPARATOR, 1)[0]) is not None
+def _names(cells: list[str]) -> list[str]:
+    return ["".join(c.translate(_FULLWIDTH).split()) for c in cells]
 
 
-def _header_row(lines: list[str], first: int) -> tuple[int, str]:
-    """The header row starting at line `first` (1-based): its last line and its text. A header cell
-    may run over lines; the row ends at the line ending with the separator (MAX_HEADER_LINES at most)."""
-    last, text = first, lines[first - 1]
-    while (not text.rstrip().endswith(CELL_SEPARATOR) and last < len(lines) and last - first + 1 < MAX_HEADER_LINES
-           and lines[last].strip() and not _row_starts_a_task(lines[last])):
-        last += 1
-        text += "\n" + lines[last - 1]
-    return last, text
-
-
-def _second_header_row(lines: list[str], last: int, names: list[str], roles: list[str | None]) -> list[str] | None:
+def _second_header_row(row: GridRow | None, names: list[str], roles: list[str | None]) -> list[str] | None:
     """The header's names with a second header row below them ("责任单位 |  |" over "牵头单位 | 配合单位"), or
-    None when the line after the header is not one: its id cell is empty and each filled cell reads as a
+    None when the row after the header is not one: its id cell is empty and each filled cell reads as a
     header (a role, no digits). A top cell left empty belongs to the merged cell on its left."""
-    if last >= len(lines):
+    if row is None:
         return None
-    cells = ["".join(c.translate(_FULLWIDTH).split()) for c in split_cells(lines[last])]
+    cells = _names(row.cells)
     id_column = roles.index("task_id") if "task_id" in roles else None
     if len(cells) != len(names) or not any(cells) or (id_column is not None and cells[id_column]):
         return None
@@ -229,69 +175,49 @@ def _second_header_row(lines: list[str], last: int, names: list[str], roles: lis
     return combined
 
 
-def read_header(lines: list[str], path: Path | str) -> Header:
-    """Find the header: the first row whose columns read as a work plan, after at most
-    MAX_TITLE_LINES title lines (rows with at most one filled cell); read each column's role."""
-    title_lines: list[int] = []
-    for lineno, line in enumerate(lines, start=1):
-        if not line.strip():
+def find_header(grid: Grid, path: Path | str) -> tuple[Header, int]:
+    """The header and the index of the grid's first row after it: the first row whose columns read as a
+    work plan (one reads as the requirement), after at most MAX_TITLE_LINES title rows (at most one
+    filled cell); a second header row below it is read with it."""
+    titles: list[GridRow] = []
+    for index, row in enumerate(grid.rows):
+        if not any(c.strip() for c in row.cells):
             continue
-        if sum(bool(c) for c in split_cells(line)) <= 1 and len(title_lines) < MAX_TITLE_LINES:
-            title_lines.append(lineno)
+        if sum(bool(c.strip()) for c in row.cells) <= 1 and len(titles) < MAX_TITLE_LINES:
+            titles.append(row)
             continue
-        last, text = _header_row(lines, lineno)
-        names = ["".join(c.translate(_FULLWIDTH).split()) for c in split_cells(text)]
+        names = _names(row.cells)
         roles = [header_role(n) for n in names]
         if "requirement" not in roles:
             raise SourceFileError(
                 path,
-                f"not a known work-plan table header: {line.strip()!r} (no column reads as what is promised: "
+                f"not a known work-plan table header: {row.text.strip()!r} (no column reads as what is promised: "
                 f"a header with {', '.join(next(w for r, w, _ in HEADER_ROLES if r == 'requirement'))}; "
                 "e.g. 序号 | 内容与要求 | 完成情况 | 责任单位)",
-                lineno,
+                row.first, grid.place or None,
             )
-        if (parts := _second_header_row(lines, last, names, roles)) is not None:
-            names, last = parts, last + 1
-            roles = [header_role(n) for n in names]
-        title = " ".join(c for n in title_lines for c in split_cells(lines[n - 1]) if c) or None
-        return Header(lineno, names, roles, last, title, tuple(title_lines))
-    raise SourceFileError(path, "file is empty")
+        last, after = row.last, index + 1
+        below = grid.rows[after] if after < len(grid.rows) else None
+        if (parts := _second_header_row(below, names, roles)) is not None:
+            names, roles, last, after = parts, [header_role(n) for n in parts], below.last, after + 1
+        title = " ".join(c.strip() for t in titles for c in t.cells if c.strip()) or grid.page_title
+        return Header(row.first, names, roles, last, title, tuple(t.first for t in titles)), after
+    raise SourceFileError(path, "file is empty" if not titles else "no header row after the title",
+                          place=grid.place or None)
 
 
-def group_rows(lines: list[str], header: Header, may_merge: bool) -> tuple[list[_PendingRow], list[_PendingRow]]:
-    """Group physical lines into logical rows; blank lines between rows come back separately.
+def reads_as_work_plan(grid: Grid) -> bool:
+    """Whether a table's header reads as a work plan (for choosing among a page's or workbook's tables)."""
+    try:
+        find_header(grid, "")
+    except SourceFileError:
+        return False
+    return True
 
-    A row is open while it has fewer separators than a full row. An open row takes the next
-    line as its continuation, unless that line starts like a row ("12 | ...") and joining it
-    would give more cells than a row has: then the open row is short a cell, and a new row begins.
-    Where a column may be merged (`may_merge`), a row one cell short is complete once it ends with
-    the separator and the next line starts with a task number.
-    """
-    n_columns = len(header.names)
-    rows: list[_PendingRow] = []
-    blanks: list[_PendingRow] = []
-    current: _PendingRow | None = None
-    for lineno, line in enumerate(lines, start=1):
-        if lineno < header.line and lineno not in header.title_lines:  # blank lines above the header
-            blanks.append(_PendingRow(lineno, lineno, [line]))
-            continue
-        if lineno <= header.last_line:
-            continue
-        if current is not None and current.separators < n_columns:
-            starts_new = _ROW_START.match(line) and current.separators + line.count(CELL_SEPARATOR) > n_columns
-            short_but_closed = (may_merge and current.separators == n_columns - 1
-                                and current.text.rstrip().endswith(CELL_SEPARATOR) and _row_starts_a_task(line))
-            if not (starts_new or short_but_closed):
-                current.lines.append(line)
-                current.last_line = lineno
-                continue
-        if not line.strip():
-            blanks.append(_PendingRow(lineno, lineno, [line]))
-            current = None
-            continue
-        current = _PendingRow(lineno, lineno, [line])
-        rows.append(current)
-    return rows, blanks
+
+def may_be_merged(header_cells: list[str]) -> bool:
+    """Whether a column of this header may have been merged over rows (MERGEABLE_ROLES)."""
+    return any(header_role(c) in MERGEABLE_ROLES for c in header_cells)
 
 
 def sub_row_column(cells: list[str], header: Header) -> int | None:
@@ -319,9 +245,9 @@ def task_number(written: str) -> int | None:
 
 def group_heading(cells: list[str]) -> str | None:
     """The title of a row that heads a group of tasks (`一、…` with the rest of the row empty), or None."""
-    first = cells[0].translate(_FULLWIDTH).strip()
     if any(c.strip() for c in cells[1:]):
         return None
+    first = cells[0].translate(_FULLWIDTH).strip()
     return first if any(form.match(first) for form in _HEADING_FORMS) else None
 
 
@@ -334,7 +260,7 @@ def _reads_as_units(text: str) -> bool:
 def _is_the_header(cells: list[str], header: Header) -> bool:
     """The header row again (a table copied across pages). The first cell is compared first: it is cheap."""
     same = len(cells) == len(header.names) and "".join(cells[0].translate(_FULLWIDTH).split()) == header.names[0]
-    return same and ["".join(c.translate(_FULLWIDTH).split()) for c in cells] == header.names
+    return same and _names(cells) == header.names
 
 
 def with_target(requirement: str | None, target: str | None) -> str | None:
@@ -348,16 +274,13 @@ def with_target(requirement: str | None, target: str | None) -> str | None:
     return f"{words};{target}" if words else target
 
 
-def _with_measure_unit_column(header: Header, lines: list[str]) -> Header:
+def _with_measure_unit_column(header: Header, rows: list[GridRow]) -> Header:
     """A bare 单位 column holding units of measure (亿元, %, 个) is not who is responsible: re-read as such."""
     column = header.column("units")
     if column is None or header.names[column] != "单位":
         return header
-    values = set()
-    for line in lines[header.last_line:]:
-        cells = split_cells(line)
-        if len(cells) == len(header.names) and cells[column]:
-            values.add(cells[column].translate(_FULLWIDTH).strip())
+    values = {r.cells[column].translate(_FULLWIDTH).strip() for r in rows
+              if len(r.cells) == len(header.names) and r.cells[column].strip()}
     if values and all(_MEASURE_UNIT.match(v) for v in values):
         roles = [*header.roles]
         roles[column] = "measure_unit"
@@ -391,39 +314,56 @@ def read_report(path: Path, normalised: bool = True) -> Report:
     """The report's tasks, rejected rows and the other columns' cells. `normalised=False` leaves the
     cells as written, for a caller that normalises many reports at once (one polars pass)."""
     data = path.read_bytes()
-    text, encoding = decode(data, path)
-    lines = split_lines(text)
-    header = _with_measure_unit_column(read_header(lines, path), lines)
+    if not data.strip() and path.suffix.lower() not in UNREAD_FORMATS:
+        raise SourceFileError(path, "file is empty")
+    grid = read_grid(path, reads_as_work_plan, may_be_merged)
+    header, after = find_header(grid, path)
+    header = _with_measure_unit_column(header, grid.rows[after:])
     n_columns = len(header.names)
     at = header.task_columns()
     report_id, source_file = report_id_for(path), str(path)
-    may_merge = any(role in MERGEABLE_ROLES for role in header.roles)
-    rows, blanks = group_rows(lines, header, may_merge)
+    titles = set(header.title_lines)
+    empty_reason = "empty line" if grid.source_format == "txt" else "empty row"
 
-    rejected: list[tuple[_PendingRow, str]] = [(b, "empty line") for b in blanks]
-    headings: list[_PendingRow] = []
-    repeated_headers: list[_PendingRow] = []
-    parsed: list[tuple[_PendingRow, list[str], str | None]] = []
+    def as_row(r: GridRow) -> _Row:
+        return _Row(r.first, r.last, list(r.cells), r.text, r.merged)
+
+    # Rows above the header that are not titles: blank lines (a title or header row has text).
+    rejected: list[tuple[_Row, str]] = [
+        (as_row(r), empty_reason) for r in grid.rows[:after] if r.first < header.line and r.first not in titles]
+    headings: list[_Row] = []
+    repeated_headers: list[_Row] = []
+    parsed: list[tuple[_Row, list[str], str | None]] = []
     group: str | None = None
     merged_rows: set[int] = set()  # first lines of rows that continue a merged cell
     sub_rows: dict[int, int] = {}  # first line of a task -> rows below it that continue it
     above: list[str] | None = None  # the last full row read: where merged cells hold their value
-    for row in rows:
-        cells = split_cells(row.text)
+    id_column = header.column("task_id")
+    for grid_row in grid.rows[after:]:
+        row = as_row(grid_row)
+        cells = row.cells
         if all(not c.strip() for c in cells):
-            rejected.append((row, "empty row"))
+            rejected.append((row, empty_reason if cells == [""] else "empty row"))
         elif _is_the_header(cells, header):
             repeated_headers.append(row)  # the header again (a table copied across pages)
         elif (title := group_heading(cells)) is not None:
             headings.append(row)
             group = title
-        elif ((column := sub_row_column(cells, header)) is not None and parsed
-              and parsed[-1][0].last_line == row.first_line - 1):
+        elif (parsed and parsed[-1][0].last_line == row.first_line - 1
+              and ((id_column is not None and id_column in row.merged and len(cells) == n_columns)
+                   or (column := sub_row_column(cells, header)) is not None)):
+            # The row continues the task above: its id cell was merged over both rows (a grid says so)
+            # or copied into the first cell alone (pipe text). Its own cells' text joins the task's.
             task_row, task_cells, _ = parsed[-1]
-            # A clause break, not a line break: normalising drops line breaks, and the sub-row is an item of its own.
-            task_cells[column] = f"{task_cells[column]};{cells[0]}"
-            task_row.lines += row.lines
+            if id_column is not None and id_column in row.merged:
+                own = [(i, c) for i, c in enumerate(cells) if i not in row.merged and c.strip()]
+            else:
+                own = [(column, cells[0])]
+            for i, text in own:
+                # A clause break, not a line break: normalising drops line breaks, and the sub-row is an item.
+                task_cells[i] = f"{task_cells[i]};{text}" if task_cells[i].strip() else text
             task_row.last_line = row.last_line
+            task_row.text = f"{task_row.text}\n{row.text}"
             sub_rows[task_row.first_line] = sub_rows.get(task_row.first_line, 0) + 1
         elif (column := merged_column(cells, header)) is not None:
             cells = [*cells[:column], above[column] if above else "", *cells[column:]]
@@ -433,11 +373,13 @@ def read_report(path: Path, normalised: bool = True) -> Report:
         elif len(cells) != n_columns:
             rejected.append((row, f"expected {n_columns} cells, found {len(cells)}"))
         else:
+            if row.merged:
+                merged_rows.add(row.first_line)  # a grid resolved a cell merged from the row above
             parsed.append((row, cells, group))
             above = cells
 
     # (group, number) -> its rows: numbering may restart in each group.
-    numbered: dict[tuple[str | None, int], list[tuple[_PendingRow, list[str], str, str | None]]] = {}
+    numbered: dict[tuple[str | None, int], list[tuple[_Row, list[str], str, str | None]]] = {}
     for order, (row, cells, grp) in enumerate(parsed, start=1):
         label = cells[at["task_id"]].strip() if "task_id" in at else str(order)  # no id column: the order
         number = task_number(label)
@@ -447,7 +389,7 @@ def read_report(path: Path, normalised: bool = True) -> Report:
             rejected.append((row, f"task id must be positive: {label}"))
         else:
             numbered.setdefault((grp, number), []).append((row, cells, label, grp))
-    good: list[tuple[_PendingRow, list[str], str, str | None, int]] = []
+    good: list[tuple[_Row, list[str], str, str | None, int]] = []
     for (_, number), same in numbered.items():
         first_row, first_cells, *_ = same[0]
         if len(same) == 1 or all(cells == first_cells for _, cells, *_ in same):
@@ -549,9 +491,9 @@ def read_report(path: Path, normalised: bool = True) -> Report:
     return Report(
         report_id=report_id,
         source_file=source_file,
-        encoding=encoding,
+        encoding=grid.encoding,
         content_hash=hashlib.sha256(data).hexdigest(),
-        line_count=len(lines),
+        line_count=grid.size,
         header=header,
         group_heading_lines=sum(r.last_line - r.first_line + 1 for r in headings),
         repeated_header_lines=sum(r.last_line - r.first_line + 1 for r in repeated_headers),
@@ -561,6 +503,8 @@ def read_report(path: Path, normalised: bool = True) -> Report:
         leaders=leaders,
         context=report_context(header.title, header.names[at["completion"]] if "completion" in at else None,
                                path.stem, "completion" in at),
+        source_format=grid.source_format,
+        source_place=grid.place,
     )
 
 
@@ -604,15 +548,52 @@ def normalise_units_cell(expr: pl.Expr) -> pl.Expr:
     return _fullwidth_to_ascii(expr).str.replace_all(r"\s+", " ").str.strip_chars()
 
 
+def read_or_quarantine(path: Path, normalised: bool = True) -> Report:
+    """read_report, except that a file in a format not read (.doc, .pdf) becomes a report of one rejected
+    row saying so and how to convert it: the run says it, and the other reports land."""
+    try:
+        return read_report(path, normalised)
+    except UnreadFormat as err:
+        return unread_report(path, err.reason)
+
+
+def unread_report(path: Path, reason: str) -> Report:
+    """A report with no tasks and one rejected row (the whole file) giving the reason."""
+    report_id, data = report_id_for(path), path.read_bytes()
+    rejected = pl.DataFrame(
+        {"report_id": [report_id], "source_file": [str(path)], "source_line": [1], "last_line": [1],
+         "raw_text": [path.name], "reason": [reason]},
+        schema=REJECTED_ROWS.schema,
+    )
+    return Report(
+        report_id=report_id, source_file=str(path), encoding="binary", content_hash=hashlib.sha256(data).hexdigest(),
+        line_count=1, header=Header(1, [], [], 0), group_heading_lines=0, repeated_header_lines=0,
+        tasks=RAW_TASKS.empty(), rejected=rejected, attributes=RAW_TASK_ATTRIBUTES.empty(),
+        leaders=RAW_TASK_LEADERS.empty(),
+        context=ReportContext(None, None, None, None, None, None, "file not read"),
+        source_format=path.suffix.lower().lstrip("."),
+    )
+
+
+def is_report_file(path: Path) -> bool:
+    """A file the raw folder holds as a report: a format read (READERS) or one said not to be (.doc, .pdf:
+    each gets its reason in the quarantine). Hidden files and other suffixes (a README, .gitkeep) are not."""
+    return (path.is_file() and not path.name.startswith(".")
+            and (path.suffix.lower() in READERS or path.suffix.lower() in UNREAD_FORMATS))
+
+
+def skipped_files(raw_dir: Path) -> list[str]:
+    """Files in the raw folder that are not reports (named in the run's summary, never fatal)."""
+    if not raw_dir.is_dir():
+        return []
+    return sorted(p.name for p in raw_dir.iterdir() if p.is_file() and not is_report_file(p))
+
+
 def report_files(raw_dir: Path) -> list[Path]:
     """The report files in the raw folder, in name order (hidden files and other suffixes skipped)."""
-    from pipelines.core.settings import REPORT_SUFFIXES
-
     if not raw_dir.is_dir():
         raise SourceFileError(raw_dir, "raw folder does not exist")
-    files = sorted(
-        p for p in raw_dir.iterdir() if p.is_file() and not p.name.startswith(".") and p.suffix in REPORT_SUFFIXES
-    )
+    files = sorted(p for p in raw_dir.iterdir() if is_report_file(p))
     seen: dict[str, Path] = {}
     for path in files:
         if report_id_for(path) in seen:

@@ -19,7 +19,7 @@ import polars as pl
 from pipelines.core import build_state
 from pipelines.core.duckdb_io import read_query, replace_reports
 from pipelines.core.planning import file_hash
-from pipelines.core.reading import normalise_attributes, normalise_tasks, read_report
+from pipelines.core.reading import normalise_attributes, normalise_tasks, read_or_quarantine
 from pipelines.core.tables import (
     RAW_ACTUAL_MENTIONS,
     RAW_REPORTS,
@@ -67,7 +67,7 @@ def ingest_reports(
     reports = []
     every = max(1, len(to_read) // 10)
     for i, key in enumerate(to_read, start=1):
-        reports.append(read_report(files[key], normalised=False))
+        reports.append(read_or_quarantine(files[key], normalised=False))
         if i % every == 0 or i == len(to_read):
             progress(f"read {i}/{len(to_read)} reports ({sum(r.tasks.height for r in reports):,} tasks)")
     # Normalised in one polars pass over all reports' cells.

@@ -11,8 +11,6 @@ DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 DEFAULT_RAW_DIR = "raw"
 DEFAULT_WAREHOUSE_PATH = "warehouse/warehouse.duckdb"
 
-# The file suffixes read as reports; anything else in the raw folder (a README, .gitkeep) is ignored.
-REPORT_SUFFIXES = (".txt", ".tsv", ".psv", ".csv")
 
 
 def _from_env(name: str, default: str) -> Path:

@@ -113,6 +113,8 @@ RAW_REPORTS = Table(
         "report_kind": pl.String,
         "plan_type": pl.String,
         "context_evidence": pl.String,
+        "source_format": pl.String,
+        "source_place": pl.String,
     },
 )
 RAW_UNIT_ASSIGNMENTS = Table(

@@ -33,6 +33,8 @@ select
     source.months_covered,
     source.report_kind,
     source.plan_type,
-    source.context_evidence
+    source.context_evidence,
+    source.source_format,
+    source.source_place
 from source
 left join readings on source.report_id = readings.report_id
