@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import HEADER, SEED, Workspace, make_workspace, sha256
+from tests.formats import table_of, write_all
 
 REAL_DIR = Path(__file__).parent / "data" / "real"
 REAL_TABLES = sorted(REAL_DIR.glob("*.txt"))
@@ -51,6 +52,9 @@ def mixed(tmp_path_factory) -> Workspace:
     (ws.raw_dir / "seed-gb18030.txt").write_bytes(text.encode("gb18030"))
     (ws.raw_dir / "seed-bom-crlf.txt").write_bytes(text.replace("\n", "\r\n").encode("utf-8-sig"))
     (ws.raw_dir / "defects.txt").write_text(DEFECTS, encoding="utf-8")
+    write_all(ws.raw_dir, "seed", table_of(SEED), "2020年绍兴市政府工作报告重点任务完成情况")
+    (ws.raw_dir / "old-attachment.doc").write_bytes(b"\xd0\xcf\x11\xe0 old Word")
+    (ws.raw_dir / "notes.md").write_text("# what is in this folder", encoding="utf-8")
     return ws
 
 
@@ -74,6 +78,8 @@ def test_detected_encoding_is_recorded_per_report(mixed, mixed_run):
         "seed-bom-crlf": "utf-8-bom",
         "defects": "utf-8",
         **{p.stem: "utf-8" for p in REAL_TABLES},
+        "seed-html": "utf-8", "seed-gbk": "gb18030", "seed-csv": "utf-8-bom",
+        "seed-xlsx": "binary", "seed-xls": "binary", "seed-docx": "binary", "old-attachment": "binary",
     }
 
 
@@ -103,9 +109,9 @@ def test_good_rows_land_and_bad_rows_are_quarantined_with_reasons(mixed, mixed_r
 
 
 def test_quarantine_shows_as_a_warning(mixed, mixed_run):
-    assert "warning: staging/rejected_rows no_rows_quarantined: 6 source rows quarantined" in mixed_run.stdout
+    assert "warning: staging/rejected_rows no_rows_quarantined: 7 source rows quarantined" in mixed_run.stdout
     real_tasks = sum(len(r["tasks"]) for r in PINNED.values())
-    assert mixed.query("select count(*) from marts.dim_tasks") == [(3 * 177 + 2 + real_tasks,)]
+    assert mixed.query("select count(*) from marts.dim_tasks") == [(9 * 177 + 2 + real_tasks,)]
 
 
 def test_blocking_check_stops_the_run_and_leaves_the_warehouse(mixed, mixed_run):
@@ -171,3 +177,22 @@ def test_actuals_without_a_stated_period_take_the_reports(mixed, mixed_run):
     assert all(part_year for stated, *_, part_year, _ in rows)  # a Q3 table: no figure covers the year
     assert (False, "1-9月", 9, True) in [row[:4] for row in rows]  # stated nowhere: the header's 前三季度
     assert all(period != "全年" for _, period, *_ in rows)
+
+
+FORMATS = ["seed-html", "seed-gbk", "seed-xlsx", "seed-xls", "seed-docx", "seed-csv"]
+
+
+@pytest.mark.parametrize("report_id", FORMATS)
+def test_the_seed_in_every_format_builds_the_same_marts(mixed, mixed_run, report_id):
+    for name, sql in MART_QUERIES.items():
+        sql = sql.replace("exclude (task_key, report_id, source_file)",
+                          "exclude (task_key, report_id, source_file, first_line, last_line)")
+        assert mixed.query(sql, [report_id]) == mixed.query(sql, [SEED.stem]), name
+
+
+def test_a_format_not_read_is_quarantined_and_other_files_are_named(mixed, mixed_run):
+    [(reason,)] = mixed.query("select reason from staging.rejected_rows where report_id = 'old-attachment'")
+    assert ".doc files are not read" in reason and "soffice --headless --convert-to docx" in reason
+    assert "skipped, not a report format: notes.md" in mixed_run.stdout
+    assert mixed.query("select source_format, task_rows, rejected_rows from marts.dim_reports "
+                       "where report_id = 'old-attachment'") == [("doc", 0, 1)]

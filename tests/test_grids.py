@@ -1,0 +1,169 @@
+"""Reading each source format into one grid: the seed in every format reads as the seed text, merged cells
+are resolved as published, and formats not read are said clearly (fixtures written by tests/formats.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipelines.core.grids import _Cell, resolve_spans
+from pipelines.core.reading import (
+    SourceFileError,
+    UnreadFormat,
+    read_or_quarantine,
+    read_report,
+    report_files,
+    skipped_files,
+)
+from tests.conftest import HEADER, SEED
+from tests.formats import table_of, write_all, write_csv, write_docx, write_html, write_xls, write_xlsx
+
+TITLE = "2020年绍兴市政府工作报告重点任务完成情况"
+COLUMNS = ["task_id", "task_label", "requirement", "completion", "units_raw", "task_group", "continues_merged_cell"]
+
+
+@pytest.fixture(scope="module")
+def seed_files(tmp_path_factory):
+    return write_all(tmp_path_factory.mktemp("formats"), "seed", table_of(SEED), TITLE)
+
+
+@pytest.fixture(scope="module")
+def seed_tasks():
+    return read_report(SEED).tasks.select(COLUMNS)
+
+
+@pytest.mark.parametrize("index", range(6), ids=["html", "gbk-html", "xlsx", "xls", "docx", "csv"])
+def test_the_seed_in_every_format_reads_as_the_seed_text(seed_files, seed_tasks, index):
+    report = read_report(seed_files[index])
+    assert report.tasks.select(COLUMNS).equals(seed_tasks)
+    assert report.rejected.is_empty()
+    # Every row of the table read is accounted for: title rows, the header, the 177 tasks.
+    task_rows = (report.tasks["last_line"] - report.tasks["first_line"] + 1).sum()
+    assert len(report.header.title_lines) + report.header.lines + task_rows == report.line_count
+
+
+@pytest.mark.parametrize(
+    ("index", "source_format", "place", "encoding", "title_rows"),
+    [
+        (0, "html", "table 1 of 2", "utf-8", 0),  # the layout table and the contact box are not it
+        (1, "html", "table 1 of 2", "gb18030", 0),  # declared gb2312: read as GB18030, as browsers do
+        (2, "xlsx", "sheet 任务", "binary", 1),  # the sheet with the table; its merged title row
+        (3, "xls", "sheet 任务", "binary", 1),
+        (4, "docx", "table 2 of 2", "binary", 0),  # the document's second table
+        (5, "csv", "", "utf-8-bom", 0),
+    ],
+)
+def test_where_each_format_found_the_table(seed_files, index, source_format, place, encoding, title_rows):
+    report = read_report(seed_files[index])
+    assert (report.source_format, report.source_place, report.encoding) == (source_format, place, encoding)
+    assert len(report.header.title_lines) == title_rows
+    if source_format != "csv":
+        assert report.header.title == TITLE and report.context.year == 2020
+
+
+MERGED = [
+    ["序号", "项目内容", "牵头单位", "落实情况"],
+    ["1", "新增老年大学3所。", "县教育局", "建成3所。"],
+    ["2", "开展培训3350人次。", "", "开展培训4348人次。"],
+    ["3", "新建ICU床位10张。", "县卫生健康局", "完成。"],
+]
+
+
+@pytest.mark.parametrize("writer", [write_html, write_xlsx, write_xls, write_docx], ids=["html", "xlsx", "xls", "docx"])
+def test_a_units_cell_merged_over_rows_gives_each_task_its_units(tmp_path, writer):
+    path = writer(tmp_path / f"merged.{writer.__name__.removeprefix('write_')}", MERGED, "民生实事", merges=[(1, 2, 2)])
+    report = read_report(path)
+    assert report.tasks.select("task_id", "lead_units_raw", "continues_merged_cell").rows() == [
+        (1, "县教育局", False), (2, "县教育局", True), (3, "县卫生健康局", False)]
+
+
+SUB_ROW = [
+    ["序号", "工作任务", "责任单位", "进展情况"],
+    ["1", "新改扩建公办中小学校1所", "教体局", "室内装修完成80%。"],
+    ["", "新增学位810个", "", ""],
+    ["2", "保障入学", "教体局", "已公布政策。"],
+]
+
+
+@pytest.mark.parametrize("writer", [write_html, write_xlsx, write_docx], ids=["html", "xlsx", "docx"])
+def test_an_id_merged_over_two_rows_makes_one_task(tmp_path, writer):
+    # 序号, 责任单位 and 进展情况 merged over the task's two requirement rows.
+    path = writer(tmp_path / f"sub.{writer.__name__.removeprefix('write_')}", SUB_ROW, "民生实事",
+                  merges=[(1, 0, 2), (1, 2, 2), (1, 3, 2)])
+    report = read_report(path)
+    assert report.tasks.select("task_id", "requirement", "units_raw", "sub_rows").rows() == [
+        (1, "新改扩建公办中小学校1所;新增学位810个", "教体局", 1), (2, "保障入学", "教体局", 0)]
+    assert report.rejected.is_empty()
+
+
+def test_html_line_breaks_paragraphs_and_spaces(tmp_path):
+    page = ("<html><head><meta charset='utf-8'><title>进展</title></head><body><table>"
+            "<tr><th>序号</th><th>主要工作任务</th><th>责任<br>单位</th></tr>"
+            "<tr><td>1</td><td><p>新增企业10家。</p><p>新增学位800个。</p></td><td>市经信局&nbsp;市教育局</td></tr>"
+            "<tr><td colspan='3'>二、民生实事</td></tr>"
+            "<tr><td>2</td><td>建成公园2个<br/>改造绿道5公里</td><td>市建设局</td></tr></table></body></html>")
+    path = tmp_path / "page.html"
+    path.write_text(page, encoding="utf-8")
+    report = read_report(path, normalised=False)
+    assert report.header.names == ["序号", "主要工作任务", "责任单位"]
+    assert report.tasks.select("requirement", "units_raw", "task_group").rows() == [
+        ("新增企业10家。\n新增学位800个。", "市经信局 市教育局", None),
+        ("建成公园2个\n改造绿道5公里", "市建设局", "二、民生实事")]  # a colspan heading row heads a group
+    assert report.header.title == "进展"
+
+
+def test_a_page_without_a_work_plan_table_names_the_file(tmp_path):
+    path = tmp_path / "contact.html"
+    path.write_text("<table><tr><td>联系电话</td><td>12345</td></tr></table>", encoding="utf-8")
+    with pytest.raises(SourceFileError, match=r"contact.html: none of its 1 tables has a work-plan header"):
+        read_report(path)
+
+
+def test_spans_resolved_rows_down_and_columns_across():
+    rows = resolve_spans([
+        [_Cell("a", rowspan=2), _Cell("b", colspan=2)],
+        [_Cell("c"), _Cell("d")],
+    ])
+    assert rows == [(["a", "b", ""], frozenset()), (["a", "c", "d"], frozenset({0}))]
+
+
+def test_csv_cells_may_hold_line_breaks(tmp_path):
+    path = write_csv(tmp_path / "t.csv", [["序号", "内容与要求", "责任单位"], ["1", "新增企业10家。\n新增学位800个。", "市经信局"]],
+                     encoding="gb18030")
+    report = read_report(path, normalised=False)
+    assert report.encoding == "gb18030"
+    assert report.tasks.select("requirement", "first_line", "last_line").rows() == [("新增企业10家。\n新增学位800个。", 2, 2)]
+
+
+@pytest.mark.parametrize("suffix", [".doc", ".pdf"])
+def test_formats_not_read_are_quarantined_with_how_to_convert(tmp_path, suffix):
+    path = tmp_path / f"old{suffix}"
+    path.write_bytes(b"\xd0\xcf\x11\xe0 binary")
+    with pytest.raises(UnreadFormat, match=rf"old\{suffix}: \{suffix} files are not read"):
+        read_report(path)
+    report = read_or_quarantine(path)
+    assert report.tasks.is_empty() and report.source_format == suffix[1:]
+    [reason] = report.rejected.get_column("reason").to_list()
+    assert "soffice" in reason and ".docx" in reason
+
+
+def test_other_files_are_skipped_and_named(tmp_path):
+    (tmp_path / "report.txt").write_text(f"{HEADER}\n1 | 要求 | 完成 | 市发改委 |\n", encoding="utf-8")
+    (tmp_path / "notes.md").write_text("# notes", encoding="utf-8")
+    (tmp_path / ".draft.txt").write_text("x", encoding="utf-8")
+    (tmp_path / "old.doc").write_bytes(b"\xd0\xcf")
+    assert [p.name for p in report_files(tmp_path)] == ["old.doc", "report.txt"]
+    assert skipped_files(tmp_path) == [".draft.txt", "notes.md"]
+
+
+def test_a_workbook_that_is_not_one_names_the_file(tmp_path):
+    path = tmp_path / "broken.xlsx"
+    path.write_bytes(b"PK\x03\x04 not really a zip")
+    with pytest.raises(SourceFileError, match=r"broken.xlsx: not a readable workbook"):
+        read_report(path)
+
+
+def test_excel_ids_are_read_as_written(tmp_path):
+    path = write_xlsx(tmp_path / "ids.xlsx", [["序号", "内容与要求", "责任单位"], ["1", "甲。", "市发改委"],
+                                              ["2", "乙。", "市经信局"]], "标题")
+    # Stored as numbers, read back as written: 1, not 1.0.
+    assert read_report(path).tasks.select("task_id", "task_label").rows() == [(1, "1"), (2, "2")]
