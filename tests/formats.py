@@ -131,13 +131,24 @@ def write_csv(path: Path, rows: list[list[str]], encoding: str = "utf-8-sig") ->
     return path
 
 
+# Report id suffix -> how to write it (file name <stem>-<suffix><extension>).
+WRITERS = {
+    "html": (".html", lambda path, rows, title, merges: write_html(path, rows, title, merges)),
+    "gbk": (".htm", lambda path, rows, title, merges: write_html(path, rows, title, merges, encoding="gb18030",
+                                                               declared="gb2312")),
+    "xlsx": (".xlsx", write_xlsx),
+    "xls": (".xls", write_xls),
+    "docx": (".docx", write_docx),
+    "csv": (".csv", lambda path, rows, title, merges: write_csv(path, rows)),
+}
+
+
+def write_as(name: str, directory: Path, stem: str, rows: list[list[str]], title: str,
+             merges: list[Merge] = ()) -> Path:
+    extension, writer = WRITERS[name]
+    return writer(directory / f"{stem}-{name}{extension}", rows, title, merges)
+
+
 def write_all(directory: Path, stem: str, rows: list[list[str]], title: str, merges: list[Merge] = ()) -> list[Path]:
-    """The table in every format read, one file each: <stem>-html.html, <stem>-gbk.html, … (one report each)."""
-    return [
-        write_html(directory / f"{stem}-html.html", rows, title, merges),
-        write_html(directory / f"{stem}-gbk.htm", rows, title, merges, encoding="gb18030", declared="gb2312"),
-        write_xlsx(directory / f"{stem}-xlsx.xlsx", rows, title, merges),
-        write_xls(directory / f"{stem}-xls.xls", rows, title, merges),
-        write_docx(directory / f"{stem}-docx.docx", rows, title, merges),
-        write_csv(directory / f"{stem}-csv.csv", rows),
-    ]
+    """The table in every format read, one file each: <stem>-html.html, <stem>-gbk.htm, … (one report each)."""
+    return [write_as(name, directory, stem, rows, title, merges) for name in WRITERS]

@@ -44,8 +44,8 @@ def test_the_seed_in_every_format_reads_as_the_seed_text(seed_files, seed_tasks,
 @pytest.mark.parametrize(
     ("index", "source_format", "place", "encoding", "title_rows"),
     [
-        (0, "html", "table 1 of 2", "utf-8", 0),  # the layout table and the contact box are not it
-        (1, "html", "table 1 of 2", "gb18030", 0),  # declared gb2312: read as GB18030, as browsers do
+        (0, "html", "table 2 of 3", "utf-8", 0),  # the layout table (1) and the contact box (3) are not it
+        (1, "html", "table 2 of 3", "gb18030", 0),  # declared gb2312: read as GB18030, as browsers do
         (2, "xlsx", "sheet 任务", "binary", 1),  # the sheet with the table; its merged title row
         (3, "xls", "sheet 任务", "binary", 1),
         (4, "docx", "table 2 of 2", "binary", 0),  # the document's second table
@@ -167,3 +167,25 @@ def test_excel_ids_are_read_as_written(tmp_path):
                                               ["2", "乙。", "市经信局"]], "标题")
     # Stored as numbers, read back as written: 1, not 1.0.
     assert read_report(path).tasks.select("task_id", "task_label").rows() == [(1, "1"), (2, "2")]
+
+
+def test_a_work_plan_table_holding_a_table_is_still_found(tmp_path):
+    page = ("<table><tr><th>序号</th><th>主要工作任务</th><th>责任单位</th></tr>"
+            "<tr><td>1</td><td>新增企业10家。<table><tr><td>附表</td></tr></table></td><td>市经信局</td></tr></table>")
+    path = tmp_path / "nested.html"
+    path.write_text(page, encoding="utf-8")
+    report = read_report(path)
+    assert (report.source_place, report.tasks.height) == ("table 1 of 2", 1)
+
+
+def test_empty_rows_above_a_sheets_table_are_its_margin(tmp_path):
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet["B4"], sheet["C4"], sheet["D4"] = "序号", "内容与要求", "责任单位"
+    sheet["B5"], sheet["C5"], sheet["D5"] = 1, "新增企业10家。", "市经信局"
+    workbook.save(tmp_path / "margin.xlsx")
+    report = read_report(tmp_path / "margin.xlsx")
+    assert (report.header.line, report.line_count, report.rejected.height) == (4, 2, 0)
+    assert report.tasks.select("task_id", "first_line").rows() == [(1, 5)]

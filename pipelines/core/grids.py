@@ -265,8 +265,12 @@ def resolve_spans(table: list[list[_Cell]]) -> list[tuple[list[str], frozenset[i
 
 def _grid_from_rows(rows: list[tuple[list[str], frozenset[int]]], source_format: str, encoding: str, place: str,
                     page_title: str | None) -> Grid:
-    return Grid([GridRow(cells or [""], i, i, merged) for i, (cells, merged) in enumerate(rows, start=1)],
-                source_format, encoding, len(rows), place, page_title)
+    """Rows numbered from 1 as in the source; empty rows above the table (a sheet's margin) are not its rows."""
+    numbered = [(i, cells, merged) for i, (cells, merged) in enumerate(rows, start=1)]
+    while numbered and not any(c.strip() for c in numbered[0][1]):
+        numbered.pop(0)
+    return Grid([GridRow(cells or [""], i, i, merged) for i, cells, merged in numbered],
+                source_format, encoding, len(numbered), place, page_title)
 
 
 def _choose(path: Path, candidates: list[Grid], is_work_plan: Callable[[Grid], bool], what: str) -> Grid:
@@ -297,7 +301,7 @@ def read_html(path: Path, data: bytes, is_work_plan: Callable[[Grid], bool]) -> 
         br.tail = "\n" + (br.tail or "")
     for block in document.iter("p", "div", "li"):
         block.tail = "\n" + (block.tail or "")
-    tables = [t for t in document.iter("table") if not t.xpath(".//table")]  # innermost: not a layout table
+    tables = list(document.iter("table"))
     page_title = next((" ".join(e.text_content().split()) for e in document.iter("h1", "h2", "h3")
                        if e.text_content().strip()), None)
     if page_title is None and (title := document.find(".//title")) is not None and title.text_content().strip():
@@ -307,15 +311,26 @@ def read_html(path: Path, data: bytes, is_work_plan: Callable[[Grid], bool]) -> 
         raw = element.text_content().replace("\xa0", " ")
         return "\n".join(line.strip() for line in raw.split("\n") if line.strip())
 
-    grids = []
+    grids, innermost = [], []
     for number, table in enumerate(tables, start=1):
-        rows = [[_Cell(cell_text(c), int(c.get("rowspan", "1") or 1), int(c.get("colspan", "1") or 1))
-                 for c in tr.xpath("./td|./th")]
+        rows = [[_Cell(cell_text(c), _span(c.get("rowspan")), _span(c.get("colspan"))) for c in tr.xpath("./td|./th")]
                 for tr in table.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr")]
         caption = table.find("caption")
         title = " ".join(caption.text_content().split()) if caption is not None else page_title
         grids.append(_grid_from_rows(resolve_spans(rows), "html", encoding, f"table {number} of {len(tables)}", title))
+        innermost.append(not table.xpath(".//table"))
+    # A table holding other tables lays out the page; the work plan is among the innermost, unless it
+    # holds a table itself (then any table whose header reads as a work plan will do).
+    inner = [g for g, leaf in zip(grids, innermost) if leaf]
+    if any(is_work_plan(g) for g in inner):
+        return _choose(path, inner, is_work_plan, "page")
     return _choose(path, grids, is_work_plan, "page")
+
+
+def _span(value: str | None) -> int:
+    """A rowspan/colspan attribute as a browser reads it: a positive whole number, else 1."""
+    match = re.match(r"\s*(\d+)", value or "")
+    return max(1, min(int(match.group(1)), 1000)) if match else 1
 
 
 def read_excel(path: Path, is_work_plan: Callable[[Grid], bool]) -> Grid:
