@@ -110,11 +110,14 @@ def write_docx(path: Path, rows: list[list[str]], title: str, merges: list[Merge
     document.add_table(rows=1, cols=2).rows[0].cells[0].text = "附件"  # a small table before the work plan
     table = document.add_table(rows=len(rows), cols=len(rows[0]))
     covered = _covered(merges)
-    for r, row in enumerate(rows):
-        for c, text in enumerate(row):
+    # Cells through the rows' XML: python-docx's table.cell() walks the whole table at every call.
+    from docx.table import _Cell
+
+    for r, (row, tr) in enumerate(zip(rows, table._tbl.tr_lst)):
+        for c, (text, tc) in enumerate(zip(row, tr.tc_lst)):
             if (r, c) in covered:
                 continue
-            cell = table.cell(r, c)
+            cell = _Cell(tc, table)
             lines = text.split("\n")
             cell.text = lines[0]
             for line in lines[1:]:  # a paragraph per line, as Word keeps them

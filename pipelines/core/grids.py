@@ -373,9 +373,18 @@ def _excel_text(value) -> str:
 
 
 def read_docx(path: Path, is_work_plan: Callable[[Grid], bool]) -> Grid:
-    """A Word document: the work-plan table among its tables; vertical merges resolved (python-docx
-    repeats the merged cell in each row it spans), paragraphs inside a cell as line breaks."""
+    """A Word document: the work-plan table among its tables; cells merged down (vMerge) resolved,
+    across (gridSpan) in their first column, paragraphs inside a cell as line breaks. Read from each
+    table's XML rows directly: python-docx's row.cells walks the whole table for every row."""
     import docx
+    from docx.oxml.ns import qn
+
+    text_of = {qn("w:t"): None, qn("w:tab"): "\t", qn("w:br"): "\n", qn("w:cr"): "\n"}
+
+    def paragraph_text(p) -> str:
+        """A paragraph's text as Word shows it (runs' text, tabs, line breaks), straight from its XML."""
+        return "".join(e.text or "" if (fixed := text_of[e.tag]) is None else fixed
+                       for e in p.iter(*text_of))
 
     try:
         document = docx.Document(str(path))
@@ -385,22 +394,21 @@ def read_docx(path: Path, is_work_plan: Callable[[Grid], bool]) -> Grid:
     grids = []
     for number, table in enumerate(document.tables, start=1):
         rows: list[tuple[list[str], frozenset[int]]] = []
-        above: list = []
-        texts_above: list[str] = []
-        for row in table.rows:
-            texts, merged, elements = [], set(), []
-            for column, cell in enumerate(row.cells):
-                element = cell._tc
-                if elements and element is elements[-1]:
-                    texts.append("")  # merged across columns
-                elif column < len(above) and element is above[column]:
-                    texts.append(texts_above[column])  # merged over rows
+        above: list[str] = []
+        for tr in table._tbl.tr_lst:
+            texts: list[str] = []
+            merged: set[int] = set()
+            for tc in tr.tc_lst:
+                column = len(texts)
+                if tc.vMerge == "continue":  # the cell above goes on down
+                    texts.append(above[column] if column < len(above) else "")
                     merged.add(column)
                 else:
-                    texts.append("\n".join(p.text.strip() for p in cell.paragraphs if p.text.strip()))
-                elements.append(element)
+                    lines = (paragraph_text(p).strip() for p in tc.p_lst)
+                    texts.append("\n".join(line for line in lines if line))
+                texts += [""] * (tc.grid_span - 1)
             rows.append((texts, frozenset(merged)))
-            above, texts_above = elements, texts
+            above = texts
         grids.append(_grid_from_rows(rows, "docx", "binary", f"table {number} of {len(document.tables)}", title))
     return _choose(path, grids, is_work_plan, "document")
 

@@ -485,6 +485,7 @@ def read_report(path: Path, normalised: bool = True) -> Report:
             "last_line": [r.last_line for r, _ in rejected],
             "raw_text": [r.text for r, _ in rejected],
             "reason": [reason for _, reason in rejected],
+            "source_place": [grid.place] * len(rejected),
         },
         schema=REJECTED_ROWS.schema,
     )
@@ -562,7 +563,7 @@ def unread_report(path: Path, reason: str) -> Report:
     report_id, data = report_id_for(path), path.read_bytes()
     rejected = pl.DataFrame(
         {"report_id": [report_id], "source_file": [str(path)], "source_line": [1], "last_line": [1],
-         "raw_text": [path.name], "reason": [reason]},
+         "raw_text": [path.name], "reason": [reason], "source_place": [""]},
         schema=REJECTED_ROWS.schema,
     )
     return Report(

@@ -78,7 +78,8 @@ RAW_TASK_LEADERS = Table(
 )
 REJECTED_ROWS = Table(
     "rejected_rows",
-    "Source rows that could not be read as a task, with the reason (the quarantine).",
+    "Source rows that could not be read as a task, with the reason (the quarantine): the line of a text file, or "
+    "the row of the table named in source_place (`sheet 任务`, `table 2 of 3`).",
     {
         "report_id": pl.String,
         "source_file": pl.String,
@@ -86,6 +87,7 @@ REJECTED_ROWS = Table(
         "last_line": pl.Int64,
         "raw_text": pl.String,
         "reason": pl.String,
+        "source_place": pl.String,
     },
 )
 RAW_REPORTS = Table(

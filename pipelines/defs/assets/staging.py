@@ -31,7 +31,8 @@ RAW_WORK_PLANS = dg.AssetSpec(
     key=["raw", "work_plans"],
     group_name="raw",
     kinds={"file"},
-    description="Raw work-plan progress tables (`PIPELINE_RAW_DIR`): one `|`-separated file per report.",
+    description="Raw work-plan tables (`PIPELINE_RAW_DIR`): one file per report, as published (a saved HTML page, "
+                ".xlsx/.xls, .docx, CSV) or copied by hand (`|`-separated text).",
 )
 
 
