@@ -189,3 +189,17 @@ def test_empty_rows_above_a_sheets_table_are_its_margin(tmp_path):
     report = read_report(tmp_path / "margin.xlsx")
     assert (report.header.line, report.line_count, report.rejected.height) == (4, 2, 0)
     assert report.tasks.select("task_id", "first_line").rows() == [(1, 5)]
+
+
+def test_tables_sharing_the_work_plan_header_are_read_together(tmp_path):
+    header = "<tr><th>序号</th><th>主要工作任务</th><th>责任单位</th></tr>"
+    page = (f"<h2>一、经济发展</h2><table>{header}<tr><td>1</td><td>新增企业10家。</td><td>市经信局</td></tr></table>"
+            "<table><tr><td>联系人</td><td>张三</td></tr></table>"
+            f"<h2>二、民生实事</h2><table>{header}<tr><td>2</td><td>新增学位800个。</td><td>市教育局</td></tr>"
+            "<tr><td>3</td><td>建成公园2个。</td><td>市建设局</td></tr></table>")
+    path = tmp_path / "sections.html"
+    path.write_text(page, encoding="utf-8")
+    report = read_report(path)
+    assert report.source_place == "tables 1, 3 of 3 (rows numbered on)"
+    assert report.tasks.select("task_id", "first_line").rows() == [(1, 2), (2, 4), (3, 5)]
+    assert report.rejected.is_empty() and report.summary()["header_lines"] == 2  # the second header is one again

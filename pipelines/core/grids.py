@@ -273,15 +273,33 @@ def _grid_from_rows(rows: list[tuple[list[str], frozenset[int]]], source_format:
                 source_format, encoding, len(numbered), place, page_title)
 
 
+def _header_cells(grid: Grid) -> tuple[str, ...]:
+    """A table's first row with two filled cells, whitespace removed: what tables of one plan share."""
+    row = next((r for r in grid.rows if sum(bool(c.strip()) for c in r.cells) > 1), None)
+    return tuple("".join(c.split()) for c in row.cells) if row else ()
+
+
 def _choose(path: Path, candidates: list[Grid], is_work_plan: Callable[[Grid], bool], what: str) -> Grid:
-    """The work-plan table among a file's tables: the largest whose header reads as a work plan."""
+    """The work-plan table among a file's tables: the largest whose header reads as a work plan, read
+    together with the other tables that have its header (a document setting out one table per section
+    or per page). Their rows are numbered on from one table to the next."""
     if not candidates:
         raise SourceFileError(path, f"no table in this {what}")
     plans = [g for g in candidates if is_work_plan(g)]
     if not plans:
         raise SourceFileError(path, f"none of its {len(candidates)} tables has a work-plan header (no column reads as "
                                     "what is promised: e.g. 序号 | 内容与要求 | 完成情况 | 责任单位)")
-    return max(plans, key=lambda g: g.size)
+    chosen = max(plans, key=lambda g: g.size)
+    same = [g for g in plans if _header_cells(g) == _header_cells(chosen)]
+    if len(same) == 1:
+        return chosen
+    rows, offset = [], 0
+    for grid in same:
+        rows += [GridRow(r.cells, r.first + offset, r.last + offset, r.merged, r.raw) for r in grid.rows]
+        offset = rows[-1].last
+    numbers = [g.place.split()[1] for g in same]  # "table 2 of 5" -> "2"
+    place = f"tables {', '.join(numbers)} of {same[0].place.split()[-1]} (rows numbered on)"
+    return Grid(rows, chosen.source_format, chosen.encoding, sum(g.size for g in same), place, same[0].page_title)
 
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_-]+)""", re.IGNORECASE)
