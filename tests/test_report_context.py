@@ -24,6 +24,9 @@ from pipelines.core.report_context import report_context
         ("2021年市政府重点工作完成情况表", "完成情况", "report", (None, 2021, None, None, "completion", "重点工作")),
         ("2022年度绍兴市民生实事完成情况", "完成情况", "x", ("绍兴市", 2022, None, None, "completion", "民生实事")),
         ("绍兴市2022年民生实事全年完成情况", "完成情况", "x", ("绍兴市", 2022, "全年", 12, "completion", "民生实事")),
+        # A page's title as governments word it.
+        ("关于2023年柯桥区民生实事项目一季度进展情况的公示_柯桥区人民政府", "进展情况", "page",
+         ("柯桥区", 2023, "1-3月", 3, "progress", "民生实事")),
         # Nothing says: null, never guessed.
         (None, "完成情况", "report", (None, None, None, None, "completion", None)),
         (None, "备注", "report", (None, None, None, None, None, None)),

@@ -83,7 +83,8 @@ MAX_HEADER_LINES = 3
 REPORT_YEAR_FORM = (r"(?<!\d)(20\d\d)(?!\d)", "2021年市政府重点工作完成情况表")
 # A place heads a title ("柯桥区2023年…", "2021年绍兴市…") or a file name ("shaoxing-2020-…", as written).
 REPORT_PLACE_FORMS: tuple[tuple[str, str], ...] = (
-    (r"^(?:20\d\d年度?)?(?P<place>[\u4e00-\u9fff]{1,6}?[省市县区])(?:人民政府|政府|20\d\d|年|重点|民生|$)", "柯桥区2023年民生实事"),
+    (r"^(?:关于(?:印发)?)?(?:20\d\d年度?)?(?P<place>[\u4e00-\u9fff]{1,6}?[省市县区])(?:人民政府|政府|20\d\d|年|重点|民生|$)",
+     "关于2023年柯桥区民生实事项目一季度进展情况的公示"),
     (r"^(?P<place>[a-z]+)[-_ ]+20\d\d(?!\d)", "shaoxing-2020-work-progress"),
 )
 # Periods as written in a title or header; the months covered from the start of the year (None: read
