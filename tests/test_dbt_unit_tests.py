@@ -27,4 +27,4 @@ def test_dbt_unit_tests_pass(seed_workspace, seed_run, tmp_path):
         cwd=DBT_PROJECT_DIR, capture_output=True, text=True, timeout=300,
     )
     assert proc.returncode == 0, proc.stdout[-3000:]
-    assert "PASS=5 " in proc.stdout and "ERROR=0 " in proc.stdout
+    assert "PASS=17 " in proc.stdout and "ERROR=0 " in proc.stdout

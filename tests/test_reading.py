@@ -8,7 +8,14 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipelines.core.reading import SourceFileError, group_heading, header_role, read_report, task_number
+from pipelines.core.reading import (
+    SourceFileError,
+    completion_statement,
+    group_heading,
+    header_role,
+    read_report,
+    task_number,
+)
 from pipelines.core.units import unit_assignments
 from tests.conftest import SEED, SEED_REPORT_ID
 
@@ -230,7 +237,7 @@ class TestColumnRoles:
             "report_id": "report", "task_id": 1, "requirement": "生产总值增长6%左右。", "completion": None,
             "units_raw": "发改局", "lead_units_raw": None, "support_units_raw": None, "source_file": None,
             "first_line": 2, "last_line": 2, "task_label": "1", "task_group": None, "continues_merged_cell": False,
-            "sub_rows": 0}
+            "sub_rows": 0, "completion_statement": None}
 
     def test_other_columns_are_kept_beside_the_task(self, tmp_path):
         text = ("序号 | 项目内容 | 当前进度 | 牵头单位 | 备注 | 说明 |\n"
@@ -482,3 +489,19 @@ class TestOtherLayouts:
     def test_tasks_numbered_with_chinese_numerals(self, tmp_path):
         report = read_report(write(tmp_path, f"{HEADER}\n一 | 要求一 | 完成一 | 市发改委 |\n二、 | 要求二 | 完成二 | 市经信局 |\n"))
         assert report.tasks.select("task_id", "task_label").rows() == [(1, "一"), (2, "二、")]
+
+
+@pytest.mark.parametrize(
+    ("completion", "statement"),
+    [
+        ("提前完成年度任务。截至6月21日,已完成筛查16010人", "提前完成年度任务"),
+        ("已全部完成创建目标任务,实现全覆盖。", "已全部完成创建目标任务"),
+        ("已完成年度目标任务", "已完成年度目标任务"),
+        ("312家重点企业全部完成年度改造任务", None),  # a number in the clause: an actual, read as such
+        ("基本完成。完成帮扶任务。", None),  # 基本完成 is not a statement of completion
+        ("GDP预计增长4.5%左右。", None),
+    ],
+)
+def test_a_completion_that_states_the_target_reached(completion, statement):
+    tasks = pl.DataFrame({"completion": [completion]})
+    assert tasks.select(completion_statement(pl.col("completion"))).item() == statement

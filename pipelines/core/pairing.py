@@ -46,6 +46,10 @@ class Pair:
     target_seq: int
     actual_seq: int | None
     similarity: float
+    # Evidence for a shortfall: the share of the actual's own metric words that the target's words hold.
+    # Low, the actual may count a part of what the target counts ("2个省级现代农业园区" for "20个现代农业
+    # 园区"): reaching the target still shows it met, falling short shows nothing.
+    metric_coverage: float = 0.0
 
 
 _CHANGE = "|".join(map(re.escape, sorted(rules.INCREASE_WORDS + rules.DECREASE_WORDS, key=len, reverse=True)))
@@ -144,7 +148,8 @@ def pair_targets(
     if len(actuals) == 1 and actuals[0].span == completion.strip():
         same_unit = [t for t in targets if t.normalised_unit == actuals[0].normalised_unit]
         if len(same_unit) == 1:
-            return [Pair(t.seq, actuals[0].seq, 1.0) if t is same_unit[0] else Pair(t.seq, None, 0.0) for t in targets]
+            return [Pair(t.seq, actuals[0].seq, 1.0, 1.0) if t is same_unit[0] else Pair(t.seq, None, 0.0)
+                    for t in targets]
     views = {a.seq: _views(completion, a) for a in actuals}
     scores = np.zeros((len(targets), len(actuals)))
     for t_index, target in enumerate(targets):
@@ -173,7 +178,14 @@ def pair_targets(
         for t_index, a_index in zip(rows, cols):
             if scores[t_index, a_index] > 0:
                 chosen[targets[t_index].seq] = (actuals[a_index].seq, float(scores[t_index, a_index]))
+    by_seq = {a.seq: a for a in actuals}
+
+    def coverage(target: Mention, actual_seq: int) -> float:
+        words = by_seq[actual_seq].metric
+        return round(containment(words, _own_window(requirement, target, targets)), 3) if words.strip() else 1.0
+
     return [
-        Pair(t.seq, chosen[t.seq][0], round(chosen[t.seq][1], 3)) if t.seq in chosen else Pair(t.seq, None, 0.0)
+        Pair(t.seq, chosen[t.seq][0], round(chosen[t.seq][1], 3), coverage(t, chosen[t.seq][0]))
+        if t.seq in chosen else Pair(t.seq, None, 0.0)
         for t in targets
     ]

@@ -47,6 +47,7 @@ from pipelines.core.rules import (
     PART_YEAR_HEADER_WORDS,
     RATE_DENOMINATORS,
     SHARED_NAME_SEPARATOR,
+    STATED_COMPLETE_PHRASES,
     TASK_ID_FORMS,
     TASK_ROLES,
     UNIT_SEPARATORS,
@@ -450,6 +451,7 @@ def read_report(path: Path, normalised: bool = True) -> Report:
             "task_group": [task_group(c, heading) for _, c, _, heading, _ in good],
             "continues_merged_cell": [r.first_line in merged_rows for r, *_ in good],
             "sub_rows": [sub_rows.get(r.first_line, 0) for r, *_ in good],
+            "completion_statement": [None] * len(good),  # read when normalised
         },
         schema=RAW_TASKS.schema,
     )
@@ -527,11 +529,21 @@ def normalise_text(expr: pl.Expr) -> pl.Expr:
     return expr.str.strip_chars()
 
 
+_STATEMENT_CLAUSE = (r"([^,;:!?。]*(?:" + "|".join(p for p, _ in STATED_COMPLETE_PHRASES) + r")[^,;:!?。]*)")
+
+
+def completion_statement(completion: pl.Expr) -> pl.Expr:
+    """The clause of a (normalised) completion text stating the target reached without a number, or null."""
+    clause = completion.str.extract(_STATEMENT_CLAUSE, 1)
+    return pl.when(clause.str.contains(r"\d")).then(None).otherwise(clause)
+
+
 def normalise_tasks(tasks: pl.DataFrame) -> pl.DataFrame:
     """Cells as written -> cells as staged."""
     return tasks.with_columns(
         normalise_text(pl.col("requirement")),
         normalise_text(pl.col("completion")),
+        completion_statement(normalise_text(pl.col("completion"))).alias("completion_statement"),
         normalise_units_cell(pl.col("units_raw")),
         normalise_units_cell(pl.col("lead_units_raw")),
         normalise_units_cell(pl.col("support_units_raw")),

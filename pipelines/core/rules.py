@@ -341,6 +341,18 @@ ESTIMATE_WORDS: tuple[str, ...] = ("预计", "有望", "预估", "预期", "可�
 # A completion ratio ("完成年度计划的129.1%") says how much of a target was done, not the metric itself.
 COMPLETION_RATIO_PATTERNS: tuple[str, ...] = (r"完成率", r"完成[^,;。]{0,12}的$", r"目标完成率", r"任务的$", r"计划的$")
 
+# A completion text that says a target was reached without a new number: the status is met by statement.
+# Read in the clause holding the phrase, and only when that clause has no number (a number there is an
+# actual, read as such: "312家重点企业全部完成年度改造任务"). "基本完成" is not a statement of completion.
+# (pattern, example)
+STATED_COMPLETE_PHRASES: tuple[tuple[str, str], ...] = (
+    (r"已?全部完成", "已全部完成"),
+    (r"均已完成", "均已完成"),
+    (r"(?:提前|超额|圆满|已|全面)完成了?(?:年度|全年|今年)?的?(?:目标)?任务", "提前完成年度任务"),
+    (r"(?:已|提前|超额)完成了?(?:年度|全年)?目标", "已完成年度目标"),
+    (r"超额完成", "超额完成"),
+)
+
 # Abbreviations and their full names, read as the same words when pairing a target with an actual
 # ("地区生产总值增长7%左右" is reported as "GDP预计增长4.5%左右").
 METRIC_SYNONYMS: dict[str, str] = {

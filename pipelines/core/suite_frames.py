@@ -102,6 +102,7 @@ def raw_target_coverage(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
 def fct_target_achievement(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     return read_table(con, "marts.fct_target_achievement").with_columns(
         status_agrees_with_actual=pl.col("actual_seq").is_not_null() | (pl.col("status") == "unknown")
+        | (pl.col("status_reason") == "stated_complete")
     )
 
 

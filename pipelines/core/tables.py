@@ -48,6 +48,7 @@ RAW_TASKS = Table(
         "task_group": pl.String,
         "continues_merged_cell": pl.Boolean,
         "sub_rows": pl.Int64,
+        "completion_statement": pl.String,
     },
 )
 RAW_TASK_ATTRIBUTES = Table(
@@ -183,13 +184,15 @@ RAW_ACTUAL_MENTIONS = Table(
 )
 RAW_TARGET_PAIRS = Table(
     "raw_target_pairs",
-    "For each target, the actual that reports the same metric (or none), with the similarity.",
+    "For each target, the actual that reports the same metric (or none), with the similarity and the evidence for "
+    "a shortfall (metric_coverage: the share of the actual's metric words the target's words hold).",
     {
         "report_id": pl.String,
         "task_id": pl.Int64,
         "target_seq": pl.Int64,
         "actual_seq": pl.Int64,
         "pairing_similarity": pl.Float64,
+        "metric_coverage": pl.Float64,
     },
 )
 BUILD_STATE = Table(

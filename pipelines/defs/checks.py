@@ -54,7 +54,8 @@ GATES = (
     Gate("target_coverage_within_band", table_key(RAW_TARGET_MENTIONS), ("raw_target_coverage",), False,
          "Drift alarm: the share of tasks with at least one target stays within its expected band."),
     Gate("achievement_valid", FCT_TARGET_ACHIEVEMENT, ("fct_target_achievement",), True,
-         "Statuses in their set, met/missed only with a paired actual, ratios finite: the gate before publishing."),
+         "Statuses in their set, met/missed only with a paired actual (or a statement of completion), ratios finite: "
+         "the gate before publishing."),
 )
 
 

@@ -23,7 +23,7 @@ import duckdb
 
 from pipelines.core import settings
 
-DEFAULT_LABELS = settings.REPO_ROOT.parent / "shared" / "data" / "labels" / "dev_targets.json"
+LABELS_DIR = settings.REPO_ROOT.parent / "shared" / "data" / "labels"
 DEFAULT_REPORT_ID = "shaoxing-2020-work-progress"
 
 
@@ -52,7 +52,16 @@ class Score:
     comparator_ok: int = 0
     pairing_ok: int = 0
     status_ok: int = 0
+    missed_said: int = 0  # targets the warehouse calls missed
+    missed_labelled: int = 0  # targets the labels call missed
+    missed_both: int = 0
     misses: list[str] = field(default_factory=list)
+
+    def add(self, other: "Score") -> "Score":
+        """Counts of two label sets together."""
+        return Score(*(getattr(self, f) + getattr(other, f) for f in (
+            "labelled", "found", "extracted", "false", "comparator_ok", "pairing_ok", "status_ok", "missed_said",
+            "missed_labelled", "missed_both")), misses=self.misses + other.misses)
 
     def figures(self) -> dict[str, float]:
         found = self.found or 1
@@ -62,6 +71,9 @@ class Score:
             "comparator_accuracy": self.comparator_ok / found,
             "pairing_accuracy": self.pairing_ok / found,
             "status_accuracy": self.status_ok / found,
+            # A wrong `missed` accuses a department: its precision is the figure that matters most.
+            "missed_precision": self.missed_both / self.missed_said if self.missed_said else 1.0,
+            "missed_recall": self.missed_both / self.missed_labelled if self.missed_labelled else 1.0,
         }
 
 
@@ -145,6 +157,9 @@ def score(labels: list[dict], tasks: dict, extracted: dict[int, list[Extracted]]
                 want = f"{actual['span']!r}" if actual else "no actual"
                 got = f"{hit.actual_span!r}" if hit.actual_span else "no actual"
                 result.misses.append(f"task {task_id}: pairing {target['span']!r}: got {got}, want {want}")
+            result.missed_said += hit.status == "missed"
+            result.missed_labelled += target["status"] == "missed"
+            result.missed_both += hit.status == target["status"] == "missed"
             if hit.status == target["status"]:
                 result.status_ok += 1
             else:
@@ -161,36 +176,46 @@ def score(labels: list[dict], tasks: dict, extracted: dict[int, list[Extracted]]
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--labels", type=Path, default=DEFAULT_LABELS)
+    parser.add_argument("--labels", type=Path, action="append",
+                        help="a labels file (repeatable); default: every dev_targets*.json in ../shared/data/labels")
     parser.add_argument("--report-id", default=DEFAULT_REPORT_ID)
     parser.add_argument("--warehouse", type=Path, default=settings.warehouse_path())
     parser.add_argument("--json", action="store_true", help="print the figures as JSON only")
     args = parser.parse_args(argv)
-    if not args.labels.exists():
-        print(f"error: labels not found: {args.labels}", file=sys.stderr)
+    label_files = args.labels or sorted(LABELS_DIR.glob("dev_targets*.json"))
+    if not label_files or not all(f.exists() for f in label_files):
+        print(f"error: labels not found: {label_files or LABELS_DIR}", file=sys.stderr)
         return 2
     if not args.warehouse.exists():
         print(f"error: no warehouse at {args.warehouse}: run `make run` first", file=sys.stderr)
         return 2
-    labels = json.loads(args.labels.read_text(encoding="utf-8"))
     with duckdb.connect(str(args.warehouse), read_only=True) as con:
         tasks, extracted = load_extracted(con, args.report_id)
-    missing = [label["task_id"] for label in labels if label["task_id"] not in tasks]
-    if missing:
-        print(f"error: report {args.report_id} has no tasks {missing} in {args.warehouse}", file=sys.stderr)
-        return 2
-    result = score(labels, tasks, extracted)
-    figures = result.figures()
+    results: dict[str, Score] = {}
+    for label_file in label_files:
+        labels = json.loads(label_file.read_text(encoding="utf-8"))
+        missing = [label["task_id"] for label in labels if label["task_id"] not in tasks]
+        if missing:
+            print(f"error: report {args.report_id} has no tasks {missing} in {args.warehouse}", file=sys.stderr)
+            return 2
+        results[label_file.name] = score(labels, tasks, extracted)
+    if len(results) > 1:
+        total = Score()
+        for result in results.values():
+            total = total.add(result)
+        results["all label sets"] = total
     if args.json:
-        print(json.dumps(figures, indent=2))
+        print(json.dumps({name: r.figures() for name, r in results.items()}, indent=2))
         return 0
-    print(f"labels: {args.labels} ({len(labels)} tasks, {result.labelled} targets)")
-    print(f"extracted in those tasks: {result.extracted} targets ({result.found} found)")
-    for name, value in figures.items():
-        print(f"  {name:<22} {value:6.1%}")
-    print(f"misses ({len(result.misses)}):")
-    for miss in result.misses:
-        print(f"  {miss}")
+    for name, result in results.items():
+        print(f"labels: {name} ({result.labelled} targets; extracted in those tasks: {result.extracted}, "
+              f"{result.found} found; missed: {result.missed_labelled} labelled, {result.missed_said} said)")
+        for figure, value in result.figures().items():
+            print(f"  {figure:<22} {value:6.1%}")
+        if name != "all label sets":
+            print(f"  misses ({len(result.misses)}):")
+            for miss in result.misses:
+                print(f"    {miss}")
     return 0
 
 

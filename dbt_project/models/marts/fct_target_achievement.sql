@@ -43,7 +43,10 @@ joined as (
         targets.span as target_span,
         actuals.span as actual_span,
         -- A plan (task breakdown) has no progress text: nothing to compare yet, not a shortfall.
-        coalesce(length(trim(tasks.completion)), 0) > 0 as has_progress_text
+        coalesce(length(trim(tasks.completion)), 0) > 0 as has_progress_text,
+        tasks.completion_statement,
+        pairs.pairing_similarity,
+        pairs.metric_coverage
     from targets
     inner join tasks
         on targets.task_key = tasks.task_key
@@ -73,6 +76,34 @@ judged as (
         *,
         case when comparator = 'approx' then {{ var('approx_tolerance', 0.9) }} else 1.0 end as required_ratio
     from compared
+),
+
+-- Which rule decides, in order (the first that applies); the status follows from the rule.
+decided as (
+    select
+        *,
+        case
+            when actual_seq is null and completion_statement is not null then 'stated_complete'
+            when not has_progress_text then 'no_progress_text'
+            when actual_seq is null then 'no_actual'
+            when not units_convert then 'units_differ'
+            when achievement_ratio is null and target_normalised = 0 then 'target_zero'
+            when achievement_ratio is null then 'running_stock'
+            when comparator = 'lte' and achievement_ratio <= 1 then 'value_reached'
+            when comparator <> 'lte' and achievement_ratio >= required_ratio then 'value_reached'
+            -- Short of the target from here. A shortfall accuses a department: it needs an actual whose
+            -- own metric words the target's words hold (not a part of what the target counts).
+            when metric_coverage < {{ var('missed_min_coverage', 0.6) }} then 'uncertain_pair'
+            when comparator = 'lte' then 'value_over_limit'
+            when not is_part_year then 'value_short'
+            -- A part-year rate or share is compared as it stands; a part-year count may be short by
+            -- the missing months only: missed when behind even at its own pace.
+            when unit_kind = 'rate' then 'part_year_rate_short'
+            when months_covered is null or months_covered <= 0 then 'part_year_unclear'
+            when achievement_ratio * 12.0 / months_covered < required_ratio then 'part_year_behind_pace'
+            else 'part_year_on_pace'
+        end as status_reason
+    from judged
 )
 
 select
@@ -92,22 +123,17 @@ select
     is_estimate,
     achievement_ratio,
     case
-        when achievement_ratio is null then 'unknown'
-        when comparator = 'lte' then
-            case
-                when achievement_ratio <= 1 then 'met'
-                when is_part_year and unit_kind = 'rate' then 'unknown'
-                else 'missed'
-            end
-        when achievement_ratio >= required_ratio then 'met'
-        when not is_part_year then 'missed'
-        -- A part-year count or amount short even at its own pace over the missing months is missed;
-        -- otherwise the shortfall may be only those months (and a part-year rate does not add up).
-        when unit_kind <> 'rate' and months_covered > 0 and achievement_ratio * 12.0 / months_covered < required_ratio
+        when status_reason in ('value_reached', 'stated_complete') then 'met'
+        when status_reason in ('value_short', 'value_over_limit', 'part_year_rate_short', 'part_year_behind_pace')
             then 'missed'
         else 'unknown'
     end as status,
     target_span,
     actual_span,
-    has_progress_text
-from judged
+    has_progress_text,
+    status_reason,
+    is_part_year,
+    pairing_similarity,
+    metric_coverage,
+    completion_statement
+from decided
