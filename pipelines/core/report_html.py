@@ -114,6 +114,32 @@ def missed_targets(con: duckdb.DuckDBPyConnection, limit: int = ROW_LIMIT) -> li
     return [dict(zip(names, r)) for r in rows]
 
 
+TO_REVIEW_COLUMNS = ["report_id", "task_id", "target_span", "actual_span", "requirement", "completion", "ratio",
+                     "coverage", "review_line"]
+
+
+def targets_to_review(con: duckdb.DuckDBPyConnection, limit: int = ROW_LIMIT) -> list[dict]:
+    """Shortfalls the rules would not call missed (uncertain_pair): both texts side by side, and the line
+    of dbt_project/seeds/reviewed_verdicts.csv a reviewer completes (decision actual / no_actual / status)."""
+    rows = con.execute(
+        """
+        select a.report_id, a.task_id, a.target_span, a.actual_span, t.requirement, t.completion,
+               a.achievement_ratio, a.metric_coverage
+        from marts.fct_target_achievement a join marts.dim_tasks t using (task_key)
+        where a.status_reason = 'uncertain_pair'
+        order by a.report_id, a.task_id, a.target_seq
+        limit ?
+        """,
+        [limit],
+    ).fetchall()
+    out = []
+    for row in rows:
+        report_id, task_id, target_span = row[0], row[1], row[2]
+        line = f'{report_id},{task_id},"{target_span.replace(chr(34), chr(34) * 2)}",no_actual,,,"…",,'
+        out.append(dict(zip(TO_REVIEW_COLUMNS, [*row, line])))
+    return out
+
+
 def tasks_without_target(con: duckdb.DuckDBPyConnection, limit: int = ROW_LIMIT) -> list[dict]:
     rows = con.execute(
         """
@@ -175,6 +201,17 @@ th { background: #f6f6f6; } td.num { text-align: right; white-space: nowrap; }
 <td class="num">{{ "%.2f"|format(m.ratio) if m.ratio is not none else "" }}</td>
 <td class="span">{{ m.target_span }}</td><td class="span">{{ m.actual_span }}</td></tr>
 {% endfor %}</tbody></table>
+<h2 id="to-review">To review ({{ to_review|length }})</h2>
+<p>Targets short of their paired number, where the number's own words are not the target's (it may count a part
+of what the target counts): <code>unknown</code>, not <code>missed</code>, until a person decides. Copy the line
+into <code>dbt_project/seeds/reviewed_verdicts.csv</code>, set the decision (<code>actual</code> with the right
+actual's span, <code>no_actual</code>, or <code>status</code> with met / missed / unknown) and a note, and refresh.</p>
+<table><thead><tr><th>report</th><th>task</th><th>target</th><th>paired number</th><th>what was promised</th>
+<th>what was reported</th><th>review line</th></tr></thead><tbody>
+{% for r in to_review %}<tr><td>{{ r.report_id }}</td><td class="num">{{ r.task_id }}</td><td>{{ r.target_span }}</td>
+<td>{{ r.actual_span }}<br><small>ratio {{ "%.2f"|format(r.ratio) if r.ratio is not none else "" }}, words {{ "%.2f"|format(r.coverage) if r.coverage is not none else "" }}</small></td>
+<td class="span">{{ r.requirement }}</td><td class="span">{{ r.completion }}</td><td><code>{{ r.review_line }}</code></td></tr>
+{% endfor %}</tbody></table>
 <h2 id="no-target">Tasks with no numeric target ({{ h.tasks - h.tasks_with_target }})</h2>
 {% if without|length < h.tasks - h.tasks_with_target %}<p>The first {{ without|length }}; all of them are the tasks of
 <code>marts.dim_tasks</code> with no row in <code>marts.fct_targets</code>.</p>{% endif %}
@@ -198,6 +235,7 @@ def build_report(
         chart_types=_markup(_status_bars(by_unit_type(con), "Targets by unit type", False)),
         reports=reports_read(con, row_limit),
         missed=missed_targets(con, row_limit),
+        to_review=targets_to_review(con, row_limit),
         without=tasks_without_target(con, row_limit),
     )
     return html, h

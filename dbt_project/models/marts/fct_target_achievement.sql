@@ -16,13 +16,50 @@ tasks as (
     select * from {{ ref('stg_tasks') }}
 ),
 
+reviews as (
+    select
+        {{ task_key('report_id', 'task_id') }} as task_key,
+        target_span,
+        decision,
+        actual_span as reviewed_actual_span,
+        status as reviewed_status,
+        note as review_note
+    from {{ ref('reviewed_verdicts') }}
+),
+
+-- The actual each target is compared with: the pairing's, unless a reviewed verdict names another or none.
+chosen as (
+    select
+        targets.task_key,
+        targets.target_seq,
+        case reviews.decision
+            when 'no_actual' then null
+            when 'actual' then reviewed.actual_seq
+            else pairs.actual_seq
+        end as actual_seq,
+        pairs.pairing_similarity,
+        -- a reviewed actual is the target's by a person's word
+        case when reviews.decision = 'actual' then 1.0 else pairs.metric_coverage end as metric_coverage,
+        reviews.decision as reviewed_decision,
+        reviews.reviewed_status,
+        reviews.review_note
+    from targets
+    left join pairs
+        on targets.task_key = pairs.task_key and targets.target_seq = pairs.target_seq
+    left join reviews
+        on targets.task_key = reviews.task_key and targets.span = reviews.target_span
+    left join actuals as reviewed
+        on reviews.decision = 'actual' and targets.task_key = reviewed.task_key
+        and reviews.reviewed_actual_span = reviewed.span
+),
+
 joined as (
     select
         targets.task_key,
         targets.report_id,
         targets.task_id,
         targets.target_seq,
-        pairs.actual_seq,
+        chosen.actual_seq,
         targets.metric,
         targets.value as target_value,
         targets.unit as target_unit,
@@ -45,15 +82,18 @@ joined as (
         -- A plan (task breakdown) has no progress text: nothing to compare yet, not a shortfall.
         coalesce(length(trim(tasks.completion)), 0) > 0 as has_progress_text,
         tasks.completion_statement,
-        pairs.pairing_similarity,
-        pairs.metric_coverage
+        chosen.pairing_similarity,
+        chosen.metric_coverage,
+        chosen.reviewed_decision,
+        chosen.reviewed_status,
+        chosen.review_note
     from targets
     inner join tasks
         on targets.task_key = tasks.task_key
-    left join pairs
-        on targets.task_key = pairs.task_key and targets.target_seq = pairs.target_seq
+    inner join chosen
+        on targets.task_key = chosen.task_key and targets.target_seq = chosen.target_seq
     left join actuals
-        on pairs.task_key = actuals.task_key and pairs.actual_seq = actuals.actual_seq
+        on chosen.task_key = actuals.task_key and chosen.actual_seq = actuals.actual_seq
 ),
 
 compared as (
@@ -102,7 +142,7 @@ decided as (
             when months_covered is null or months_covered <= 0 then 'part_year_unclear'
             when achievement_ratio * 12.0 / months_covered < required_ratio then 'part_year_behind_pace'
             else 'part_year_on_pace'
-        end as status_reason
+        end as rule_reason
     from judged
 )
 
@@ -123,17 +163,21 @@ select
     is_estimate,
     achievement_ratio,
     case
-        when status_reason in ('value_reached', 'stated_complete') then 'met'
-        when status_reason in ('value_short', 'value_over_limit', 'part_year_rate_short', 'part_year_behind_pace')
+        when reviewed_decision = 'status' then reviewed_status
+        when rule_reason in ('value_reached', 'stated_complete') then 'met'
+        when rule_reason in ('value_short', 'value_over_limit', 'part_year_rate_short', 'part_year_behind_pace')
             then 'missed'
         else 'unknown'
     end as status,
     target_span,
     actual_span,
     has_progress_text,
-    status_reason,
+    case when reviewed_decision is not null then 'reviewed' else rule_reason end as status_reason,
     is_part_year,
     pairing_similarity,
     metric_coverage,
-    completion_statement
+    completion_statement,
+    rule_reason,
+    reviewed_decision,
+    review_note
 from decided
