@@ -211,3 +211,19 @@ class TestActuals:
     )
     def test_months_covered(self, period, months):
         assert months_covered(period) == months
+
+
+def test_a_bare_list_item_shares_the_words_of_the_item_before_it():
+    first, second = extract_actuals("死亡人数对比平均数分别下降74.13%、73.91%")
+    assert (first.value, second.value) == (-74.13, -73.91)  # both declines, not a rise second
+    assert second.direction == "decrease" and second.metric == first.metric
+
+
+@pytest.mark.parametrize(
+    ("text", "unit", "normalised_unit"),
+    [("建设绿道10km", "km", "公里"), ("新增光伏装机50MW", "MW", "兆瓦"), ("改造面积2万m²", "万m²", "平方米"),
+     ("日处理能力300t", "t", "吨")],
+)
+def test_latin_units_read_as_their_chinese_names(text, unit, normalised_unit):
+    [target] = extract_targets(text)
+    assert (target.unit, target.normalised_unit) == (unit, normalised_unit)

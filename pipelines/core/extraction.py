@@ -195,6 +195,7 @@ class _InContext:
     list_verb: str  # the leading verb of the first item of a 、 list, inherited by later items
     clause_start: int
     sentence_start: int
+    shared: str = ""  # a bare list item's words, shared with the item before it ("分别下降12.5%、10.3%")
 
 
 def _read(text: str, quantities: list[Quantity]) -> list[_InContext]:
@@ -227,9 +228,14 @@ def _read(text: str, quantities: list[Quantity]) -> list[_InContext]:
             comparator = "gte"
         first_item = text[clause_start:item_start].lstrip(rules.LIST_BREAK)
         verb = _LIST_VERB.match(_LEADING.sub("", first_item)) if item_start > clause_start else None
+        # A bare item, nothing between it and the item before but the list break, shares that item's words.
+        last = readings[-1] if readings else None
+        bare = (last is not None and last.clause_start == clause_start and last.qualifier_end <= q.start
+                and text[last.qualifier_end:q.start] == rules.LIST_BREAK)
         readings.append(
             _InContext(q, comparator, qualifier_end, before, before_start, text[qualifier_end:after_end], after_end,
-                     verb.group() if verb else "", clause_start, sentence_start)
+                       verb.group() if verb else "", clause_start, sentence_start,
+                       (last.shared or last.before) if bare else "")
         )
     return readings
 
@@ -280,9 +286,10 @@ def _direction(before: str, list_verb: str, after: str, cumulative_is_level: boo
 def _mention(text: str, seq: int, r: _InContext, is_target: bool = True) -> Mention:
     q = r.quantity
     before_words = _clean_metric(r.before)
+    shared_words = _clean_metric(r.shared)
     after_words = _clean_metric(r.after.removeprefix("的"))
     verb = r.list_verb if r.list_verb and not _LIST_VERB.match(before_words) else ""
-    metric = _clean_metric(verb + before_words + after_words) or before_words or after_words
+    metric = _clean_metric(verb + shared_words + before_words + after_words) or before_words or after_words
     if not _content_words(metric):
         # "深化“智慧安防”小区建设,全年建设完成600个以上": only verbs here; the thing is named just before.
         previous = _clean_metric(text[bounds(text, max(r.clause_start - 1, 0), rules.CLAUSE_BREAKS)[0] : max(r.clause_start - 1, 0)])
@@ -304,8 +311,9 @@ def _mention(text: str, seq: int, r: _InContext, is_target: bool = True) -> Ment
         normalised_value=q.normalised_value,
         normalised_unit=q.base_unit,
         comparator=r.comparator,
-        direction=_direction(r.before, verb, text[r.qualifier_end : r.qualifier_end + 2], cumulative_is_level=is_target),
-        is_cumulative=any(m in verb + r.before for m in rules.LEVEL_MARKERS),
+        direction=_direction(r.shared + r.before, verb, text[r.qualifier_end : r.qualifier_end + 2],
+                             cumulative_is_level=is_target),
+        is_cumulative=any(m in verb + r.shared + r.before for m in rules.LEVEL_MARKERS),
         span=text[span_start:span_end],
         span_start=span_start,
         span_end=span_end,
@@ -377,7 +385,7 @@ def extract_actuals(completion: str) -> tuple[Mention, ...]:
         base = _mention(completion, seq, r, is_target=False)
         q = r.quantity
         before_clause = completion[r.clause_start : q.start]
-        declined = bool(_DECREASE.search(r.before[-4:]))
+        declined = bool(_DECREASE.search((r.shared + r.before)[-4:]))
         period, stated = _period(completion, r)
         value = -q.value if declined else q.value
         actuals.append(

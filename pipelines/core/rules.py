@@ -219,13 +219,19 @@ BASE_UNITS: tuple[str, ...] = (
     "家", "个", "所", "座", "处", "项", "条", "台", "辆", "套", "间", "张", "件", "本", "幢", "栋",
     "场", "次", "只", "头", "艘", "架", "部", "册", "篇", "床", "块", "片", "支", "批", "株", "棵", "方",
     "天", "小时", "分钟", "日", "个工作日", "周",
+    # Latin units, read as their Chinese names (UNIT_EQUIVALENTS)
+    "km", "m²", "m2", "m³", "m3", "kWh", "kW", "MW", "t",
 )
 # A multiplier written between the number and its unit: 1.7万家 = 17000 家; 300亿 = 3e10 (no unit).
 MULTIPLIERS: dict[str, float] = {"万": 1e4, "亿": 1e8, "千": 1e3, "百": 1e2, "万亿": 1e12, "百万": 1e6, "千万": 1e7}
 # "吨/日", "万元/亩", "人次/月": a rate unit.
 RATE_DENOMINATORS: tuple[str, ...] = ("日", "天", "月", "年", "亩", "人", "小时", "户", "平方米", "立方米")
 # Count words that name the same thing: a target in one compares with an actual in the other.
-UNIT_EQUIVALENTS: dict[str, str] = {"名": "人", "位": "人", "辆": "台", "家": "个", "%": "%", "百分点": "个百分点"}
+UNIT_EQUIVALENTS: dict[str, str] = {
+    "名": "人", "位": "人", "辆": "台", "家": "个", "%": "%", "百分点": "个百分点",
+    "km": "公里", "千米": "公里", "m²": "平方米", "m2": "平方米", "m³": "立方米", "m3": "立方米", "t": "吨",
+    "kW": "千瓦", "kWh": "千瓦时", "MW": "兆瓦",
+}
 # Counting classifiers: "5个以上产业扶贫基地" counts the noun that follows (a target), while a measure
 # unit before 以上/以下 + noun describes it ("300人以上学校", "3万元以下企业": not targets).
 COUNT_CLASSIFIERS: frozenset[str] = frozenset(
@@ -311,6 +317,8 @@ METRIC_MAX_CHARS = 24
 # Clause boundaries. Sentences end at 。;!?; clauses at , : and 、 (a list of quotas shares its verb).
 SENTENCE_BREAKS = "。;!?"
 CLAUSE_BREAKS = ",:" + SENTENCE_BREAKS
+# Between list items; a bare item (only this between it and the number before) shares the words of the
+# item before it: in "分别下降12.5%、10.3%" both are declines of the same metric.
 LIST_BREAK = "、"
 # Leading verbs a list item inherits from the first item when it has none of its own
 # ("新增上云企业3000家、机器人应用2200台": both are 新增).
