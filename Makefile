@@ -44,7 +44,7 @@ test: $(MANIFEST)
 	$(BIN)/python -m pytest
 
 # Compare the built warehouse with the hand labels (../shared/data/labels): recall, false targets,
-# comparator, pairing and status accuracy, and every miss.
+# comparator, pairing and status accuracy, missed precision and recall, and every miss (every label set).
 score: $(VENV)/.synced
 	$(BIN)/python -m pipelines.tooling.score
 
