@@ -24,6 +24,8 @@ import duckdb
 from pipelines.core import settings
 
 LABELS_DIR = settings.REPO_ROOT.parent / "shared" / "data" / "labels"
+# Labels of our own, for the shared real tables (each entry names its report_id).
+OWN_LABELS_DIR = settings.REPO_ROOT / "tests" / "data" / "labels"
 DEFAULT_REPORT_ID = "shaoxing-2020-work-progress"
 
 
@@ -174,15 +176,42 @@ def score(labels: list[dict], tasks: dict, extracted: dict[int, list[Extracted]]
     return result
 
 
+def score_files(con: duckdb.DuckDBPyConnection, label_files: list[Path]) -> dict[str, Score]:
+    """Each label file scored against the warehouse, and all together ("all label sets"). An entry names
+    its report (`report_id`, the seed's when absent); entries of reports not in the warehouse are left out."""
+    loaded: dict[str, tuple[dict, dict]] = {}
+    results: dict[str, Score] = {}
+    for label_file in label_files:
+        by_report: dict[str, list[dict]] = {}
+        for entry in json.loads(label_file.read_text(encoding="utf-8")):
+            by_report.setdefault(entry.get("report_id", DEFAULT_REPORT_ID), []).append(entry)
+        result = Score()
+        for report_id, labels in by_report.items():
+            if report_id not in loaded:
+                loaded[report_id] = load_extracted(con, report_id)
+            tasks, extracted = loaded[report_id]
+            labels = [label for label in labels if label["task_id"] in tasks]
+            part = score(labels, tasks, extracted)
+            part.misses = [f"{report_id} {m}" if report_id != DEFAULT_REPORT_ID else m for m in part.misses]
+            result = result.add(part)
+        results[label_file.name] = result
+    if len(results) > 1:
+        total = Score()
+        for result in results.values():
+            total = total.add(result)
+        results["all label sets"] = total
+    return results
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--labels", type=Path, action="append",
-                        help="a labels file (repeatable); default: every dev_targets*.json in ../shared/data/labels")
-    parser.add_argument("--report-id", default=DEFAULT_REPORT_ID)
+                        help="a labels file (repeatable); default: every dev_targets*.json in ../shared/data/labels "
+                             "and every file in tests/data/labels")
     parser.add_argument("--warehouse", type=Path, default=settings.warehouse_path())
     parser.add_argument("--json", action="store_true", help="print the figures as JSON only")
     args = parser.parse_args(argv)
-    label_files = args.labels or sorted(LABELS_DIR.glob("dev_targets*.json"))
+    label_files = args.labels or [*sorted(LABELS_DIR.glob("dev_targets*.json")), *sorted(OWN_LABELS_DIR.glob("*.json"))]
     if not label_files or not all(f.exists() for f in label_files):
         print(f"error: labels not found: {label_files or LABELS_DIR}", file=sys.stderr)
         return 2
@@ -190,20 +219,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: no warehouse at {args.warehouse}: run `make run` first", file=sys.stderr)
         return 2
     with duckdb.connect(str(args.warehouse), read_only=True) as con:
-        tasks, extracted = load_extracted(con, args.report_id)
-    results: dict[str, Score] = {}
-    for label_file in label_files:
-        labels = json.loads(label_file.read_text(encoding="utf-8"))
-        missing = [label["task_id"] for label in labels if label["task_id"] not in tasks]
-        if missing:
-            print(f"error: report {args.report_id} has no tasks {missing} in {args.warehouse}", file=sys.stderr)
-            return 2
-        results[label_file.name] = score(labels, tasks, extracted)
-    if len(results) > 1:
-        total = Score()
-        for result in results.values():
-            total = total.add(result)
-        results["all label sets"] = total
+        results = score_files(con, label_files)
     if args.json:
         print(json.dumps({name: r.figures() for name, r in results.items()}, indent=2))
         return 0
