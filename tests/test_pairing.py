@@ -96,3 +96,21 @@ def test_a_completion_that_is_one_number_reports_the_one_target_in_its_unit():
     # Two targets in that unit: the layout no longer says which; words decide, and here none do.
     targets, actuals, pairs = read_task("生产总值增长6.5%,投资增长8%", "5.8%")
     assert [p.actual_seq for p in pairs] == [None, None]
+
+
+def pair_of(requirement: str, completion: str):
+    [pair] = read_task(requirement, completion)[2]
+    return pair
+
+
+def test_an_actual_of_a_part_cannot_show_a_shortfall():
+    # 省级 parks are a part of the parks the target counts: no evidence for a shortfall.
+    assert pair_of("打造20个现代农业园区。", "建设完成2个省级现代农业园区。").metric_coverage == 0.0
+    # The same level on both sides is no part.
+    assert pair_of("创建省级数字农业工厂5家。", "创建省级数字农业工厂6家。").metric_coverage == 1.0
+
+
+def test_framing_words_do_not_count_against_an_actual():
+    # 全市, 同比, 完成 frame the number; what it counts is the target's 一般公共预算收入.
+    pair = pair_of("一般公共预算收入增长6%。", "前三季度,全市一般公共预算收入完成79.73亿元,同比增长3.3%。")
+    assert pair.actual_seq == 2 and pair.metric_coverage >= 0.6

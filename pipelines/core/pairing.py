@@ -62,6 +62,7 @@ _SYNONYMS = re.compile("|".join(map(re.escape, sorted(rules.METRIC_SYNONYMS, key
 
 _DIGITS = re.compile(r"\d")
 _DROP = str.maketrans("", "", rules.METRIC_DROP_CHARS)
+_COVERAGE_IGNORED = re.compile("|".join(map(re.escape, sorted(rules.COVERAGE_IGNORED_WORDS, key=len, reverse=True))))
 
 
 @lru_cache(maxsize=262144)
@@ -181,8 +182,11 @@ def pair_targets(
     by_seq = {a.seq: a for a in actuals}
 
     def coverage(target: Mention, actual_seq: int) -> float:
-        words = by_seq[actual_seq].metric
-        return round(containment(words, _own_window(requirement, target, targets)), 3) if words.strip() else 1.0
+        metric, window = by_seq[actual_seq].metric, _own_window(requirement, target, targets)
+        if any(q in metric and q not in window for q in rules.SUBSET_QUALIFIERS):
+            return 0.0  # the actual counts a part of what the target counts
+        words = _COVERAGE_IGNORED.sub(" ", metric)
+        return round(containment(words, window), 3) if words.strip() else 1.0
 
     return [
         Pair(t.seq, chosen[t.seq][0], round(chosen[t.seq][1], 3), coverage(t, chosen[t.seq][0]))

@@ -361,6 +361,16 @@ STATED_COMPLETE_PHRASES: tuple[tuple[str, str], ...] = (
     (r"超额完成", "超额完成"),
 )
 
+# Words that frame a reported number rather than name what it counts: left out when weighing whether the
+# target's words hold the actual's metric (pairing's metric_coverage), wherever they stand in it.
+COVERAGE_IGNORED_WORDS: tuple[str, ...] = (
+    "全市", "全县", "全区", "全省", "同比", "预计", "累计", "完成", "实现", "达到", "共计", "其中", "已经", "已",
+)
+
+# Words that make an actual count a part of what a target counts when the target does not say them
+# ("2个省级现代农业园区" for "20个现代农业园区"): such a pair cannot show a shortfall.
+SUBSET_QUALIFIERS: tuple[str, ...] = ("国家级", "省级", "市级", "县级", "区级", "其中")
+
 # Abbreviations and their full names, read as the same words when pairing a target with an actual
 # ("地区生产总值增长7%左右" is reported as "GDP预计增长4.5%左右").
 METRIC_SYNONYMS: dict[str, str] = {
