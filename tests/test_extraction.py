@@ -227,3 +227,9 @@ def test_a_bare_list_item_shares_the_words_of_the_item_before_it():
 def test_latin_units_read_as_their_chinese_names(text, unit, normalised_unit):
     [target] = extract_targets(text)
     assert (target.unit, target.normalised_unit) == (unit, normalised_unit)
+
+
+@pytest.mark.parametrize(("text", "comparator"), [("泰顺>85.8%", "gte"), ("满意度≥95%", "gte"), ("投诉率≤3%", "lte")])
+def test_comparison_signs_before_a_number(text, comparator):
+    [target] = extract_targets(text)
+    assert target.comparator == comparator

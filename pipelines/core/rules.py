@@ -282,6 +282,7 @@ QUALIFIERS_BEFORE: dict[str, str] = {
     "不超过": "lte", "不高于": "lte", "控制在": "lte", "低于": "lte", "少于": "lte", "小于": "lte",
     "约": "approx", "大约": "approx", "近": "approx",
     "最多": "lte", "最长": "lte", "最高": "lte",
+    ">": "gte", "≥": "gte", ">=": "gte", "<": "lte", "≤": "lte", "<=": "lte",
 }
 # How far before the number (characters) a qualifier of two or more characters still governs it.
 QUALIFIER_REACH = 6
