@@ -21,10 +21,10 @@ import csv
 import io
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from pipelines.core.rules import CELL_SEPARATOR, MAX_HEADER_LINES, MAX_TITLE_LINES
+from pipelines.core.rules import CELL_SEPARATOR, FULLWIDTH_TO_ASCII, MAX_HEADER_LINES, MAX_TITLE_LINES, TASK_ID_FORMS
 
 # Tried in order; the first that decodes the whole file wins and is recorded.
 # utf-8-sig also accepts plain UTF-8 (it only strips a BOM when there is one).
@@ -76,8 +76,6 @@ class Grid:
     size: int  # lines of a text file, rows of the table read: every one is accounted for
     place: str = ""  # which table or sheet: "sheet 任务", "table 2 of 3"
     page_title: str | None = None  # <title>, <h1>, <caption>, a document's title
-    header_hint: int | None = None  # index of the header row, where the reader already found it
-    notes: list[str] = field(default_factory=list)
 
 
 # --- text -------------------------------------------------------------------------------
@@ -126,12 +124,17 @@ def split_cells(text: str) -> list[str]:
 
 
 _ROW_START = re.compile(r"^\s*[^|\s]{1,16}\s*\|")  # a short first cell, then a separator
-_TASK_NUMBER_START = re.compile(r"^\s*(?:\d+|[(（]?[一二三四五六七八九十\d]+[)）]?)[.、．]?\s*\|")
+ID_FORMS = tuple(re.compile(pattern) for pattern, _ in TASK_ID_FORMS)
+FULLWIDTH = str.maketrans(FULLWIDTH_TO_ASCII)
 
 
 def starts_a_task(line: str) -> bool:
-    """A line whose first cell is a task number ("12 | ..."): a row of its own, never a continuation."""
-    return bool(_TASK_NUMBER_START.match(line))
+    """A line whose first cell is a task id as TASK_ID_FORMS writes one ("12 | ..."): a row of its own,
+    never a continuation."""
+    if CELL_SEPARATOR not in line:
+        return False
+    first = line.split(CELL_SEPARATOR, 1)[0].translate(FULLWIDTH).strip()
+    return any(form.match(first) for form in ID_FORMS)
 
 
 def _pipe_header(lines: list[str]) -> tuple[int, int] | None:
@@ -206,8 +209,7 @@ def read_pipe_text(path: Path, data: bytes, may_merge: Callable[[list[str]], boo
             continue
         current, current_lines = [lineno, lineno], [line]
     close()
-    return Grid(rows, "txt", encoding, len(lines), header_hint=next(
-        i for i, r in enumerate(rows) if r.first == header_first))
+    return Grid(rows, "txt", encoding, len(lines))
 
 
 def read_separated(path: Path, data: bytes, delimiter: str) -> Grid:
@@ -351,13 +353,13 @@ def _span(value: str | None) -> int:
     return max(1, min(int(match.group(1)), 1000)) if match else 1
 
 
-def read_excel(path: Path, is_work_plan: Callable[[Grid], bool]) -> Grid:
+def read_excel(path: Path, data: bytes, is_work_plan: Callable[[Grid], bool]) -> Grid:
     """A workbook (.xlsx or .xls): the sheet holding the work-plan table, merged ranges resolved, whole
     numbers written without ".0" (an id 1, not 1.0)."""
     from python_calamine import CalamineWorkbook
 
     try:
-        workbook = CalamineWorkbook.from_path(str(path))
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as err:  # calamine raises its own error types per format
         raise SourceFileError(path, f"not a readable workbook ({type(err).__name__}: {err})") from None
     grids = []
@@ -390,7 +392,7 @@ def _excel_text(value) -> str:
     return str(value).strip()
 
 
-def read_docx(path: Path, is_work_plan: Callable[[Grid], bool]) -> Grid:
+def read_docx(path: Path, data: bytes, is_work_plan: Callable[[Grid], bool]) -> Grid:
     """A Word document: the work-plan table among its tables; cells merged down (vMerge) resolved,
     across (gridSpan) in their first column, paragraphs inside a cell as line breaks. Read from each
     table's XML rows directly: python-docx's row.cells walks the whole table for every row."""
@@ -405,7 +407,7 @@ def read_docx(path: Path, is_work_plan: Callable[[Grid], bool]) -> Grid:
                        for e in p.iter(*text_of))
 
     try:
-        document = docx.Document(str(path))
+        document = docx.Document(io.BytesIO(data))
     except Exception as err:  # a corrupt or mislabelled file
         raise SourceFileError(path, f"not a readable Word document ({type(err).__name__}: {err})") from None
     title = next((p.text.strip() for p in document.paragraphs if p.text.strip()), None)
@@ -437,16 +439,17 @@ READERS: dict[str, str] = {
 }
 
 
-def read_grid(path: Path, is_work_plan: Callable[[Grid], bool], may_merge: Callable[[list[str]], bool]) -> Grid:
-    """The file's grid, by its extension (READERS); a format not read says how to convert it."""
+def read_grid(path: Path, data: bytes, is_work_plan: Callable[[Grid], bool],
+              may_merge: Callable[[list[str]], bool]) -> Grid:
+    """The file's grid (its bytes, read once by the caller), by its extension (READERS); a format not read
+    says how to convert it."""
     suffix = path.suffix.lower()
     if suffix in UNREAD_FORMATS:
         raise UnreadFormat(path, f"{suffix} files are not read ({UNREAD_FORMATS[suffix]}); formats read: "
                                  f"{' '.join(sorted(READERS))}")
     kind = READERS.get(suffix)
     if kind in ("excel", "docx"):
-        return read_excel(path, is_work_plan) if kind == "excel" else read_docx(path, is_work_plan)
-    data = path.read_bytes()
+        return read_excel(path, data, is_work_plan) if kind == "excel" else read_docx(path, data, is_work_plan)
     if kind == "html":
         return read_html(path, data, is_work_plan)
     if kind in ("csv", "tsv"):

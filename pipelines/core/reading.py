@@ -21,6 +21,8 @@ import cn2an
 import polars as pl
 
 from pipelines.core.grids import (  # noqa: F401 - decode, split_* and SourceFileError are part of this module's API
+    FULLWIDTH,
+    ID_FORMS,
     READERS,
     UNREAD_FORMATS,
     Grid,
@@ -48,15 +50,12 @@ from pipelines.core.rules import (
     RATE_DENOMINATORS,
     SHARED_NAME_SEPARATOR,
     STATED_COMPLETE_PHRASES,
-    TASK_ID_FORMS,
     TASK_ROLES,
     UNIT_SEPARATORS,
 )
 from pipelines.core.tables import RAW_TASK_ATTRIBUTES, RAW_TASK_LEADERS, RAW_TASKS, REJECTED_ROWS
 from pipelines.core.units import unit_suffix
 
-_FULLWIDTH = str.maketrans(FULLWIDTH_TO_ASCII)
-_ID_FORMS = tuple(re.compile(pattern) for pattern, _ in TASK_ID_FORMS)
 _HEADING_FORMS = tuple(re.compile(pattern) for pattern, _ in GROUP_HEADING_FORMS)
 _BARE_VALUE = re.compile(BARE_VALUE_START)
 _BARE_NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
@@ -148,12 +147,12 @@ def report_id_for(path: Path) -> str:
 
 def header_role(text: str) -> str | None:
     """The role of a column named `text`: the first rule of HEADER_ROLES whose words it contains."""
-    name = "".join(text.translate(_FULLWIDTH).split())
+    name = "".join(text.translate(FULLWIDTH).split())
     return next((role for role, words, _ in HEADER_ROLES if any(w in name for w in words)), None)
 
 
 def _names(cells: list[str]) -> list[str]:
-    return ["".join(c.translate(_FULLWIDTH).split()) for c in cells]
+    return ["".join(c.translate(FULLWIDTH).split()) for c in cells]
 
 
 def _second_header_row(row: GridRow | None, names: list[str], roles: list[str | None]) -> list[str] | None:
@@ -236,8 +235,8 @@ def sub_row_column(cells: list[str], header: Header) -> int | None:
 
 def task_number(written: str) -> int | None:
     """The number a task id holds as written (`1`, `1.`, `1、`, `(1)`, `（一）`), or None."""
-    text = written.translate(_FULLWIDTH).strip()
-    for form in _ID_FORMS:
+    text = written.translate(FULLWIDTH).strip()
+    for form in ID_FORMS:
         if match := form.match(text):
             number = match.group(1)
             return int(number) if number.isascii() else int(cn2an.cn2an(number, "smart"))
@@ -248,7 +247,7 @@ def group_heading(cells: list[str]) -> str | None:
     """The title of a row that heads a group of tasks (`一、…` with the rest of the row empty), or None."""
     if any(c.strip() for c in cells[1:]):
         return None
-    first = cells[0].translate(_FULLWIDTH).strip()
+    first = cells[0].translate(FULLWIDTH).strip()
     return first if any(form.match(first) for form in _HEADING_FORMS) else None
 
 
@@ -260,7 +259,7 @@ def _reads_as_units(text: str) -> bool:
 
 def _is_the_header(cells: list[str], header: Header) -> bool:
     """The header row again (a table copied across pages). The first cell is compared first: it is cheap."""
-    same = len(cells) == len(header.names) and "".join(cells[0].translate(_FULLWIDTH).split()) == header.names[0]
+    same = len(cells) == len(header.names) and "".join(cells[0].translate(FULLWIDTH).split()) == header.names[0]
     return same and _names(cells) == header.names
 
 
@@ -280,7 +279,7 @@ def _with_measure_unit_column(header: Header, rows: list[GridRow]) -> Header:
     column = header.column("units")
     if column is None or header.names[column] != "单位":
         return header
-    values = {r.cells[column].translate(_FULLWIDTH).strip() for r in rows
+    values = {r.cells[column].translate(FULLWIDTH).strip() for r in rows
               if len(r.cells) == len(header.names) and r.cells[column].strip()}
     if values and all(_MEASURE_UNIT.match(v) for v in values):
         roles = [*header.roles]
@@ -317,7 +316,7 @@ def read_report(path: Path, normalised: bool = True) -> Report:
     data = path.read_bytes()
     if not data.strip() and path.suffix.lower() not in UNREAD_FORMATS:
         raise SourceFileError(path, "file is empty")
-    grid = read_grid(path, reads_as_work_plan, may_be_merged)
+    grid = read_grid(path, data, reads_as_work_plan, may_be_merged)
     header, after = find_header(grid, path)
     header = _with_measure_unit_column(header, grid.rows[after:])
     n_columns = len(header.names)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 import duckdb
@@ -61,9 +61,8 @@ class Score:
 
     def add(self, other: "Score") -> "Score":
         """Counts of two label sets together."""
-        return Score(*(getattr(self, f) + getattr(other, f) for f in (
-            "labelled", "found", "extracted", "false", "comparator_ok", "pairing_ok", "status_ok", "missed_said",
-            "missed_labelled", "missed_both")), misses=self.misses + other.misses)
+        counts = {f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self) if f.type == "int"}
+        return Score(**counts, misses=self.misses + other.misses)
 
     def figures(self) -> dict[str, float]:
         found = self.found or 1
