@@ -233,3 +233,23 @@ def test_latin_units_read_as_their_chinese_names(text, unit, normalised_unit):
 def test_comparison_signs_before_a_number(text, comparator):
     [target] = extract_targets(text)
     assert target.comparator == comparator
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [("新配置AED128台", [128]),  # a count after a Latin name: a quantity
+     ("开工建设G60高速", []), ("PM2.5浓度下降", []), ("CT3台、MRI2台", [3, 2])],
+)
+def test_a_number_after_latin_letters_counts_things_only_with_a_classifier(text, values):
+    assert [q.value for q in find_quantities(text)] == values
+
+
+def test_an_actual_knows_the_stated_completion_of_its_sentence():
+    first, second = extract_actuals("全市10个新增急救站点已全部完成建设,并正式投入使用;新增救护车26辆。")
+    assert (first.value, first.statement) == (10, "已全部完成")
+    assert (second.value, second.statement) == (26, None)  # another sentence
+
+
+def test_a_target_of_completion_is_a_completion_ratio():
+    [target] = extract_targets("累计完成三年任务的95%")
+    assert target.is_completion_ratio

@@ -43,6 +43,16 @@ def test_completion_ratio_is_not_the_metric():
     assert got == [("新增放心消费单位1.7万家", "新发展放心消费单位18614家")]
 
 
+def test_a_completion_ratio_reports_a_target_of_completion():
+    got = pairs("公办中小学空调安装累计完成三年任务的95%。", "公办中小学空调安装累计15900台,完成三年任务的95%。")
+    assert got == [("公办中小学空调安装累计完成三年任务的95%", "完成三年任务的95%")]
+
+
+def test_an_aside_in_brackets_does_not_dilute_the_metric():
+    got = pairs("新改扩建规范化村卫生室(社区卫生服务站)3个。", "完成莲头村卫生室、培坑村卫生室3个村卫生室建设。")
+    assert got == [("新改扩建规范化村卫生室(社区卫生服务站)3个", "培坑村卫生室3个村卫生室建设")]
+
+
 def test_full_year_figure_preferred_over_part_year():
     got = pairs(
         "高新技术产业投资增长10%以上。",

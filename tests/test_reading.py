@@ -500,6 +500,9 @@ class TestOtherLayouts:
         ("312家重点企业全部完成年度改造任务", None),  # a number in the clause: an actual, read as such
         ("基本完成。完成帮扶任务。", None),  # 基本完成 is not a statement of completion
         ("GDP预计增长4.5%左右。", None),
+        # sentence-scope phrases speak only of what their sentence names, not for the whole task
+        ("三条联网路:东光路、官渡路二期工程均已完工。", None),
+        ("圆满完成83名军转干部安置任务。", None),
     ],
 )
 def test_a_completion_that_states_the_target_reached(completion, statement):

@@ -33,9 +33,10 @@ _RATE = _alternation(rules.RATE_DENOMINATORS)
 _RANGE = f"[{re.escape(rules.RANGE_SEPARATORS)}]"
 # \d, not 0-9: a text's template (pipelines.core.templates) writes its numbers in other scripts' digits.
 _NOT_AFTER = r"A-Za-z\d" + re.escape(rules.NAME_BEFORE)
+_LATIN_BEFORE = re.compile(r"[A-Za-z]")
 
 _ARABIC_QUANTITY = re.compile(
-    rf"(?<![{_NOT_AFTER}])(?P<num>{_ARABIC})(?:{_RANGE}(?P<upper>{_ARABIC}))?"
+    rf"(?<![\d{re.escape(rules.NAME_BEFORE)}])(?P<num>{_ARABIC})(?:{_RANGE}(?P<upper>{_ARABIC}))?"
     rf"(?P<unit>(?P<mult>{_MULT})?(?P<base>{_BASE})(?:/(?P<rate>{_RATE}))?|(?P<mult_only>{_MULT}))"
 )
 _CHINESE_QUANTITY = re.compile(
@@ -59,6 +60,7 @@ _PERIOD_CLAUSE = re.compile("|".join(rules.PERIOD_PATTERNS_CLAUSE))
 _FULL_YEAR = re.compile("|".join(rules.FULL_YEAR_PERIODS))
 _ESTIMATE = re.compile(_alternation(rules.ESTIMATE_WORDS))
 _COMPLETION_RATIO = re.compile("|".join(rules.COMPLETION_RATIO_PATTERNS))
+_STATED_COMPLETE = re.compile("|".join(p for p, _, _ in rules.STATED_COMPLETE_PHRASES))
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _AFTER_BREAK = re.compile(_alternation(rules.AFTER_WORDS_BREAKS))
 _DROP = str.maketrans("", "", rules.METRIC_DROP_CHARS)
@@ -104,6 +106,9 @@ class Mention:
     is_completion_ratio: bool = False
     months_covered: int | None = None
     period_stated: bool = False  # the text says the period; else the default (the report's period may say)
+    # The stated-completion phrase of the actual's sentence ("10个新增急救站点已全部完成建设"): a number there
+    # that equals its target only repeats it.
+    statement: str | None = None
 
 
 @lru_cache(maxsize=1 << 16)  # pure, and texts of one phrasing repeat it
@@ -121,6 +126,9 @@ def find_quantities(text: str) -> list[Quantity]:
             continue
         mult = match["mult"] or match["mult_only"] or ""
         base = match["base"] or ""
+        # After a Latin letter a number is part of a code (G60, PM2.5), unless it counts things ("AED128台").
+        if match.start() and _LATIN_BEFORE.match(text, match.start() - 1) and (mult or base not in rules.COUNT_CLASSIFIERS):
+            continue
         if match["rate"]:
             base = f"{base}/{match['rate']}"
         found.append(
@@ -320,6 +328,7 @@ def _mention(text: str, seq: int, r: _InContext, is_target: bool = True) -> Ment
         upper=q.upper,
         number_start=q.start,
         multiplier=q.multiplier,
+        is_completion_ratio=q.base_unit == "%" and bool(_COMPLETION_RATIO.search(r.before)),
     )
 
 
@@ -387,6 +396,7 @@ def extract_actuals(completion: str) -> tuple[Mention, ...]:
         before_clause = completion[r.clause_start : q.start]
         declined = bool(_DECREASE.search((r.shared + r.before)[-4:]))
         period, stated = _period(completion, r)
+        statement = _STATED_COMPLETE.search(completion, r.sentence_start, bounds(completion, q.start, rules.SENTENCE_BREAKS)[1])
         value = -q.value if declined else q.value
         actuals.append(
             Mention(
@@ -400,7 +410,7 @@ def extract_actuals(completion: str) -> tuple[Mention, ...]:
                     "is_part_year": is_part_year(period),
                     "months_covered": months_covered(period),
                     "is_estimate": bool(_ESTIMATE.search(before_clause)),
-                    "is_completion_ratio": q.base_unit == "%" and bool(_COMPLETION_RATIO.search(r.before)),
+                    "statement": statement.group() if statement else None,
                 }
             )
         )

@@ -47,7 +47,7 @@ _PLACES = {"num_start": pl.Int64, "num_len": pl.Int64, "upper_start": pl.Int64, 
 _TARGET_WORDS = ("target_seq", "metric", "unit", "normalised_unit", "unit_kind", "comparator", "direction",
                  "is_cumulative", "span_start", "span_end")
 _ACTUAL_WORDS = ("actual_seq", "metric", "unit", "normalised_unit", "unit_kind", "direction", "period",
-                 "is_part_year", "is_estimate", "is_completion_ratio", "months_covered", "period_stated", "span_start",
+                 "is_part_year", "is_estimate", "is_completion_ratio", "months_covered", "period_stated", "statement", "span_start",
                  "span_end")
 
 
@@ -69,7 +69,7 @@ def _template_readings(templates: list[tuple[str, str]]) -> tuple[pl.DataFrame, 
                     for m in found_targets]
         actuals += [(key, m.seq, m.metric, m.unit, m.normalised_unit, unit_kind(m.normalised_unit), m.direction,
                      m.period, m.is_part_year, m.is_estimate, m.is_completion_ratio, m.months_covered,
-                     m.period_stated, m.span_start, m.span_end, *_places(m, completion))
+                     m.period_stated, m.statement, m.span_start, m.span_end, *_places(m, completion))
                     for m in found_actuals]
         pairs += [(key, p.target_seq, p.actual_seq, p.similarity, p.metric_coverage) for p in found_pairs]
     key = {"template": pl.Int64}

@@ -75,9 +75,15 @@ def bigrams(text: str) -> frozenset[str]:
     return frozenset(text[i : i + 2] for i in range(len(text) - 1) if " " not in text[i : i + 2])
 
 
+# An aside in brackets names the thing again ("村卫生室(社区卫生服务站)"): a report that uses the main name
+# matches the metric as well as one that uses both.
+_ASIDE = re.compile(r"[(（][^()（）]*[)）]")
+
+
 @lru_cache(maxsize=65536)
 def _metric_bigrams(words: str) -> frozenset[str]:
-    return bigrams(_GOVERNING_CHANGE_WORDS.sub(" ", words))
+    main = _ASIDE.sub(" ", words)
+    return bigrams(_GOVERNING_CHANGE_WORDS.sub(" ", main if main.strip() else words))
 
 
 def containment(words: str, context: str) -> float:
@@ -157,7 +163,8 @@ def pair_targets(
         target_window = _own_window(requirement, target, targets)
         cumulative = any(m in target_window for m in rules.LEVEL_MARKERS)
         for a_index, actual in enumerate(actuals):
-            if actual.is_completion_ratio and "完成率" not in target.metric:
+            # A completion ratio reports a target of completion ("完成三年任务的95%"), no other metric.
+            if actual.is_completion_ratio and not (target.is_completion_ratio or "完成率" in target.metric):
                 continue
             score = similarity(target.metric, target_window, views[actual.seq])
             same_unit = target.normalised_unit == actual.normalised_unit

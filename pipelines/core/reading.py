@@ -528,7 +528,9 @@ def normalise_text(expr: pl.Expr) -> pl.Expr:
     return expr.str.strip_chars()
 
 
-_STATEMENT_CLAUSE = (r"([^,;:!?。]*(?:" + "|".join(p for p, _ in STATED_COMPLETE_PHRASES) + r")[^,;:!?。]*)")
+_STATEMENT_CLAUSE = (
+    r"([^,;:!?。]*(?:" + "|".join(p for p, scope, _ in STATED_COMPLETE_PHRASES if scope == "task") + r")[^,;:!?。]*)"
+)
 
 
 def completion_statement(completion: pl.Expr) -> pl.Expr:

@@ -114,8 +114,8 @@ def missed_targets(con: duckdb.DuckDBPyConnection, limit: int = ROW_LIMIT) -> li
     return [dict(zip(names, r)) for r in rows]
 
 
-TO_REVIEW_COLUMNS = ["report_id", "task_id", "target_span", "actual_span", "requirement", "completion", "ratio",
-                     "coverage", "review_line"]
+TO_REVIEW_COLUMNS = ["report_id", "task_id", "target_span", "target_value", "target_unit", "actual_span",
+                     "actual_value", "actual_unit", "requirement", "completion", "coverage", "review_line"]
 
 
 def targets_to_review(con: duckdb.DuckDBPyConnection, limit: int = ROW_LIMIT) -> list[dict]:
@@ -123,8 +123,8 @@ def targets_to_review(con: duckdb.DuckDBPyConnection, limit: int = ROW_LIMIT) ->
     of dbt_project/seeds/reviewed_verdicts.csv a reviewer completes (decision actual / no_actual / status)."""
     rows = con.execute(
         """
-        select a.report_id, a.task_id, a.target_span, a.actual_span, t.requirement, t.completion,
-               a.achievement_ratio, a.metric_coverage
+        select a.report_id, a.task_id, a.target_span, a.target_value, a.target_unit, a.paired_actual_span,
+               a.paired_actual_value, a.paired_actual_unit, t.requirement, t.completion, a.metric_coverage
         from marts.fct_target_achievement a join marts.dim_tasks t using (task_key)
         where a.status_reason = 'uncertain_pair'
         order by a.report_id, a.task_id, a.target_seq
@@ -209,7 +209,7 @@ actual's span, <code>no_actual</code>, or <code>status</code> with met / missed 
 <table><thead><tr><th>report</th><th>task</th><th>target</th><th>paired number</th><th>what was promised</th>
 <th>what was reported</th><th>review line</th></tr></thead><tbody>
 {% for r in to_review %}<tr><td>{{ r.report_id }}</td><td class="num">{{ r.task_id }}</td><td>{{ r.target_span }}</td>
-<td>{{ r.actual_span }}<br><small>ratio {{ "%.2f"|format(r.ratio) if r.ratio is not none else "" }}, words {{ "%.2f"|format(r.coverage) if r.coverage is not none else "" }}</small></td>
+<td>{{ r.actual_span }}<br><small>{{ "%g"|format(r.actual_value) }} {{ r.actual_unit }} against {{ "%g"|format(r.target_value) }} {{ r.target_unit }}, words {{ "%.2f"|format(r.coverage) if r.coverage is not none else "" }}</small></td>
 <td class="span">{{ r.requirement }}</td><td class="span">{{ r.completion }}</td><td><code>{{ r.review_line }}</code></td></tr>
 {% endfor %}</tbody></table>
 <h2 id="no-target">Tasks with no numeric target ({{ h.tasks - h.tasks_with_target }})</h2>

@@ -351,15 +351,20 @@ ESTIMATE_WORDS: tuple[str, ...] = ("预计", "有望", "预估", "预期", "可�
 COMPLETION_RATIO_PATTERNS: tuple[str, ...] = (r"完成率", r"完成[^,;。]{0,12}的$", r"目标完成率", r"任务的$", r"计划的$")
 
 # A completion text that says a target was reached without a new number: the status is met by statement.
-# Read in the clause holding the phrase, and only when that clause has no number (a number there is an
-# actual, read as such: "312家重点企业全部完成年度改造任务"). "基本完成" is not a statement of completion.
-# (pattern, example)
-STATED_COMPLETE_PHRASES: tuple[tuple[str, str], ...] = (
-    (r"已?全部完成", "已全部完成"),
-    (r"均已完成", "均已完成"),
-    (r"(?:提前|超额|圆满|已|全面)完成了?(?:年度|全年|今年)?的?(?:目标)?任务", "提前完成年度任务"),
-    (r"(?:已|提前|超额)完成了?(?:年度|全年)?目标", "已完成年度目标"),
-    (r"超额完成", "超额完成"),
+# scope `task`: the phrase speaks for the whole task, and decides every target with no actual; read in the clause
+# holding it, and only when that clause has no number (a number there is an actual, read as such:
+# "312家重点企业全部完成年度改造任务"). scope `sentence`: it speaks only of what its sentence names
+# ("三条联网路:…均已完工"). In either, a number of that sentence that equals its target only repeats it.
+# "基本完成" is not a statement of completion.
+# (pattern, scope, example)
+STATED_COMPLETE_PHRASES: tuple[tuple[str, str, str], ...] = (
+    (r"已?全部完成", "task", "已全部完成"),
+    (r"均已完成", "task", "均已完成"),
+    (r"(?:提前|超额|圆满|已|全面)完成了?(?:年度|全年|今年)?的?(?:目标)?任务", "task", "提前完成年度任务"),
+    (r"(?:已|提前|超额)完成了?(?:年度|全年)?目标", "task", "已完成年度目标"),
+    (r"超额完成", "task", "超额完成"),
+    (r"圆满完成", "sentence", "圆满完成…安置任务"),
+    (r"(?:均|全部|已全部)已?完工", "sentence", "均已完工"),
 )
 
 # Words that frame a reported number rather than name what it counts: left out when weighing whether the

@@ -177,6 +177,7 @@ RAW_ACTUAL_MENTIONS = Table(
         "is_completion_ratio": pl.Boolean,
         "months_covered": pl.Int64,
         "period_stated": pl.Boolean,
+        "statement": pl.String,
         "span": pl.String,
         "span_start": pl.Int64,
         "span_end": pl.Int64,

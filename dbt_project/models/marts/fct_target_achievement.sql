@@ -79,6 +79,7 @@ joined as (
         targets.unit_kind,
         targets.span as target_span,
         actuals.span as actual_span,
+        actuals.statement as actual_statement,
         -- A plan (task breakdown) has no progress text: nothing to compare yet, not a shortfall.
         coalesce(length(trim(tasks.completion)), 0) > 0 as has_progress_text,
         tasks.completion_statement,
@@ -124,6 +125,10 @@ decided as (
         *,
         case
             when actual_seq is null and completion_statement is not null then 'stated_complete'
+            -- A number that equals its target inside a sentence saying the work is done only repeats the
+            -- target ("10个新增急救站点已全部完成建设"): met by the statement, not by a count.
+            when actual_statement is not null and units_convert and abs(actual_normalised) = target_normalised
+                then 'stated_complete'
             when not has_progress_text then 'no_progress_text'
             when actual_seq is null then 'no_actual'
             when not units_convert then 'units_differ'
@@ -144,6 +149,15 @@ decided as (
             else 'part_year_on_pace'
         end as rule_reason
     from judged
+),
+
+-- The actual the verdict rests on: none where the pair is uncertain or the number repeats the target;
+-- the pairing's proposal stays as evidence (paired_actual_*).
+verdicts as (
+    select
+        *,
+        reviewed_decision = 'actual' or rule_reason not in ('uncertain_pair', 'stated_complete') as rests_on_actual
+    from decided
 )
 
 select
@@ -151,17 +165,17 @@ select
     report_id,
     task_id,
     target_seq,
-    actual_seq,
+    case when rests_on_actual then actual_seq end as actual_seq,
     metric,
     target_value,
     target_unit,
     comparator,
     direction,
-    actual_value,
-    actual_unit,
-    actual_period,
-    is_estimate,
-    achievement_ratio,
+    case when rests_on_actual then actual_value end as actual_value,
+    case when rests_on_actual then actual_unit end as actual_unit,
+    case when rests_on_actual then actual_period end as actual_period,
+    case when rests_on_actual then is_estimate end as is_estimate,
+    case when rests_on_actual then achievement_ratio end as achievement_ratio,
     case
         when reviewed_decision = 'status' then reviewed_status
         when rule_reason in ('value_reached', 'stated_complete') then 'met'
@@ -170,14 +184,21 @@ select
         else 'unknown'
     end as status,
     target_span,
-    actual_span,
+    case when rests_on_actual then actual_span end as actual_span,
     has_progress_text,
     case when reviewed_decision is not null then 'reviewed' else rule_reason end as status_reason,
-    is_part_year,
+    case when rests_on_actual then is_part_year end as is_part_year,
     pairing_similarity,
     metric_coverage,
-    completion_statement,
+    case
+        when rule_reason = 'stated_complete' and actual_seq is not null then actual_statement
+        else completion_statement
+    end as completion_statement,
     rule_reason,
     reviewed_decision,
-    review_note
-from decided
+    review_note,
+    actual_seq as paired_actual_seq,
+    actual_value as paired_actual_value,
+    actual_unit as paired_actual_unit,
+    actual_span as paired_actual_span
+from verdicts
