@@ -246,11 +246,25 @@ class TestColumnRoles:
         report = read_report(write(tmp_path, text))
         assert task(report, 1)["lead_units_raw"] == "县交通局"  # no 责任单位: the lead units' column names who
         assert task(report, 1)["units_raw"] is None
-        assert task(report, 1)["completion"] == "95%"
+        # a 进度 column of bare percents is a progress percent (evidence), not a completion text
+        assert task(report, 1)["completion"] is None
         assert report.attributes.rows() == [
+            ("report", 1, 3, "当前进度", "progress_percent", "95%"),
             ("report", 1, 5, "备注", "note", "县民生实事"),
             ("report", 1, 6, "说明", None, "已验收"),  # a column no rule knows is kept, not fatal
+            ("report", 2, 3, "当前进度", "progress_percent", "90%"),
         ]
+        assert report.context.report_kind == "progress"
+
+    @pytest.mark.parametrize(
+        ("cells", "role"),
+        [(("80%(进度滞后)", "95%", "50%(马站未开工"), "progress_percent"),  # a note after the percent, even unclosed
+         (("80%", "已完成主体工程"), "completion")],  # one text: the column is read as completion text
+    )
+    def test_a_progress_column_of_percents_is_a_progress_percent(self, tmp_path, cells, role):
+        rows = "".join(f"{i} | 建设道路{i}公里。 | {c} | 县交通局 |\n" for i, c in enumerate(cells, start=1))
+        report = read_report(write(tmp_path, "序号 | 项目内容 | 当前进度 | 牵头单位 |\n" + rows))
+        assert report.summary()["column_roles"].split(" | ")[2] == f"当前进度: {role}"
 
     def test_without_an_id_column_tasks_are_numbered_in_order(self, tmp_path):
         report = read_report(write(tmp_path, "工作任务 | 责任单位 |\n新增企业10家。 | 市经信局 |\n新增学位800个。 | 市教育局 |\n"))

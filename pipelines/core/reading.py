@@ -48,6 +48,7 @@ from pipelines.core.rules import (
     MULTIPLIERS,
     PART_YEAR_HEADER_WORDS,
     RATE_DENOMINATORS,
+    ROLES_BY_CELLS,
     SHARED_NAME_SEPARATOR,
     STATED_COMPLETE_PHRASES,
     TASK_ROLES,
@@ -274,18 +275,21 @@ def with_target(requirement: str | None, target: str | None) -> str | None:
     return f"{words};{target}" if words else target
 
 
-def _with_measure_unit_column(header: Header, rows: list[GridRow]) -> Header:
-    """A bare 单位 column holding units of measure (亿元, %, 个) is not who is responsible: re-read as such."""
-    column = header.column("units")
-    if column is None or header.names[column] != "单位":
+def _with_roles_by_cells(header: Header, rows: list[GridRow]) -> Header:
+    """Columns re-read by their cells (ROLES_BY_CELLS): a header's words say one role, every filled cell another."""
+    roles = [*header.roles]
+    for by_header, header_pattern, cell_pattern, by_cells, _ in ROLES_BY_CELLS:
+        column = header.column(by_header)
+        if column is None or not re.search(header_pattern, re.sub(r"\s", "", header.names[column])):
+            continue
+        pattern = _MEASURE_UNIT if cell_pattern == "measure unit" else re.compile(cell_pattern)
+        values = {r.cells[column].translate(FULLWIDTH).strip() for r in rows
+                  if len(r.cells) == len(header.names) and r.cells[column].strip()}
+        if values and all(pattern.match(v) for v in values):
+            roles[column] = by_cells
+    if roles == header.roles:
         return header
-    values = {r.cells[column].translate(FULLWIDTH).strip() for r in rows
-              if len(r.cells) == len(header.names) and r.cells[column].strip()}
-    if values and all(_MEASURE_UNIT.match(v) for v in values):
-        roles = [*header.roles]
-        roles[column] = "measure_unit"
-        return Header(header.line, header.names, roles, header.last_line, header.title, header.title_lines)
-    return header
+    return Header(header.line, header.names, roles, header.last_line, header.title, header.title_lines)
 
 
 def merged_column(cells: list[str], header: Header) -> int | None:
@@ -318,7 +322,7 @@ def read_report(path: Path, normalised: bool = True) -> Report:
         raise SourceFileError(path, "file is empty")
     grid = read_grid(path, data, reads_as_work_plan, may_be_merged)
     header, after = find_header(grid, path)
-    header = _with_measure_unit_column(header, grid.rows[after:])
+    header = _with_roles_by_cells(header, grid.rows[after:])
     n_columns = len(header.names)
     at = header.task_columns()
     report_id, source_file = report_id_for(path), str(path)
@@ -490,6 +494,8 @@ def read_report(path: Path, normalised: bool = True) -> Report:
         },
         schema=REJECTED_ROWS.schema,
     )
+    # What says how far the work is: the completion text, else a progress-percent column.
+    progress = at["completion"] if "completion" in at else header.column("progress_percent")
     return Report(
         report_id=report_id,
         source_file=source_file,
@@ -503,8 +509,8 @@ def read_report(path: Path, normalised: bool = True) -> Report:
         rejected=rejects,
         attributes=attributes,
         leaders=leaders,
-        context=report_context(header.title, header.names[at["completion"]] if "completion" in at else None,
-                               path.stem, "completion" in at),
+        context=report_context(header.title, header.names[progress] if progress is not None else None,
+                               path.stem, progress is not None),
         source_format=grid.source_format,
         source_place=grid.place,
     )

@@ -82,7 +82,7 @@ def report_context(title: str | None, completion_header: str | None, file_stem: 
     period, months = period_months if period_months else (None, None)
     if not has_completion:
         kind = "plan"
-        evidence["kind"] = "no completion column"
+        evidence["kind"] = "no completion or progress column"
     elif months is not None:
         kind = "completion" if months == 12 else "progress"
         evidence["kind"] = "period"

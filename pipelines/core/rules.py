@@ -32,6 +32,15 @@ HEADER_ROLES: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("target", ("目标", "指标"), "一季度目标"),
     ("note", ("备注",), "备注"),
 )
+# A column whose header reads as one role but whose every cell says another is re-read by its cells: a bare 单位
+# column of units of measure is not who is responsible; a 进度 column of bare percents is a progress percent
+# (evidence, never a verdict alone), not a completion text. `measure unit` stands for a unit of measure
+# (MULTIPLIERS, BASE_UNITS). The header pattern reads the header without its whitespace.
+# (role by header, header pattern, cell pattern, role by cells, example)
+ROLES_BY_CELLS: tuple[tuple[str, str, str, str, str], ...] = (
+    ("units", r"^单位$", "measure unit", "measure_unit", "单位: 亿元, %, 个"),
+    ("completion", r"进度", r"^\d+(?:\.\d+)?%(?:[(（].*)?$", "progress_percent", "当前进度: 80%(…进度滞后)"),
+)
 # How a task's id is written: the number it holds is the first group. (pattern, example)
 TASK_ID_FORMS: tuple[tuple[str, str], ...] = (
     (r"^(\d+)$", "12"),

@@ -16,6 +16,17 @@ tasks as (
     select * from {{ ref('stg_tasks') }}
 ),
 
+-- A progress percent (形象进度, a 当前进度 column) is evidence beside the verdict: how far the work is, not
+-- whether the target's number was reached.
+progress as (
+    select
+        task_key,
+        max({{ dbt.safe_cast("regexp_extract(value, '([0-9]+(\\.[0-9]+)?)[ ]*%', 1)", dbt.type_float()) }}) as progress_percent
+    from {{ ref('stg_task_attributes') }}
+    where role = 'progress_percent'
+    group by task_key
+),
+
 reviews as (
     select
         {{ task_key('report_id', 'task_id') }} as task_key,
@@ -83,6 +94,7 @@ joined as (
         -- A plan (task breakdown) has no progress text: nothing to compare yet, not a shortfall.
         coalesce(length(trim(tasks.completion)), 0) > 0 as has_progress_text,
         tasks.completion_statement,
+        progress.progress_percent,
         chosen.pairing_similarity,
         chosen.metric_coverage,
         chosen.reviewed_decision,
@@ -95,6 +107,8 @@ joined as (
         on targets.task_key = chosen.task_key and targets.target_seq = chosen.target_seq
     left join actuals
         on chosen.task_key = actuals.task_key and chosen.actual_seq = actuals.actual_seq
+    left join progress
+        on targets.task_key = progress.task_key
 ),
 
 compared as (
@@ -197,6 +211,7 @@ select
     rule_reason,
     reviewed_decision,
     review_note,
+    progress_percent,
     actual_seq as paired_actual_seq,
     actual_value as paired_actual_value,
     actual_unit as paired_actual_unit,
