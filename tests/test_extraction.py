@@ -253,3 +253,10 @@ def test_an_actual_knows_the_stated_completion_of_its_sentence():
 def test_a_target_of_completion_is_a_completion_ratio():
     [target] = extract_targets("累计完成三年任务的95%")
     assert target.is_completion_ratio
+
+
+@pytest.mark.parametrize(
+    "text", ["“最多80天”实现率100%。", "完成2020年度“15分钟应急消防救援圈”建设。", "已全面完成省定“14所乡村初中、122所小学乡村全覆盖”的目标。"],
+)
+def test_a_number_inside_quotation_marks_is_not_an_actual(text):
+    assert [m.span for m in extract_actuals(text) if "“" in m.span or m.value in (80, 15, 14, 122)] == []

@@ -53,6 +53,11 @@ def test_an_aside_in_brackets_does_not_dilute_the_metric():
     assert got == [("新改扩建规范化村卫生室(社区卫生服务站)3个", "培坑村卫生室3个村卫生室建设")]
 
 
+def test_a_rate_is_never_paired_with_a_count():
+    got = pairs("市县长项目落地率50%以上。", "市县长项目目前已安排36个项目,总投资882.1亿元。")
+    assert got == [("市县长项目落地率50%以上", None)]
+
+
 def test_full_year_figure_preferred_over_part_year():
     got = pairs(
         "高新技术产业投资增长10%以上。",

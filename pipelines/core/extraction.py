@@ -386,9 +386,14 @@ def months_covered(period: str) -> int | None:
     return rules.QUARTER_MONTHS.get(period)
 
 
+def _quoted(text: str, pos: int) -> bool:
+    """True when pos stands inside a quotation (its opening mark before it, not yet closed)."""
+    return any(text.rfind(opening, 0, pos) > text.rfind(closing, 0, pos) for opening, closing in rules.QUOTES)
+
+
 @lru_cache(maxsize=65536)
 def extract_actuals(completion: str) -> tuple[Mention, ...]:
-    readings = _readings_without_descriptors(completion)
+    readings = [r for r in _readings_without_descriptors(completion) if not _quoted(completion, r.quantity.start)]
     actuals = []
     for seq, r in enumerate(readings, start=1):
         base = _mention(completion, seq, r, is_target=False)

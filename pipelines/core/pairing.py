@@ -166,6 +166,9 @@ def pair_targets(
             # A completion ratio reports a target of completion ("完成三年任务的95%"), no other metric.
             if actual.is_completion_ratio and not (target.is_completion_ratio or "完成率" in target.metric):
                 continue
+            # A rate or share is never reported as a count or an amount ("落地率50%" is not "已安排36个项目").
+            if (rules.unit_kind(target.normalised_unit) == "rate") != (rules.unit_kind(actual.normalised_unit) == "rate"):
+                continue
             score = similarity(target.metric, target_window, views[actual.seq])
             same_unit = target.normalised_unit == actual.normalised_unit
             if score < (MIN_SIMILARITY if same_unit else MIN_SIMILARITY_OTHER_UNIT):

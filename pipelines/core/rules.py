@@ -271,6 +271,10 @@ NUMERAL_SET_PHRASES: tuple[str, ...] = (
 AFTER_WORDS_BREAKS: tuple[str, ...] = ("以及", "和", "及", "与")
 # Before a Chinese numeral, an opening quote makes it a slogan ("两个特殊", "四个全面").
 SLOGAN_OPENERS = "“‘\"《"
+# In a completion text, a number inside quotation marks is a name or the target quoted (“最多80天”实现率100%,
+# 完成“15分钟应急消防救援圈”, 完成省定“14所乡村初中、122所小学乡村全覆盖”的目标), not a figure reported.
+# (opening, closing)
+QUOTES: tuple[tuple[str, str], ...] = (("“", "”"), ("「", "」"), ("『", "』"))
 # A bare 一 before a classifier is an article ("一条街", "一批项目"), not a count of one.
 ARTICLE_NUMERAL = "一"
 # Right after the number, these make it a name or an ordinal, not a quantity.
