@@ -129,3 +129,15 @@ def test_framing_words_do_not_count_against_an_actual():
     # 全市, 同比, 完成 frame the number; what it counts is the target's 一般公共预算收入.
     pair = pair_of("一般公共预算收入增长6%。", "前三季度,全市一般公共预算收入完成79.73亿元,同比增长3.3%。")
     assert pair.actual_seq == 2 and pair.metric_coverage >= 0.6
+
+
+def test_a_clause_naming_the_target_done_states_it_reached():
+    targets, actuals = extract_targets("完成3家污水处理厂清洁排放改造。"), extract_actuals("完成对绍兴污水处理厂、次坞镇污水处理厂的清洁排放改造工作。")
+    [pair] = pair_targets(targets, actuals, "完成3家污水处理厂清洁排放改造。", "完成对绍兴污水处理厂、次坞镇污水处理厂的清洁排放改造工作。")
+    assert (pair.actual_seq, pair.statement) == (None, "完成对绍兴污水处理厂、次坞镇污水处理厂的清洁排放改造工作")
+
+
+def test_a_done_clause_about_other_work_states_nothing():
+    [pair] = pair_targets(extract_targets("完成3家污水处理厂清洁排放改造。"), (), "完成3家污水处理厂清洁排放改造。",
+                          "完成老旧燃气设施改造方案编制。")
+    assert pair.statement is None

@@ -50,6 +50,9 @@ class Pair:
     # Low, the actual may count a part of what the target counts ("2个省级现代农业园区" for "20个现代农业
     # 园区"): reaching the target still shows it met, falling short shows nothing.
     metric_coverage: float = 0.0
+    # With no actual: the clause of the completion that states this target reached by naming it
+    # ("完成对…污水处理厂的清洁排放改造工作"), if any.
+    statement: str | None = None
 
 
 _CHANGE = "|".join(map(re.escape, sorted(rules.INCREASE_WORDS + rules.DECREASE_WORDS, key=len, reverse=True)))
@@ -62,6 +65,8 @@ _SYNONYMS = re.compile("|".join(map(re.escape, sorted(rules.METRIC_SYNONYMS, key
 
 _DIGITS = re.compile(r"\d")
 _DROP = str.maketrans("", "", rules.METRIC_DROP_CHARS)
+_STATED_OWN = re.compile("|".join(p for p, scope, _ in rules.STATED_COMPLETE_PHRASES if scope != "task"))
+_CLAUSE = re.compile(f"[^{re.escape(rules.CLAUSE_BREAKS)}]+")
 _COVERAGE_IGNORED = re.compile("|".join(map(re.escape, sorted(rules.COVERAGE_IGNORED_WORDS, key=len, reverse=True))))
 
 
@@ -200,6 +205,17 @@ def pair_targets(
 
     return [
         Pair(t.seq, chosen[t.seq][0], round(chosen[t.seq][1], 3), coverage(t, chosen[t.seq][0]))
-        if t.seq in chosen else Pair(t.seq, None, 0.0)
+        if t.seq in chosen else Pair(t.seq, None, 0.0, statement=stated_by_name(t.metric, completion))
         for t in targets
     ]
+
+
+def stated_by_name(metric: str, completion: str) -> str | None:
+    """The clause of the completion with no number that says the target's work was done, naming it
+    (STATED_COMPLETE_PHRASES of scope sentence or target, STATED_TARGET_MIN_CONTAINMENT), or None."""
+    for clause in _CLAUSE.findall(completion):
+        clause = clause.strip()
+        if (not _DIGITS.search(clause) and _STATED_OWN.search(clause)
+                and containment(metric, clause) >= rules.STATED_TARGET_MIN_CONTAINMENT):
+            return clause
+    return None

@@ -368,7 +368,8 @@ COMPLETION_RATIO_PATTERNS: tuple[str, ...] = (r"完成率", r"完成[^,;。]{0,1
 # holding it, and only when that clause has no number (a number there is an actual, read as such:
 # "312家重点企业全部完成年度改造任务"). scope `sentence`: it speaks only of what its sentence names
 # ("三条联网路:…均已完工"). In either, a number of that sentence that equals its target only repeats it.
-# "基本完成" is not a statement of completion.
+# scope `target`: a clause with no number that names the target's work done (pairing.stated_by_name); a plain
+# "完成11个体育公园" reports an actual, never a repeat. "基本完成" is not a statement of completion.
 # (pattern, scope, example)
 STATED_COMPLETE_PHRASES: tuple[tuple[str, str, str], ...] = (
     (r"已?全部完成", "task", "已全部完成"),
@@ -378,7 +379,11 @@ STATED_COMPLETE_PHRASES: tuple[tuple[str, str, str], ...] = (
     (r"超额完成", "task", "超额完成"),
     (r"圆满完成", "sentence", "圆满完成…安置任务"),
     (r"(?:均|全部|已全部)已?完工", "sentence", "均已完工"),
+    (r"^(?:已|均已|全面)?完成(?!率)", "target", "完成对…污水处理厂的清洁排放改造工作"),
 )
+# scope `target`: a clause with no number that opens with 完成 states the target reached when it names the
+# target's metric: at least this share of the metric's words (pairing.containment).
+STATED_TARGET_MIN_CONTAINMENT = 0.8
 
 # Words that frame a reported number rather than name what it counts: left out when weighing whether the
 # target's words hold the actual's metric (pairing's metric_coverage), wherever they stand in it.

@@ -186,7 +186,8 @@ RAW_ACTUAL_MENTIONS = Table(
 RAW_TARGET_PAIRS = Table(
     "raw_target_pairs",
     "For each target, the actual that reports the same metric (or none), with the similarity and the evidence for "
-    "a shortfall (metric_coverage: the share of the actual's metric words the target's words hold).",
+    "a shortfall (metric_coverage: the share of the actual's metric words the target's words hold); with no actual, "
+    "the clause that states the target reached by naming it (statement).",
     {
         "report_id": pl.String,
         "task_id": pl.Int64,
@@ -194,6 +195,7 @@ RAW_TARGET_PAIRS = Table(
         "actual_seq": pl.Int64,
         "pairing_similarity": pl.Float64,
         "metric_coverage": pl.Float64,
+        "statement": pl.String,
     },
 )
 BUILD_STATE = Table(

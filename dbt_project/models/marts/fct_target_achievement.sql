@@ -49,6 +49,7 @@ chosen as (
             else pairs.actual_seq
         end as actual_seq,
         pairs.pairing_similarity,
+        pairs.statement as stated_by_name,
         -- a reviewed actual is the target's by a person's word
         case when reviews.decision = 'actual' then 1.0 else pairs.metric_coverage end as metric_coverage,
         reviews.decision as reviewed_decision,
@@ -93,7 +94,7 @@ joined as (
         actuals.statement as actual_statement,
         -- A plan (task breakdown) has no progress text: nothing to compare yet, not a shortfall.
         coalesce(length(trim(tasks.completion)), 0) > 0 as has_progress_text,
-        tasks.completion_statement,
+        coalesce(tasks.completion_statement, chosen.stated_by_name) as completion_statement,
         progress.progress_percent,
         chosen.pairing_similarity,
         chosen.metric_coverage,
