@@ -260,3 +260,12 @@ def test_a_target_of_completion_is_a_completion_ratio():
 )
 def test_a_number_inside_quotation_marks_is_not_an_actual(text):
     assert [m.span for m in extract_actuals(text) if "“" in m.span or m.value in (80, 15, 14, 122)] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "parts_name"),
+    [("4个结构性指标均实现10%以上增长", "结构性指标"), ("三类园区都达到80%以上", "园区"),
+     ("市县长项目落地率50%以上", None), ("3个园区建成", None)],
+)
+def test_a_target_for_each_of_several_things_names_them(text, parts_name):
+    assert extract_targets(text)[0].parts_name == parts_name

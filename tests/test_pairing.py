@@ -141,3 +141,14 @@ def test_a_done_clause_about_other_work_states_nothing():
     [pair] = pair_targets(extract_targets("完成3家污水处理厂清洁排放改造。"), (), "完成3家污水处理厂清洁排放改造。",
                           "完成老旧燃气设施改造方案编制。")
     assert pair.statement is None
+
+
+def test_the_parts_of_a_target_for_each_are_listed_after_their_name():
+    requirement = "4个结构性指标均实现10%以上增长;市县长项目落地率50%以上。"
+    completion = "4个结构性指标中,民间项目投资下降4.7%,交通投资增长6.5%;市县长项目落地率82.9%。全市投资增长3%。"
+    targets, actuals = extract_targets(requirement), extract_actuals(completion)
+    each, rate = pair_targets(targets, actuals, requirement, completion)
+    by_seq = {a.seq: a.span for a in actuals}
+    # up to the full stop, not the other target's number
+    assert [by_seq[s] for s in each.parts] == ["民间项目投资下降4.7%", "交通投资增长6.5%"]
+    assert rate.parts == () and by_seq[rate.actual_seq] == "市县长项目落地率82.9%"

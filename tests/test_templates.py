@@ -70,7 +70,8 @@ def _own_reading(tasks: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, pl.Da
                      unit_kind(m.normalised_unit), m.direction, m.period, m.is_part_year, m.is_estimate,
                      m.is_completion_ratio, m.months_covered, m.period_stated, m.statement, m.span, m.span_start, m.span_end)
                     for m in found_actuals]
-        pairs += [(*key, p.target_seq, p.actual_seq, p.similarity, p.metric_coverage, p.statement) for p in found_pairs]
+        pairs += [(*key, p.target_seq, p.actual_seq, p.similarity, p.metric_coverage, p.statement, list(p.parts))
+                  for p in found_pairs]
     return (pl.DataFrame(targets, schema=TARGET_SCHEMA, orient="row"),
             pl.DataFrame(actuals, schema=ACTUAL_SCHEMA, orient="row"),
             pl.DataFrame(pairs, schema=PAIR_SCHEMA, orient="row"))

@@ -53,6 +53,7 @@ _DECREASE = re.compile(_alternation(rules.DECREASE_WORDS))
 _LEADING = re.compile(f"^(?:{_alternation(rules.METRIC_LEADING_FILLERS)})+")
 _TRAILING = re.compile(f"(?:{_alternation(rules.METRIC_TRAILING_FILLERS)})+$")
 _YEAR = re.compile(r"(?:20|19)\d\d年(?:度|底|末)?")
+_VERB_TAIL = re.compile(f"(?:{_alternation(rules.LIST_VERBS + ('达到', '达', '保持', '在'))})+$")
 _LIST_VERB = re.compile(f"^(?:{_alternation(rules.LIST_VERBS)})")
 _VERBS = re.compile(_alternation(rules.LIST_VERBS + rules.METRIC_LEADING_FILLERS + rules.METRIC_TRAILING_FILLERS))
 _PERIOD_SENTENCE = re.compile("|".join(rules.PERIOD_PATTERNS_SENTENCE))
@@ -62,6 +63,7 @@ _ESTIMATE = re.compile(_alternation(rules.ESTIMATE_WORDS))
 _COMPLETION_RATIO = re.compile("|".join(rules.COMPLETION_RATIO_PATTERNS))
 # A plain "完成N个X" reports an actual: only phrases that say the work is done (scopes task, sentence) make
 # a number equal to its target a repeat.
+_EACH_PART = tuple(re.compile(pattern + "$") for pattern, _ in rules.EACH_PART_FORMS)
 _STATED_COMPLETE = re.compile("|".join(p for p, scope, _ in rules.STATED_COMPLETE_PHRASES if scope != "target"))
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _AFTER_BREAK = re.compile(_alternation(rules.AFTER_WORDS_BREAKS))
@@ -111,6 +113,8 @@ class Mention:
     # The stated-completion phrase of the actual's sentence ("10个新增急救站点已全部完成建设"): a number there
     # that equals its target only repeats it.
     statement: str | None = None
+    # A target for each of several things: their name ("结构性指标" of "4个结构性指标均实现10%以上增长").
+    parts_name: str | None = None
 
 
 @lru_cache(maxsize=1 << 16)  # pure, and texts of one phrasing repeat it
@@ -331,7 +335,18 @@ def _mention(text: str, seq: int, r: _InContext, is_target: bool = True) -> Ment
         number_start=q.start,
         multiplier=q.multiplier,
         is_completion_ratio=q.base_unit == "%" and bool(_COMPLETION_RATIO.search(r.before)),
+        parts_name=_parts_name(r.before),
     )
+
+
+def _parts_name(before: str) -> str | None:
+    """The name of the things a target sets for each of them (EACH_PART_FORMS), from the words before its
+    number up to a verb at most ("4个结构性指标均实现")."""
+    words = _VERB_TAIL.sub("", before)
+    for form in _EACH_PART:
+        if m := form.search(words):
+            return m["parts"]
+    return None
 
 
 def _readings_without_descriptors(text: str) -> list[_InContext]:

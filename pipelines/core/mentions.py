@@ -71,14 +71,16 @@ def _template_readings(templates: list[tuple[str, str]]) -> tuple[pl.DataFrame, 
                      m.period, m.is_part_year, m.is_estimate, m.is_completion_ratio, m.months_covered,
                      m.period_stated, m.statement, m.span_start, m.span_end, *_places(m, completion))
                     for m in found_actuals]
-        pairs += [(key, p.target_seq, p.actual_seq, p.similarity, p.metric_coverage, p.statement) for p in found_pairs]
+        pairs += [(key, p.target_seq, p.actual_seq, p.similarity, p.metric_coverage, p.statement, list(p.parts))
+                  for p in found_pairs]
     key = {"template": pl.Int64}
     return (
         pl.DataFrame(targets, orient="row", schema={**key, **{c: TARGET_SCHEMA[c] for c in _TARGET_WORDS}, **_PLACES}),
         pl.DataFrame(actuals, orient="row", schema={**key, **{c: ACTUAL_SCHEMA[c] for c in _ACTUAL_WORDS}, **_PLACES}),
         pl.DataFrame(pairs, orient="row",
                      schema={**key, **{c: PAIR_SCHEMA[c] for c in ("target_seq", "actual_seq", "pairing_similarity",
-                                                                     "metric_coverage", "statement")}}),
+                                                                     "metric_coverage", "statement",
+                                                                     "part_actual_seqs")}}),
     )
 
 

@@ -53,6 +53,9 @@ class Pair:
     # With no actual: the clause of the completion that states this target reached by naming it
     # ("完成对…污水处理厂的清洁排放改造工作"), if any.
     statement: str | None = None
+    # A target for each of several things: the actuals of its parts, listed after their name (the verdict
+    # is the weakest part's, fct_target_achievement).
+    parts: tuple[int, ...] = ()
 
 
 _CHANGE = "|".join(map(re.escape, sorted(rules.INCREASE_WORDS + rules.DECREASE_WORDS, key=len, reverse=True)))
@@ -203,9 +206,21 @@ def pair_targets(
         words = _COVERAGE_IGNORED.sub(" ", metric)
         return round(containment(words, window), 3) if words.strip() else 1.0
 
+    def parts(target: Mention) -> tuple[int, ...]:
+        """The actuals in the target's unit listed after the name of its parts, up to the full stop, that
+        no other target took."""
+        at = completion.find(target.parts_name) if target.parts_name else -1
+        if at < 0:
+            return ()
+        end = bounds(completion, at, "。")[1]
+        others = {seq for t, (seq, _) in chosen.items() if t != target.seq}
+        return tuple(a.seq for a in actuals if at < a.span_start < end and a.seq not in others
+                     and a.normalised_unit == target.normalised_unit)
+
     return [
-        Pair(t.seq, chosen[t.seq][0], round(chosen[t.seq][1], 3), coverage(t, chosen[t.seq][0]))
-        if t.seq in chosen else Pair(t.seq, None, 0.0, statement=stated_by_name(t.metric, completion))
+        Pair(t.seq, chosen[t.seq][0], round(chosen[t.seq][1], 3), coverage(t, chosen[t.seq][0]), parts=parts(t))
+        if t.seq in chosen else
+        Pair(t.seq, None, 0.0, statement=stated_by_name(t.metric, completion), parts=parts(t))
         for t in targets
     ]
 

@@ -187,7 +187,8 @@ RAW_TARGET_PAIRS = Table(
     "raw_target_pairs",
     "For each target, the actual that reports the same metric (or none), with the similarity and the evidence for "
     "a shortfall (metric_coverage: the share of the actual's metric words the target's words hold); with no actual, "
-    "the clause that states the target reached by naming it (statement).",
+    "the clause that states the target reached by naming it (statement); for a target for each of several things, "
+    "the actuals of its parts (part_actual_seqs).",
     {
         "report_id": pl.String,
         "task_id": pl.Int64,
@@ -196,6 +197,7 @@ RAW_TARGET_PAIRS = Table(
         "pairing_similarity": pl.Float64,
         "metric_coverage": pl.Float64,
         "statement": pl.String,
+        "part_actual_seqs": pl.List(pl.Int64),
     },
 )
 BUILD_STATE = Table(

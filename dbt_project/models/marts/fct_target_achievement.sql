@@ -38,7 +38,40 @@ reviews as (
     from {{ ref('reviewed_verdicts') }}
 ),
 
--- The actual each target is compared with: the pairing's, unless a reviewed verdict names another or none.
+-- A target for each of several things ("4个结构性指标均实现10%以上增长") is judged by its weakest part: the
+-- part listed after the things' name whose ratio to the target is the smallest (the largest for a ceiling).
+part_ratios as (
+    select
+        targets.task_key,
+        targets.target_seq,
+        actuals.actual_seq,
+        case when targets.direction = 'decrease' then -1 else 1 end
+            * actuals.normalised_value / targets.normalised_value
+            * case when targets.comparator = 'lte' then -1 else 1 end as weakness_order
+    from (
+        select task_key, target_seq, unnest(part_actual_seqs) as actual_seq from pairs
+    ) as parts
+    inner join targets
+        on parts.task_key = targets.task_key and parts.target_seq = targets.target_seq
+    inner join actuals
+        on parts.task_key = actuals.task_key and parts.actual_seq = actuals.actual_seq
+    where targets.normalised_value <> 0 and actuals.normalised_unit = targets.normalised_unit
+),
+
+weakest_parts as (
+    select task_key, target_seq, actual_seq, n_parts
+    from (
+        select
+            *,
+            count(*) over (partition by task_key, target_seq) as n_parts,
+            row_number() over (partition by task_key, target_seq order by weakness_order, actual_seq) as weakness_rank
+        from part_ratios
+    ) as ranked
+    where weakness_rank = 1
+),
+
+-- The actual each target is compared with: the pairing's (its weakest part's, for a target for each of
+-- several things), unless a reviewed verdict names another or none.
 chosen as (
     select
         targets.task_key,
@@ -46,18 +79,24 @@ chosen as (
         case reviews.decision
             when 'no_actual' then null
             when 'actual' then reviewed.actual_seq
-            else pairs.actual_seq
+            else coalesce(weakest_parts.actual_seq, pairs.actual_seq)
         end as actual_seq,
+        weakest_parts.n_parts,
         pairs.pairing_similarity,
         pairs.statement as stated_by_name,
-        -- a reviewed actual is the target's by a person's word
-        case when reviews.decision = 'actual' then 1.0 else pairs.metric_coverage end as metric_coverage,
+        -- a reviewed actual is the target's by a person's word; a part, by the list after the parts' name
+        case
+            when reviews.decision = 'actual' or weakest_parts.actual_seq is not null then 1.0
+            else pairs.metric_coverage
+        end as metric_coverage,
         reviews.decision as reviewed_decision,
         reviews.reviewed_status,
         reviews.review_note
     from targets
     left join pairs
         on targets.task_key = pairs.task_key and targets.target_seq = pairs.target_seq
+    left join weakest_parts
+        on targets.task_key = weakest_parts.task_key and targets.target_seq = weakest_parts.target_seq
     left join reviews
         on targets.task_key = reviews.task_key and targets.span = reviews.target_span
     left join actuals as reviewed
@@ -98,6 +137,7 @@ joined as (
         progress.progress_percent,
         chosen.pairing_similarity,
         chosen.metric_coverage,
+        chosen.n_parts,
         chosen.reviewed_decision,
         chosen.reviewed_status,
         chosen.review_note
@@ -213,6 +253,7 @@ select
     reviewed_decision,
     review_note,
     progress_percent,
+    n_parts,
     actual_seq as paired_actual_seq,
     actual_value as paired_actual_value,
     actual_unit as paired_actual_unit,
