@@ -37,7 +37,9 @@ class Warehouse:
         for f in files:
             shutil.copy(f, self.raw / f.name)
         (root / "dagster_home").mkdir()
-        self.instance = dg.DagsterInstance.local_temp(tempdir=str(root / "dagster_home"))
+        # telemetry off: a temporary instance reads no dagster.yaml, and would log it by default
+        self.instance = dg.DagsterInstance.local_temp(tempdir=str(root / "dagster_home"),
+                                                      overrides={"telemetry": {"enabled": False}})
 
     @property
     def build(self):
@@ -129,14 +131,40 @@ def test_a_second_run_reads_nothing_unless_forced(staged, quality):
     assert wh.query("select count(*) from staging.raw_tasks") == [(177,)]
 
 
-def test_a_blocking_gate_fails_on_a_task_without_units(tmp_path, quality):
+def test_a_task_without_units_lands_with_a_warning_naming_its_file_and_line(tmp_path, quality):
     wh = Warehouse(tmp_path, files=())
-    (wh.raw / "no-units.txt").write_text(f"{HEADER}\n1 | 新增企业10家。 | 新增企业12家。 |  |\n", encoding="utf-8")
+    (wh.raw / "no-units.txt").write_text(
+        f"{HEADER}\n1 | 新增企业10家。 | 新增企业12家。 |  |\n2 | 新增学位800个。 | 新增学位900个。 | △ |\n"
+        "3 | 新增项目5个。 | 新增项目6个。 | 市发改委 |\n", encoding="utf-8")
+    result = wh.materialize(STAGING_ASSETS, quality, STAGING_CHECKS)
+    assert result.success  # one empty cell does not stop the good rows
+    failed = {e.check_name: e for e in result.get_asset_check_evaluations() if not e.passed}
+    assert [n for n, e in failed.items() if e.severity == dg.AssetCheckSeverity.ERROR] == []
+    assert failed["every_task_has_a_unit"].severity == dg.AssetCheckSeverity.WARN
+    description = failed["every_task_has_a_unit"].description
+    assert "Every task has at least one unit" in description
+    assert "no-units.txt line 2 (no-units/1)" in description and "no-units.txt line 3 (no-units/2)" in description
+    assert wh.query("select count(*) from staging.raw_tasks") == [(3,)]
+
+
+def test_a_blocking_gate_stops_the_marts_on_a_value_that_is_not_finite(tmp_path, quality, monkeypatch):
+    """No input reaches a blocking gate any more (bad rows are quarantined or warned about); a fault in the
+    reading still must not pass: the gate stops the run before dbt."""
+    from pipelines.core import mentions
+
+    read = mentions.extract_mentions
+
+    def faulty(tasks):  # a reading fault: every target's value infinite
+        targets, actuals, pairs = read(tasks)
+        return targets.with_columns(value=float("inf")), actuals, pairs
+
+    monkeypatch.setattr(mentions, "extract_mentions", faulty)
+    wh = Warehouse(tmp_path, files=())
+    (wh.raw / "faulty.txt").write_text(f"{HEADER}\n1 | 新增试点企业17家。 | 完成 | 市经信局 |\n", encoding="utf-8")
     result = wh.materialize(STAGING_ASSETS, quality, STAGING_CHECKS)
     failed = {e.check_name: e for e in result.get_asset_check_evaluations() if not e.passed}
-    assert failed["unit_assignments_valid"].severity == dg.AssetCheckSeverity.ERROR
-    assert "Every task has at least one unit" in failed["unit_assignments_valid"].description
-    assert "no-units/1" in failed["unit_assignments_valid"].description
+    assert failed["targets_valid"].severity == dg.AssetCheckSeverity.ERROR
+    assert "faulty/1" in failed["targets_valid"].description
 
 
 @pytest.mark.parametrize(

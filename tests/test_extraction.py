@@ -269,3 +269,8 @@ def test_a_number_inside_quotation_marks_is_not_an_actual(text):
 )
 def test_a_target_for_each_of_several_things_names_them(text, parts_name):
     assert extract_targets(text)[0].parts_name == parts_name
+
+
+def test_a_run_of_digits_longer_than_a_figure_is_a_code():
+    assert find_quantities("完成" + "9" * 400 + "个") == []  # and no value is ever infinite
+    assert [q.value for q in find_quantities("统一社会信用代码913306001234567890个体户,新增企业12家")] == [12]

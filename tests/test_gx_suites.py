@@ -93,11 +93,12 @@ def test_line_accounting_catches_a_lost_line(gates):
 
 
 def test_task_units_catches_more_leads_than_units_and_no_unit(gates):
-    frame = pl.DataFrame({"report_id": ["r", "r", "r"], "task_id": [1, 2, 3], "n_units": [2, 0, 2], "n_leads": [3, 0, 2]})
+    frame = pl.DataFrame({"report_id": ["r", "r", "r"], "task_id": [1, 2, 3], "source_file": ["/raw/r.txt"] * 3,
+                          "first_line": [2, 3, 4], "n_units": [2, 0, 2], "n_leads": [3, 0, 2]})
     result = gates.validate("raw_task_units", frame)
-    assert failures(result) == {
-        "Every task has at least one unit.": ["r/2"],
-        "Leads are among the units (a mark names one lead; a 牵头单位 column may name several).": ["r/1"]}
+    assert failures(result) == {  # named by file and line, where the frame says them
+        "Every task has at least one unit.": ["r.txt line 3 (r/2)"],
+        "Leads are among the units (a mark names one lead; a 牵头单位 column may name several).": ["r.txt line 2 (r/1)"]}
 
 
 def test_target_mentions_catch_bad_sets_values_and_spans(seed_staging, gates):

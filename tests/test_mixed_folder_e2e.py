@@ -114,17 +114,16 @@ def test_quarantine_shows_as_a_warning(mixed, mixed_run):
     assert mixed.query("select count(*) from marts.dim_tasks") == [(9 * 177 + 2 + real_tasks,)]
 
 
-def test_blocking_check_stops_the_run_and_leaves_the_warehouse(mixed, mixed_run):
+def test_a_failed_run_names_the_file_and_leaves_the_warehouse(mixed, mixed_run):
     before = sha256(mixed.warehouse)
-    bad = mixed.raw_dir / "no-units.txt"
-    bad.write_text(f"{HEADER}\n1 | 新增企业10家。 | 新增企业12家。 |  |\n", encoding="utf-8")
+    bad = mixed.raw_dir / "scan.txt"
+    bad.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00")
     try:
         run = mixed.run_pipeline()
     finally:
         bad.unlink()
     assert run.returncode != 0
-    assert ("unit_assignments_valid" in run.stderr and "Every task has at least one unit" in run.stderr
-            and "no-units/1" in run.stderr)
+    assert "scan.txt" in run.stderr and "binary content" in run.stderr
     assert sha256(mixed.warehouse) == before
 
 

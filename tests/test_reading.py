@@ -237,7 +237,7 @@ class TestColumnRoles:
             "report_id": "report", "task_id": 1, "requirement": "生产总值增长6%左右。", "completion": None,
             "units_raw": "发改局", "lead_units_raw": None, "support_units_raw": None, "source_file": None,
             "first_line": 2, "last_line": 2, "task_label": "1", "task_group": None, "continues_merged_cell": False,
-            "sub_rows": 0, "completion_statement": None}
+            "sub_rows": 0, "completion_statement": None, "text_read_in_part": False}
 
     def test_other_columns_are_kept_beside_the_task(self, tmp_path):
         text = ("序号 | 项目内容 | 当前进度 | 牵头单位 | 备注 | 说明 |\n"
@@ -522,3 +522,47 @@ class TestOtherLayouts:
 def test_a_completion_that_states_the_target_reached(completion, statement):
     tasks = pl.DataFrame({"completion": [completion]})
     assert tasks.select(completion_statement(pl.col("completion"))).item() == statement
+
+
+class TestInvisibleCharacters:
+    """Unicode spaces and format characters never change a number silently."""
+
+    @pytest.mark.parametrize(
+        ("completion", "number"),
+        [("完成12\u00a0300人", "12300人"),  # no-break space grouping thousands
+         ("完成12\u202f300人", "12300人"), ("完成1 234 567人", "1234567人"),
+         ("完成1\u200b2\u200b800人", "12800人"),  # zero-width spaces inside the number
+         ("增长4.\u200b5%", "4.5%"), ("增长4\u2060.5%", "4.5%"), ("新增\u00ad300家", "300家")],
+    )
+    def test_a_number_reads_as_the_text_means_it(self, tmp_path, completion, number):
+        report = read_report(write(tmp_path, f"{HEADER}\n1 | 新增企业10家。 | {completion} | 市经信局 |\n"))
+        assert number in task(report, 1)["completion"]
+
+    def test_a_space_that_does_not_group_thousands_stays_a_space(self, tmp_path):
+        report = read_report(write(tmp_path, f"{HEADER}\n1 | 新增企业10家。 | 增长4.5 300家 | 市经信局 |\n"))
+        assert task(report, 1)["completion"] == "增长4.5 300家"
+
+    def test_invisible_characters_in_ids_and_headers_are_dropped(self, tmp_path):
+        text = "序\u200b号 | 内容与要求 | 完成情况 | 责任单位 |\n1\u200b | 新增企业10家。 | 完成 | 市\u200b经信局 |\n"
+        report = read_report(write(tmp_path, text))
+        assert task(report, 1)["units_raw"] == "市经信局" and report.summary()["column_roles"].startswith("序号: task_id")
+
+
+def test_an_id_too_long_for_a_task_number_quarantines_its_row_only(tmp_path):
+    text = (f"{HEADER}\n1 | 新增企业10家。 | 完成12家 | 市经信局 |\n"
+            "12345678901234567890 | 新增学位800个。 | 完成900个 | 市教育局 |\n")
+    report = read_report(write(tmp_path, text))
+    assert report.tasks.get_column("task_id").to_list() == [1]
+    [(line, reason)] = report.rejected.select("source_line", "reason").rows()
+    assert line == 3 and reason.startswith("task id has 20 digits")
+
+
+def test_a_cell_too_long_to_read_whole_says_so(tmp_path):
+    from pipelines.core.mentions import extract_mentions
+    from pipelines.core.rules import MAX_READ_CHARS
+
+    long_text = "新增企业10家;" * (MAX_READ_CHARS // 4)
+    report = read_report(write(tmp_path, f"{HEADER}\n1 | 新增企业10家。 | {long_text} | 市经信局 |\n"))
+    assert task(report, 1)["text_read_in_part"] is True and len(task(report, 1)["completion"]) > MAX_READ_CHARS
+    actuals = extract_mentions(report.tasks)[1]
+    assert actuals.get_column("span_end").max() <= MAX_READ_CHARS  # only its start was read

@@ -132,6 +132,8 @@ def find_quantities(text: str) -> list[Quantity]:
             continue
         mult = match["mult"] or match["mult_only"] or ""
         base = match["base"] or ""
+        if len(match["num"].split(".")[0].replace(",", "")) > rules.MAX_NUMBER_DIGITS:
+            continue
         # After a Latin letter a number is part of a code (G60, PM2.5), unless it counts things ("AED128台").
         if match.start() and _LATIN_BEFORE.match(text, match.start() - 1) and (mult or base not in rules.COUNT_CLASSIFIERS):
             continue

@@ -24,7 +24,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipelines.core.rules import CELL_SEPARATOR, FULLWIDTH_TO_ASCII, MAX_HEADER_LINES, MAX_TITLE_LINES, TASK_ID_FORMS
+from pipelines.core.rules import (
+    CELL_SEPARATOR,
+    FULLWIDTH_TO_ASCII,
+    INVISIBLE_CHARACTERS,
+    MAX_HEADER_LINES,
+    MAX_TITLE_LINES,
+    TASK_ID_FORMS,
+)
 
 # Tried in order; the first that decodes the whole file wins and is recorded.
 # utf-8-sig also accepts plain UTF-8 (it only strips a BOM when there is one).
@@ -439,10 +446,22 @@ READERS: dict[str, str] = {
 }
 
 
+_INVISIBLE = str.maketrans("", "", INVISIBLE_CHARACTERS)
+
+
 def read_grid(path: Path, data: bytes, is_work_plan: Callable[[Grid], bool],
               may_merge: Callable[[list[str]], bool]) -> Grid:
     """The file's grid (its bytes, read once by the caller), by its extension (READERS); a format not read
-    says how to convert it."""
+    says how to convert it. Characters that carry no text are dropped from every cell (the raw line keeps
+    them)."""
+    grid = _read_by_format(path, data, is_work_plan, may_merge)
+    for row in grid.rows:
+        row.cells[:] = [cell.translate(_INVISIBLE) for cell in row.cells]
+    return grid
+
+
+def _read_by_format(path: Path, data: bytes, is_work_plan: Callable[[Grid], bool],
+                    may_merge: Callable[[list[str]], bool]) -> Grid:
     suffix = path.suffix.lower()
     if suffix in UNREAD_FORMATS:
         raise UnreadFormat(path, f"{suffix} files are not read ({UNREAD_FORMATS[suffix]}); formats read: "

@@ -37,7 +37,7 @@ class FailedExpectation:
     notes: str
     unexpected_count: int | None
     sample: list[Any]
-    where: list[str] = field(default_factory=list)  # the failing rows' keys, e.g. "bad/1" (report/task)
+    where: list[str] = field(default_factory=list)  # the failing rows' places: "bad.txt line 4 (bad/3)", "bad/1"
 
 
 @dataclass
@@ -90,9 +90,24 @@ def gx_context(root: Path):
 
 
 @lru_cache(maxsize=64)
+def index_columns(suite: str) -> list[str]:
+    """The keys a suite's failing rows are reported by (its checkpoint's unexpected_index_column_names)."""
+    saved = json.loads((EXPECTATIONS_DIR / "checkpoints" / f"{suite}.json").read_text(encoding="utf-8"))
+    return saved["result_format"].get("unexpected_index_column_names", ["report_id", "task_id"])
+
+
+def where(row: dict) -> str:
+    """A failing row's place: `file line N (report/task)` when the frame says where it was read, else
+    `report/task`."""
+    key = "/".join(str(row[k]) for k in ("report_id", "task_id") if k in row)
+    if row.get("source_file") is not None and row.get("first_line") is not None:
+        return f"{Path(str(row['source_file'])).name} line {row['first_line']} ({key})"
+    return key
+
+
 def suite_columns(suite: str) -> frozenset[str]:
     """The columns a suite's expectations read, and the keys its failing rows are reported by."""
-    columns = {"report_id", "task_id"}
+    columns = {"report_id", "task_id", *index_columns(suite)}
     saved = json.loads((EXPECTATIONS_DIR / "expectations" / f"{suite}.json").read_text(encoding="utf-8"))
     for expectation in saved["expectations"]:
         kwargs = expectation["kwargs"]
@@ -170,11 +185,8 @@ def _validate(suite: str, frame: pl.DataFrame, root: Path, run_name: str | None)
                 notes=(r.expectation_config.meta or {}).get("notes", ""),
                 unexpected_count=r.result.get("unexpected_count"),
                 sample=list(r.result.get("partial_unexpected_list") or [r.result.get("observed_value")]),
-                where=[
-                    "/".join(str(row[k]) for k in ("report_id", "task_id") if k in row)
-                    for row in r.result.get("partial_unexpected_index_list") or []
-                    if isinstance(row, dict)
-                ],
+                where=[where(row) for row in r.result.get("partial_unexpected_index_list") or []
+                       if isinstance(row, dict)],
             )
         )
     return SuiteResult(suite, bool(result.success), frame.height, len(result.results), failed)

@@ -22,7 +22,7 @@ from pipelines.core.extraction import (
     quantity_at,
 )
 from pipelines.core.pairing import Pair, pair_targets
-from pipelines.core.rules import unit_kind
+from pipelines.core.rules import MAX_READ_CHARS, unit_kind
 from pipelines.core.tables import RAW_ACTUAL_MENTIONS, RAW_TARGET_MENTIONS, RAW_TARGET_PAIRS
 from pipelines.core.templates import STAND_IN_PATTERN, restore, template
 from pipelines.core.workers import worker_pool
@@ -125,8 +125,9 @@ def extract_mentions(tasks: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, p
     """(targets, actuals, pairs) for every task, in task order. Span offsets are 0-based characters.
 
     Each distinct template is read once; its reading is joined onto every task that has it."""
+    # A cell longer than MAX_READ_CHARS is read in part (raw_tasks.text_read_in_part): its first characters.
     tasks = tasks.select(
-        "report_id", "task_id", pl.col("requirement").fill_null(""), pl.col("completion").fill_null("")
+        "report_id", "task_id", *(pl.col(c).fill_null("").str.slice(0, MAX_READ_CHARS) for c in ("requirement", "completion"))
     ).with_row_index("task_row")
     keys: dict[tuple[str, str], int] = {}
     task_templates = [

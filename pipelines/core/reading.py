@@ -43,6 +43,7 @@ from pipelines.core.rules import (
     GROUP_HEADING_FORMS,
     HEADER_ROLES,
     LEAD_MARKS,
+    MAX_READ_CHARS,
     MAX_TITLE_LINES,
     MERGEABLE_ROLES,
     MULTIPLIERS,
@@ -52,6 +53,7 @@ from pipelines.core.rules import (
     SHARED_NAME_SEPARATOR,
     STATED_COMPLETE_PHRASES,
     TASK_ROLES,
+    THOUSANDS_SPACE,
     UNIT_SEPARATORS,
 )
 from pipelines.core.tables import RAW_TASK_ATTRIBUTES, RAW_TASK_LEADERS, RAW_TASKS, REJECTED_ROWS
@@ -387,8 +389,10 @@ def read_report(path: Path, normalised: bool = True) -> Report:
     for order, (row, cells, grp) in enumerate(parsed, start=1):
         label = cells[at["task_id"]].strip() if "task_id" in at else str(order)  # no id column: the order
         number = task_number(label)
-        if number is None:
-            rejected.append((row, f"task id is not a number: {label!r}"))
+        if number is None and label.translate(FULLWIDTH).strip().isdigit():
+            rejected.append((row, f"task id has {len(label.strip())} digits, more than a task number has (6): {label[:40]!r}"))
+        elif number is None:
+            rejected.append((row, f"task id is not a number: {label[:40]!r}"))
         elif number <= 0:
             rejected.append((row, f"task id must be positive: {label}"))
         else:
@@ -455,6 +459,7 @@ def read_report(path: Path, normalised: bool = True) -> Report:
             "continues_merged_cell": [r.first_line in merged_rows for r, *_ in good],
             "sub_rows": [sub_rows.get(r.first_line, 0) for r, *_ in good],
             "completion_statement": [None] * len(good),  # read when normalised
+            "text_read_in_part": [None] * len(good),  # read when normalised
         },
         schema=RAW_TASKS.schema,
     )
@@ -525,11 +530,23 @@ def _fullwidth_to_ascii(expr: pl.Expr) -> pl.Expr:
     return expr.str.replace_many(list(FULLWIDTH_TO_ASCII), list(FULLWIDTH_TO_ASCII.values()))
 
 
+_THOUSANDS_SPACE = re.compile(THOUSANDS_SPACE[0])
+
+
+def _join_thousands(expr: pl.Expr) -> pl.Expr:
+    """Spaces grouping a number's thousands removed (THOUSANDS_SPACE), only in the cells that have one."""
+    def join(text: str) -> str:
+        return _THOUSANDS_SPACE.sub(lambda m: m[1] + re.sub(r"\D", "", m[2]), text)
+
+    spaced = expr.str.contains(r"\d[ \x{a0}\x{202f}\x{2009}]\d{3}")
+    return pl.when(spaced).then(expr.map_elements(join, return_dtype=pl.String)).otherwise(expr)
+
+
 def normalise_text(expr: pl.Expr) -> pl.Expr:
     """Requirement/completion text: full-width ASCII to ASCII; whitespace (line breaks inside a
     cell, stray spaces) removed, since Chinese does not space its words, except one space between
     two ASCII words or numbers ("增长 7 %" -> "增长7%", "PPP 项目" -> "PPP项目", "Wi Fi" stays)."""
-    expr = _fullwidth_to_ascii(expr).str.replace_all(r"\s+", " ")
+    expr = _join_thousands(_fullwidth_to_ascii(expr)).str.replace_all(r"\s+", " ")
     expr = expr.str.replace_all(f"({_NOT_WORD}) ", "$1").str.replace_all(f" ({_NOT_WORD})", "$1")
     return expr.str.strip_chars()
 
@@ -551,6 +568,8 @@ def normalise_tasks(tasks: pl.DataFrame) -> pl.DataFrame:
         normalise_text(pl.col("requirement")),
         normalise_text(pl.col("completion")),
         completion_statement(normalise_text(pl.col("completion"))).alias("completion_statement"),
+        pl.max_horizontal(normalise_text(pl.col(c)).str.len_chars().fill_null(0) for c in ("requirement", "completion"))
+        .gt(MAX_READ_CHARS).alias("text_read_in_part"),
         normalise_units_cell(pl.col("units_raw")),
         normalise_units_cell(pl.col("lead_units_raw")),
         normalise_units_cell(pl.col("support_units_raw")),

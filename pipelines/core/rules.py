@@ -41,11 +41,12 @@ ROLES_BY_CELLS: tuple[tuple[str, str, str, str, str], ...] = (
     ("units", r"^单位$", "measure unit", "measure_unit", "单位: 亿元, %, 个"),
     ("completion", r"进度", r"^\d+(?:\.\d+)?%(?:[(（].*)?$", "progress_percent", "当前进度: 80%(…进度滞后)"),
 )
-# How a task's id is written: the number it holds is the first group. (pattern, example)
+# How a task's id is written: the number it holds is the first group, of at most 6 digits (a longer one is no
+# task number: its row is quarantined, not an overflow). (pattern, example)
 TASK_ID_FORMS: tuple[tuple[str, str], ...] = (
-    (r"^(\d+)$", "12"),
-    (r"^(\d+)[.、．]$", "1. / 1、"),
-    (r"^[(（](\d+)[)）]$", "(1)"),
+    (r"^(\d{1,6})$", "12"),
+    (r"^(\d{1,6})[.、．]$", "1. / 1、"),
+    (r"^[(（](\d{1,6})[)）]$", "(1)"),
     (r"^[(（]([一二三四五六七八九十]+)[)）]$", "（一）"),
     (r"^([一二三四五六七八九十]+)[、.．]?$", "三 / 十二、"),
 )
@@ -134,6 +135,14 @@ PLAN_TYPE_FORMS: tuple[tuple[str, str, str], ...] = (
 # no ASCII twin (。、“”《》) is kept as written.
 FULLWIDTH_TO_ASCII: dict[str, str] = {chr(cp): chr(cp - 0xFEE0) for cp in range(0xFF01, 0xFF5F)}
 FULLWIDTH_TO_ASCII["\u3000"] = " "
+# Characters that carry no text (zero-width space, non-joiner and joiner, word joiner, BOM, soft hyphen,
+# Mongolian vowel separator): dropped from every cell as it is read, so "1\u200b2\u200b800" reads 12800 and
+# "4.\u200b5%" 4.5%, not 800 and 5%.
+INVISIBLE_CHARACTERS = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"
+# A space inside a whole number groups its thousands: a no-break (U+00A0), narrow no-break (U+202F), thin
+# (U+2009) or plain space before exactly three digits. "12\u00a0300人" is 12300, not 300; "4.5 300" is not a
+# number. (pattern: group 1 the leading digits, group 2 the spaced groups; example)
+THOUSANDS_SPACE: tuple[str, str] = (r"(?<![\d.])(\d{1,3})((?:[ \u00a0\u202f\u2009]\d{3})+)(?![\d.])", "12 300人")
 
 # --- responsible units -----------------------------------------------------------
 
@@ -277,6 +286,12 @@ SLOGAN_OPENERS = "“‘\"《"
 QUOTES: tuple[tuple[str, str], ...] = (("“", "”"), ("「", "」"), ("『", "』"))
 # A bare 一 before a classifier is an article ("一条街", "一批项目"), not a count of one.
 ARTICLE_NUMERAL = "一"
+# A requirement or completion text is read for numbers up to this many characters (the longest real cell is under
+# 1,000; reading grows faster than the text): a longer cell is read in part, and dim_tasks.text_read_in_part says so.
+MAX_READ_CHARS = 5000
+# A run of more digits than this (before any decimal point) is a code (统一社会信用代码, an account number), not
+# a quantity: no reported figure has so many, and every value read stays finite.
+MAX_NUMBER_DIGITS = 15
 # Right after the number, these make it a name or an ordinal, not a quantity.
 NAME_AFTER: tuple[str, ...] = ("国道", "省道", "号", "届", "期", "版", "周年", "强", "佳", "G", "路", "线", "星")
 # Right before the number (one character, besides ASCII letters and digits): part of a name

@@ -74,7 +74,7 @@ def raw_task_units(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     )
     return (
         read_table(con, RAW_TASKS.qualified)
-        .select(TASK_KEY)
+        .select(*TASK_KEY, "source_file", "first_line")
         .join(per_task, on=TASK_KEY, how="left")
         .with_columns(pl.col("n_units", "n_leads").fill_null(0))
     )

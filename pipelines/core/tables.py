@@ -49,6 +49,7 @@ RAW_TASKS = Table(
         "continues_merged_cell": pl.Boolean,
         "sub_rows": pl.Int64,
         "completion_statement": pl.String,
+        "text_read_in_part": pl.Boolean,
     },
 )
 RAW_TASK_ATTRIBUTES = Table(

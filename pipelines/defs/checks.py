@@ -42,9 +42,13 @@ GATES = (
     Gate("tasks_read_completely", table_key(RAW_TASKS), ("raw_tasks", "raw_line_accounting"), True,
          "Every line of every file is accounted for; task ids unique and positive within a report; no empty "
          "requirement or units cell.", (table_key(RAW_REPORTS), table_key(REJECTED_ROWS))),
-    Gate("unit_assignments_valid", table_key(RAW_UNIT_ASSIGNMENTS), ("raw_unit_assignments", "raw_task_units"), True,
-         "Every assignment references a task; roles and unit types in their sets; every task has a unit and at "
-         "most one lead."),
+    Gate("unit_assignments_valid", table_key(RAW_UNIT_ASSIGNMENTS), ("raw_unit_assignments",), True,
+         "Every assignment references a task and names a unit; roles and unit types in their sets."),
+    # A task whose units cell is empty (or holds only △) still has its targets: it lands, and this warns with
+    # the file and line to mend, instead of one cell stopping every report.
+    Gate("every_task_has_a_unit", table_key(RAW_UNIT_ASSIGNMENTS), ("raw_task_units",), False,
+         "Every task has at least one responsible unit, and its leads are among its units (a warning naming the "
+         "file and line)."),
     Gate("targets_valid", table_key(RAW_TARGET_MENTIONS), ("raw_target_mentions",), True,
          "Targets reference tasks; comparators, directions and unit kinds in their sets; values finite; each span "
          "is the exact substring of its requirement."),

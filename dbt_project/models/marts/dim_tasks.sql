@@ -45,7 +45,8 @@ select
     tasks.lead_units_raw,
     tasks.support_units_raw,
     coalesce(units_per_task.n_leads, 0) as n_leads,
-    tasks.sub_rows
+    tasks.sub_rows,
+    tasks.text_read_in_part
 from tasks
 left join units_per_task on tasks.task_key = units_per_task.task_key
 left join first_lead on tasks.task_key = first_lead.task_key
