@@ -5,6 +5,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
+from pipelines.core.duckdb_io import open_published
 from pipelines.core.warehouse_build import RefreshBusy, WarehouseBuild, build_path
 
 
@@ -56,3 +57,23 @@ def test_a_closed_build_neither_connects_nor_publishes(tmp_path):
         build.connect()
     with pytest.raises(FileNotFoundError):
         build.publish()
+
+
+def test_a_notebook_holding_a_connection_sees_the_latest_through_open_published(tmp_path):
+    """DuckDB's instance cache: in one process, while a connection to the path is open, duckdb.connect(path)
+    hands back that database (the file before the refresh); open_published reads the file published now."""
+    published = tmp_path / "warehouse.duckdb"
+    with WarehouseBuild(published, "first") as build:
+        with build.connect() as con:
+            con.execute("create schema marts; create table marts.t as select 'first' as v")
+        build.publish()
+    notebook = duckdb.connect(str(published), read_only=True)
+    with WarehouseBuild(published, "second") as build:
+        with build.connect() as con:
+            con.execute("create or replace table marts.t as select 'second' as v")
+        build.publish()
+    assert notebook.sql("from marts.t").fetchall() == [("first",)]  # the version it opened
+    assert duckdb.connect(str(published), read_only=True).sql("from marts.t").fetchall() == [("first",)]
+    with open_published(published) as latest:
+        assert latest.sql("from marts.t").fetchall() == [("second",)]
+    notebook.close()

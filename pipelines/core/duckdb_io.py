@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import duckdb
 import polars as pl
@@ -21,6 +22,20 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
         con.execute("rollback")
         raise
     con.execute("commit")
+
+
+def open_published(path: Path | str) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the warehouse the path names now, whatever this process already holds.
+
+    `duckdb.connect(path)` hands back the database this process already has open for that path (DuckDB's
+    instance cache, shared while any connection to it is open), which still reads the file it opened
+    before a refresh replaced it; a fresh in-memory database that attaches the path reads the file there
+    now. Its tables answer by their usual names (`marts.fct_target_achievement`)."""
+    con = duckdb.connect(":memory:")
+    literal = str(path).replace("'", "''")
+    con.execute(f"attach '{literal}' as warehouse (read_only)")
+    con.execute("use warehouse")
+    return con
 
 
 def replace_table(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> int:
