@@ -139,6 +139,7 @@ def summary(warehouse: str) -> str:
 
 
 def main() -> int:
+    from pipelines.core.duckdb_io import WarehouseHeld
     from pipelines.core.planning import current_plan
     from pipelines.core.reading import SourceFileError
 
@@ -146,7 +147,7 @@ def main() -> int:
     print(f"refresh_warehouse: raw folder {settings.raw_dir()}", flush=True)
     try:
         plan = current_plan()
-    except SourceFileError as err:
+    except (SourceFileError, WarehouseHeld, PermissionError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
     print(f"plan: {plan.describe()}", flush=True)

@@ -203,3 +203,27 @@ def test_tables_sharing_the_work_plan_header_are_read_together(tmp_path):
     assert report.source_place == "tables 1, 3 of 3 (rows numbered on)"
     assert report.tasks.select("task_id", "first_line").rows() == [(1, 2), (2, 4), (3, 5)]
     assert report.rejected.is_empty() and report.summary()["header_lines"] == 2  # the second header is one again
+
+
+def test_utf16_with_its_byte_order_mark_is_read(tmp_path):
+    path = tmp_path / "unicode-text.txt"  # Excel's "Unicode text": UTF-16 LE with a BOM
+    path.write_bytes(f"{HEADER}\n1 | 新增企业10家。 | 完成12家 | 市经信局 |\n".encode("utf-16"))
+    report = read_report(path)
+    assert report.tasks.height == 1 and report.summary()["encoding"] == "utf-16-le"
+
+
+def test_utf16_without_a_byte_order_mark_is_named_not_called_binary(tmp_path):
+    path = tmp_path / "no-bom.txt"
+    path.write_bytes(f"{HEADER}\n1 | 新增企业10家。 | 完成12家 | 市经信局 |\n".encode("utf-16-le"))
+    with pytest.raises(SourceFileError, match="UTF-16 without a byte-order mark"):
+        read_report(path)
+
+
+def test_a_file_name_in_a_foreign_encoding_is_one_line_naming_it(tmp_path):
+    import os
+
+    (tmp_path / "ok.txt").write_text(f"{HEADER}\n1 | 新增企业10家。 | 完成 | 市经信局 |\n", encoding="utf-8")
+    with open(os.path.join(os.fsencode(tmp_path), "绍兴进展".encode("gbk") + b".txt"), "wb") as f:
+        f.write(b"x")
+    with pytest.raises(SourceFileError, match="绍兴进展.txt: the file name is not UTF-8"):
+        report_files(tmp_path)

@@ -77,3 +77,22 @@ def test_a_notebook_holding_a_connection_sees_the_latest_through_open_published(
     with open_published(published) as latest:
         assert latest.sql("from marts.t").fetchall() == [("second",)]
     notebook.close()
+
+
+def test_a_warehouse_held_for_writing_is_one_line_naming_the_holder(tmp_path):
+    import subprocess
+    import sys
+
+    from pipelines.core.duckdb_io import WarehouseHeld, connect_read_only
+
+    path = tmp_path / "warehouse.duckdb"
+    duckdb.connect(str(path)).close()
+    holder = subprocess.Popen([sys.executable, "-c", f"import duckdb, time; c = duckdb.connect({str(path)!r}); "
+                               "print('held', flush=True); time.sleep(60)"], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(WarehouseHeld, match=rf"{path.name}: held for writing by another process \(PID {holder.pid}\)"):
+            connect_read_only(path)
+    finally:
+        holder.kill()
+        holder.wait()

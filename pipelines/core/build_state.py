@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from pipelines.core.duckdb_io import table_columns
+from pipelines.core.duckdb_io import connect_read_only, table_columns
 from pipelines.core.tables import BUILD_STATE, RAW_TASKS, STAGING
 
 READINGS = RAW_TASKS.qualified  # the row of a report's reading (what ingest wrote)
@@ -121,5 +121,5 @@ class Built:
 def read_built(warehouse: Path) -> Built:
     if not warehouse.exists():
         return Built({}, None)
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with connect_read_only(warehouse) as con:
         return Built(readings(con), transform_version(con))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,6 +23,23 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
         con.execute("rollback")
         raise
     con.execute("commit")
+
+
+class WarehouseHeld(RuntimeError):
+    """The warehouse file is held for writing by another process: said in one line, with its PID."""
+
+
+def connect_read_only(path: Path | str) -> duckdb.DuckDBPyConnection:
+    """A read-only connection; a write lock another process holds becomes one line naming file and holder."""
+    try:
+        return duckdb.connect(str(path), read_only=True)
+    except duckdb.IOException as err:
+        if "lock" not in str(err).lower():
+            raise
+        holder = re.search(r"PID \d+", str(err))
+        raise WarehouseHeld(
+            f"{path}: held for writing by another process ({holder.group() if holder else 'unknown'}): close that "
+            "connection (analysts open the warehouse read-only) and run again") from None
 
 
 def open_published(path: Path | str) -> duckdb.DuckDBPyConnection:

@@ -17,6 +17,7 @@ flagged as continued; a cell merged across columns stands in its first column, t
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -91,9 +92,19 @@ def decode(data: bytes, path: Path | str, declared: str | None = None) -> tuple[
     """Decode the file's bytes (the declared encoding first, if any); return (text, encoding name)."""
     if not data.strip():
         raise SourceFileError(path, "file is empty")
+    # UTF-16 with its byte-order mark (Excel's "Unicode text"): its NUL bytes are half its characters.
+    for bom, encoding in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if data.startswith(bom):
+            try:
+                return data[len(bom):].decode(encoding), encoding
+            except UnicodeDecodeError as err:
+                line = data[len(bom): len(bom) + err.start].decode(encoding, errors="replace").count("\n") + 1
+                raise SourceFileError(path, f"cannot decode as {encoding} (its byte-order mark says so)", line) from None
     if b"\x00" in data:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
-        raise SourceFileError(path, "binary content (NUL byte), not a text table", line)
+        reason = ("NUL bytes: UTF-16 without a byte-order mark? save it as UTF-8" if _looks_utf16(data)
+                  else "binary content (NUL byte), not a text table")
+        raise SourceFileError(path, reason, line)
     encodings = ENCODINGS
     if declared and declared.lower() in GB_FAMILY:  # a page saying GB2312 is GBK as browsers read it
         encodings = ("gb18030", "utf-8-sig")
@@ -113,6 +124,14 @@ def decode(data: bytes, path: Path | str, declared: str | None = None) -> tuple[
             path, f"cannot decode as {' or '.join(encodings)} (byte 0x{data[err.start]:02x})", line
         ) from None
     raise AssertionError("unreachable")
+
+
+def _looks_utf16(data: bytes) -> bool:
+    """Nearly every NUL byte on one side of its pair (UTF-16 text: ASCII characters have a NUL high byte;
+    a few CJK characters, 一 U+4E00, a NUL low byte)."""
+    head = data[:4096]
+    odd, even = head[1::2].count(0), head[0::2].count(0)
+    return max(odd, even) >= 8 and max(odd, even) >= 10 * min(odd, even)
 
 
 def split_lines(text: str) -> list[str]:

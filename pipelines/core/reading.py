@@ -13,6 +13,7 @@ collected as rejects so that the good rows still land.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -625,7 +626,16 @@ def skipped_files(raw_dir: Path) -> list[str]:
     """Files in the raw folder that are not reports (named in the run's summary, never fatal)."""
     if not raw_dir.is_dir():
         return []
-    return sorted(p.name for p in raw_dir.iterdir() if p.is_file() and not is_report_file(p))
+    return sorted(p.name if _utf8_name(p) else os.fsencode(p.name).decode("gb18030", errors="replace")
+                  for p in raw_dir.iterdir() if p.is_file() and not is_report_file(p))
+
+
+def _utf8_name(path: Path) -> bool:
+    try:
+        path.name.encode("utf-8")
+    except UnicodeEncodeError:  # undecodable bytes in the name, held as surrogates
+        return False
+    return True
 
 
 def report_files(raw_dir: Path) -> list[Path]:
@@ -635,6 +645,11 @@ def report_files(raw_dir: Path) -> list[Path]:
     files = sorted(p for p in raw_dir.iterdir() if is_report_file(p))
     seen: dict[str, Path] = {}
     for path in files:
+        if not _utf8_name(path):
+            # Said with the name as the bytes read in GB18030, the encoding such names come in from Windows.
+            shown = raw_dir / os.fsencode(path.name).decode("gb18030", errors="replace")
+            raise SourceFileError(shown, "the file name is not UTF-8 (shown here as GB18030): rename the file "
+                                         "(e.g. `convmv -f gbk -t utf-8 --notest`) and run again")
         if report_id_for(path) in seen:
             raise SourceFileError(path, f"same report id as {seen[report_id_for(path)].name}: rename one of them")
         seen[report_id_for(path)] = path
