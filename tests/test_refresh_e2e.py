@@ -125,3 +125,25 @@ def test_removed_report_leaves_every_table(ws, first_run):
     for table in TABLES_WITH_REPORT_ID:
         assert ws.query(f"select count(*) from {table} where report_id = 'b'") == [(0,)], table
     assert ws.query("select count(*) from marts.dim_units where n_reports > 2") == [(0,)]
+
+
+def test_two_warehouses_refreshed_at_once_from_one_checkout(tmp_path):
+    """Two raw folders, two WAREHOUSE_PATHs, one Dagster instance: each run keeps its own report partitions
+    (partitions_name) and neither erases the other's."""
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    spaces = []
+    for name, task in (("east", "新增企业10家。"), ("west", "新增学位800个。")):
+        ws = Workspace(tmp_path / name)
+        ws.raw_dir.mkdir(parents=True)
+        (ws.raw_dir / f"{name}-2024-progress.txt").write_text(
+            f"序号 | 内容与要求 | 完成情况 | 责任单位 |\n1 | {task} | 完成 | 市经信局 |\n", encoding="utf-8")
+        spaces.append(ws)
+    procs = [subprocess.Popen([sys.executable, "-m", "pipelines.run"], cwd=REPO_ROOT,
+                              env={**ws.env, "DAGSTER_HOME": str(home)}, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for ws in spaces]
+    outputs = [p.communicate(timeout=600) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], [err[-2000:] for _, err in outputs]
+    for ws, name in zip(spaces, ("east", "west")):
+        assert ws.query("select report_id from marts.dim_reports") == [(f"{name}-2024-progress",)]

@@ -54,13 +54,15 @@ def dagster_ui(tmp_path_factory):
     """`dagster dev` over a workspace holding the seed, automation off (this test launches the run)."""
     import dagster as dg
 
+    from pipelines.defs.partitions import partitions_name
+
     ws = make_workspace(tmp_path_factory.mktemp("ui"), [SEED])
     env = {**ws.env, "PIPELINE_AUTOMATION": "off",
            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
     # The report partition the sensor would add (it is off here).
     os.environ["DAGSTER_HOME"], previous = env["DAGSTER_HOME"], os.environ.get("DAGSTER_HOME")
     try:
-        dg.DagsterInstance.get().add_dynamic_partitions("reports", [SEED.stem])
+        dg.DagsterInstance.get().add_dynamic_partitions(partitions_name(ws.warehouse), [SEED.stem])
     finally:
         if previous is None:
             os.environ.pop("DAGSTER_HOME")

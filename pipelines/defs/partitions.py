@@ -8,16 +8,28 @@ changed report, so a refresh that changes one report of a thousand touches one p
 
 from __future__ import annotations
 
+import hashlib
 import warnings
+from pathlib import Path
 
 import dagster as dg
 
+from pipelines.core import settings
 from pipelines.core.planning import Plan
 
 # Dagster marks backfill_policy as beta; the single-run policy is what makes many reports one run.
 warnings.filterwarnings("ignore", message=".*backfill_policy.*", category=dg.BetaWarning)
 
-REPORTS = dg.DynamicPartitionsDefinition(name="reports")
+def partitions_name(warehouse: Path) -> str:
+    """The name of a warehouse's report partitions: `reports` for the default warehouse, `reports_<hash of
+    its path>` for any other. Two warehouses refreshed at once from one checkout share the Dagster instance;
+    each keeps its own partitions in step with its own raw folder, never deleting the other's."""
+    if warehouse.resolve() == (settings.REPO_ROOT / settings.DEFAULT_WAREHOUSE_PATH).resolve():
+        return "reports"
+    return "reports_" + hashlib.sha1(str(warehouse.resolve()).encode()).hexdigest()[:10]
+
+
+REPORTS = dg.DynamicPartitionsDefinition(name=partitions_name(settings.warehouse_path()))
 ONE_RUN = dg.BackfillPolicy.single_run()
 
 RANGE_START, RANGE_END = "dagster/asset_partition_range_start", "dagster/asset_partition_range_end"
