@@ -155,6 +155,13 @@ def main() -> int:
         print(f"error: {settings.raw_dir()}: no report files; the warehouse was left as it was", file=sys.stderr)
         return 1
     if plan.nothing_to_do:
+        from pipelines.core import report_html
+        from pipelines.core.duckdb_io import connect_read_only
+
+        if report_html.is_stale(settings.warehouse_path()):
+            with connect_read_only(settings.warehouse_path()) as con:
+                path, _ = report_html.write_report(con, settings.warehouse_path())
+            print(f"report: {path} was older than the warehouse (a run stopped after publishing): rebuilt")
         print(summary(str(settings.warehouse_path())))
         print(f"refresh_warehouse: up to date, nothing to run ({time.perf_counter() - started:.1f}s)")
         write_stats(success=True, ran=False, seconds=time.perf_counter() - started, steps={})

@@ -203,6 +203,17 @@ def published(tmp_path, quality, monkeypatch):
     return wh
 
 
+def test_a_publish_that_never_happened_leaves_no_row_in_the_refresh_log(published, quality):
+    """A run killed after writing its refresh_log row into the build, before the rename: the next publish
+    continues that build, and keeps only the rows of runs that did publish."""
+    with WarehouseBuild(published.published, "killed", wait_seconds=0) as build:
+        with build.connect() as con:
+            con.execute("insert into staging.refresh_log (run_id, published_at) values ('killed', now())")
+    assert published.materialize([published_warehouse], quality).success
+    runs = [r for (r,) in published.query("select run_id from staging.refresh_log", published.published)]
+    assert "killed" not in runs and len(runs) == 2
+
+
 def test_sensor_and_schedule_skip_when_nothing_changed(published):
     result = raw_folder_changed(dg.build_sensor_context(instance=published.instance))
     assert not result.run_requests and "up to date" in result.skip_reason.skip_message

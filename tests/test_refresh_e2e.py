@@ -57,6 +57,17 @@ def test_no_change_run_reads_nothing_and_launches_no_run(ws, first_run):
     assert sha256(ws.warehouse) == published
 
 
+def test_an_up_to_date_run_rebuilds_a_report_older_than_the_warehouse(ws, first_run):
+    """A run killed between the publish rename and the report: the next run has nothing to read, but the
+    report is rebuilt."""
+    report = ws.warehouse.parent / "reports" / "achievement.html"
+    report.unlink()
+    run = ws.run_pipeline().check()
+    assert "was older than the warehouse" in run.stdout and "up to date, nothing to run" in run.stdout
+    assert report.exists()
+    assert "was older" not in ws.run_pipeline().check().stdout  # once rebuilt, left alone
+
+
 def test_changed_report_is_reread_alone_while_a_reader_holds_the_warehouse(ws, first_run):
     before = loaded_by(ws)
     text = (ws.raw_dir / "b.txt").read_text(encoding="utf-8")

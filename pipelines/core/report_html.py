@@ -7,8 +7,10 @@ tasks that set no numeric target. Built from the published warehouse.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from pathlib import Path
 
 import duckdb
 import plotly.graph_objects as go
@@ -245,3 +247,27 @@ def _markup(html: str):
     from markupsafe import Markup
 
     return Markup(html)
+
+
+def report_path(warehouse: Path) -> Path:
+    """Where the achievement report of a warehouse is written: beside it, `reports/achievement.html`."""
+    return warehouse.parent / "reports" / "achievement.html"
+
+
+def write_report(con: duckdb.DuckDBPyConnection, warehouse: Path) -> tuple[Path, Headline]:
+    """Build the report of the warehouse `con` reads and replace the file atomically (whoever has it open
+    keeps a whole file)."""
+    html, h = build_report(con, str(warehouse))
+    path = report_path(warehouse)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".html.partial")
+    partial.write_text(html, encoding="utf-8")
+    os.replace(partial, path)
+    return path, h
+
+
+def is_stale(warehouse: Path) -> bool:
+    """True when the published warehouse is newer than its report (a run stopped between publishing and
+    writing the report), or the report is missing."""
+    path = report_path(warehouse)
+    return warehouse.exists() and (not path.exists() or path.stat().st_mtime < warehouse.stat().st_mtime)

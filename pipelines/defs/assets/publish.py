@@ -1,13 +1,14 @@
 """The last step of a refresh: record what the build was made from, then publish it by atomic rename."""
 
 from datetime import datetime, timezone
+from pathlib import Path
 
 import dagster as dg
 import duckdb
 import polars as pl
 
 from pipelines.core import build_state, settings
-from pipelines.core.duckdb_io import drop_other_relations, table_row_counts
+from pipelines.core.duckdb_io import connect_read_only, drop_other_relations, table_columns, table_row_counts
 from pipelines.core.planning import transform_fingerprint
 from pipelines.core.tables import RAW_REPORTS, RAW_TASKS, REFRESH_LOG, SOURCES, STAGING
 from pipelines.defs.assets.dbt import warehouse_dbt_models
@@ -15,6 +16,16 @@ from pipelines.defs.metadata import markdown_table
 from pipelines.defs.resources import WarehouseBuildResource
 
 PUBLISHED_WAREHOUSE = dg.AssetKey(["warehouse", "published"])
+
+
+def published_runs(published: Path) -> list[str]:
+    """The runs the published warehouse's refresh_log records (none before the first publish)."""
+    if not published.exists():
+        return []
+    with connect_read_only(published) as con:
+        if table_columns(con, REFRESH_LOG.qualified) is None:
+            return []
+        return [run for (run,) in con.execute(f"select run_id from {REFRESH_LOG.qualified}").fetchall()]
 
 
 @dg.asset(key=PUBLISHED_WAREHOUSE, deps=list(warehouse_dbt_models.keys), group_name="publish", kinds={"duckdb"})
@@ -33,6 +44,9 @@ def published_warehouse(context: dg.AssetExecutionContext, warehouse_build: Ware
         }], schema=REFRESH_LOG.schema)
         arrow = log.to_arrow()  # noqa: F841 - read by DuckDB below
         con.execute(f"create table if not exists {REFRESH_LOG.qualified} as select * from arrow where false")
+        # A build left by a run killed before its rename holds that run's row: a publish that never happened.
+        con.execute(f"delete from {REFRESH_LOG.qualified} where run_id not in (select unnest(?::varchar[]))",
+                    [published_runs(warehouse_build.published)])
         con.execute(f"insert into {REFRESH_LOG.qualified} by name select * from arrow")
         retired = drop_other_relations(con, STAGING, {t.name for t in (*SOURCES, REFRESH_LOG)} | {
             key.path[-1] for key in warehouse_dbt_models.keys if key.path[0] == STAGING})

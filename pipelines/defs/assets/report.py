@@ -1,10 +1,8 @@
 """The achievement report: static HTML beside the warehouse, rebuilt after each publish."""
 
-import os
-
 import dagster as dg
 
-from pipelines.core.report_html import build_report
+from pipelines.core.report_html import write_report
 from pipelines.defs.assets.publish import PUBLISHED_WAREHOUSE
 from pipelines.defs.resources import PublishedWarehouseResource
 
@@ -16,12 +14,7 @@ def achievement_report(warehouse: PublishedWarehouseResource) -> dg.MaterializeR
     """Headline counts, status by lead unit and by unit type, the missed targets beside what was
     reported (with the text each came from), and the tasks with no numeric target. Opens offline."""
     with warehouse.get_connection() as con:
-        html, h = build_report(con, str(warehouse.published))
-    path = warehouse.reports_dir / "achievement.html"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(".html.partial")
-    partial.write_text(html, encoding="utf-8")
-    os.replace(partial, path)  # whoever has the report open keeps a whole file
+        path, h = write_report(con, warehouse.published)
     return dg.MaterializeResult(metadata={
         "path": dg.MetadataValue.path(str(path)),
         "open": dg.MetadataValue.url(path.as_uri()),
