@@ -96,3 +96,33 @@ def test_a_warehouse_held_for_writing_is_one_line_naming_the_holder(tmp_path):
     finally:
         holder.kill()
         holder.wait()
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 6 MB tmpfs, where the machine lets the test mount one (root): a disk that really fills up."""
+    import subprocess
+
+    mount = tmp_path / "small"
+    mount.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=6m", "tmpfs", str(mount)], capture_output=True).returncode:
+        pytest.skip("cannot mount a tmpfs here")
+    yield mount
+    subprocess.run(["umount", "-l", str(mount)], capture_output=True)
+
+
+def test_a_build_left_by_a_full_disk_is_reclaimed_by_the_next_run(small_disk):
+    published = small_disk / "warehouse.duckdb"
+    with duckdb.connect(str(published)) as con:  # about 2.5 MB published
+        con.execute("create table t as select range as i, md5(range::varchar) as h from range(60000)")
+    first = WarehouseBuild(published, "first", wait_seconds=0)
+    first.open()
+    with pytest.raises(duckdb.Error, match="No space left"), first.connect() as con:
+        con.execute("create table big as select range as i, md5(range::varchar) || md5((range + 1)::varchar) as h "
+                    "from range(2000000)")
+    first.close()  # the run ends (killed or failed): its build and WAL hold the disk
+    with WarehouseBuild(published, "next", wait_seconds=0) as build:  # not "no space left" again
+        with build.connect() as con:
+            con.execute("create table small as select range as i from range(50000)")  # a retry's writes fit
+            assert con.execute("select count(*) from t").fetchone() == (60000,)
+            assert con.execute("select count(*) from information_schema.tables where table_name = 'big'").fetchone() == (0,)

@@ -19,6 +19,7 @@ killed run never blocks the next.
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 import shutil
@@ -41,6 +42,14 @@ def build_path(published: Path) -> Path:
 def lock_wait_seconds() -> float:
     """`REFRESH_LOCK_WAIT_SECONDS`: how long a refresh waits for another one of the same warehouse."""
     return float(os.environ.get("REFRESH_LOCK_WAIT_SECONDS") or DEFAULT_LOCK_WAIT_SECONDS)
+
+
+class DiskFull(OSError):
+    """The disk ran out of room while writing the build; the build was removed so it holds no space."""
+
+
+def is_disk_full(err: BaseException) -> bool:
+    return (isinstance(err, OSError) and err.errno == errno.ENOSPC) or "No space left on device" in str(err)
 
 
 class RefreshBusy(RuntimeError):
@@ -68,13 +77,27 @@ class WarehouseBuild:
         return self._lock is not None
 
     def open(self) -> None:
-        """Take the refresh lock, then the build (the unpublished one, or a copy of the published file)."""
+        """Take the refresh lock, then the build (the unpublished one, or a copy of the published file).
+
+        An unpublished build is continued, unless its disk has less room left than the published file
+        takes (a run that failed on a full disk left it): then it is discarded, which frees that room."""
         self._take_lock()
+        if self.path.exists() and self.published.exists():
+            if shutil.disk_usage(self.path.parent).free < self.published.stat().st_size:
+                self.discard()
         if not self.path.exists():
             self.path.parent.mkdir(parents=True, exist_ok=True)
             if self.published.exists():
                 partial = self.path.with_name(self.path.name + ".copying")
-                shutil.copyfile(self.published, partial)
+                try:
+                    shutil.copyfile(self.published, partial)
+                except OSError as err:
+                    self.discard()
+                    if is_disk_full(err):
+                        raise DiskFull(f"{self.path.parent}: no space left on the device to copy the warehouse "
+                                       f"({self.published.stat().st_size / 2**20:.0f} MB): free space and run "
+                                       "again") from None
+                    raise
                 os.replace(partial, self.path)
 
     def close(self) -> None:
@@ -83,6 +106,10 @@ class WarehouseBuild:
             fcntl.flock(self._lock, fcntl.LOCK_UN)
             self._lock.close()
             self._lock = None
+
+    def discard(self) -> None:
+        """Remove the unpublished build (and its WAL): the next run starts from the published file."""
+        shutil.rmtree(self.path.parent, ignore_errors=True)
 
     def connect(self) -> duckdb.DuckDBPyConnection:
         if not self.is_open:

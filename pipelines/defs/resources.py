@@ -19,7 +19,7 @@ from pydantic import PrivateAttr
 
 from pipelines.core import settings
 from pipelines.core.gx_suites import QualityGates
-from pipelines.core.warehouse_build import WarehouseBuild
+from pipelines.core.warehouse_build import DiskFull, WarehouseBuild, is_disk_full
 from pipelines.defs.dbt_project import dbt_project
 
 
@@ -55,8 +55,16 @@ class WarehouseBuildResource(dg.ConfigurableResource):
 
     @contextmanager
     def get_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        with self._build.connect() as con:
-            yield con
+        try:
+            with self._build.connect() as con:
+                yield con
+        except (duckdb.Error, OSError) as err:
+            if not is_disk_full(err):
+                raise
+            # A build written on a full disk cannot be trusted and keeps the disk full: removed now.
+            self._build.discard()
+            raise DiskFull(f"{self._build.path}: no space left on the device while writing the build; the build "
+                           "was removed to free its space: free more and run again") from err
 
     def publish(self) -> Path:
         return self._build.publish()
