@@ -219,5 +219,18 @@ def refresh_warehouse(plan, quality, started: float) -> int:
     return 0
 
 
+def main_or_one_line() -> int:
+    """main(), with a file-system refusal (a read-only folder, a missing permission) said in one line that
+    names the path, not as a traceback."""
+    try:
+        return main()
+    except OSError as err:
+        if err.filename is None:
+            raise
+        print(f"error: {err.filename}: {err.strerror or err} (the warehouse folder must be writable; "
+              "the published warehouse was left as it was)", file=sys.stderr)
+        return 1
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main_or_one_line())

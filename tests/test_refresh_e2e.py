@@ -158,3 +158,18 @@ def test_two_warehouses_refreshed_at_once_from_one_checkout(tmp_path):
     assert [p.returncode for p in procs] == [0, 0], [err[-2000:] for _, err in outputs]
     for ws, name in zip(spaces, ("east", "west")):
         assert ws.query("select report_id from marts.dim_reports") == [(f"{name}-2024-progress",)]
+
+
+def test_a_read_only_warehouse_folder_is_one_line_naming_it(tmp_path):
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m,ro", "tmpfs", str(folder)], capture_output=True).returncode:
+        pytest.skip("cannot mount a read-only tmpfs here")
+    try:
+        ws = make_workspace(tmp_path / "ws", [SEED])
+        run = subprocess.run([sys.executable, "-m", "pipelines.run"], cwd=REPO_ROOT, capture_output=True, text=True,
+                             env={**ws.env, "WAREHOUSE_PATH": str(folder / "warehouse.duckdb")}, timeout=600)
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], capture_output=True)
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    assert f"error: {folder}" in run.stderr and "Read-only file system" in run.stderr
