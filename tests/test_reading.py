@@ -8,6 +8,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from pipelines.core.extraction import find_quantities
 from pipelines.core.reading import (
     SourceFileError,
     completion_statement,
@@ -538,9 +539,11 @@ class TestInvisibleCharacters:
         report = read_report(write(tmp_path, f"{HEADER}\n1 | 新增企业10家。 | {completion} | 市经信局 |\n"))
         assert number in task(report, 1)["completion"]
 
-    def test_a_space_that_does_not_group_thousands_stays_a_space(self, tmp_path):
-        report = read_report(write(tmp_path, f"{HEADER}\n1 | 新增企业10家。 | 增长4.5 300家 | 市经信局 |\n"))
-        assert task(report, 1)["completion"] == "增长4.5 300家"
+    def test_a_space_that_does_not_group_thousands_stays_a_space_and_its_number_is_not_read(self, tmp_path):
+        report = read_report(write(tmp_path, f"{HEADER}\n1 | 新增企业10家。 | 增长4.5 300家,共12 30人 | 市经信局 |\n"))
+        assert task(report, 1)["completion"] == "增长4.5 300家,共12 30人"
+        # neither 4.5300 nor 300, neither 1230 nor 30: an ambiguous number is not read, never guessed
+        assert find_quantities(task(report, 1)["completion"]) == []
 
     def test_invisible_characters_in_ids_and_headers_are_dropped(self, tmp_path):
         text = "序\u200b号 | 内容与要求 | 完成情况 | 责任单位 |\n1\u200b | 新增企业10家。 | 完成 | 市\u200b经信局 |\n"

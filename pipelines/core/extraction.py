@@ -36,7 +36,9 @@ _NOT_AFTER = r"A-Za-z\d" + re.escape(rules.NAME_BEFORE)
 _LATIN_BEFORE = re.compile(r"[A-Za-z]")
 
 _ARABIC_QUANTITY = re.compile(
-    rf"(?<![\d{re.escape(rules.NAME_BEFORE)}])(?P<num>{_ARABIC})(?:{_RANGE}(?P<upper>{_ARABIC}))?"
+    # Not after a digit and a space: "12 30人" is neither 1230 nor 30 (a thousands group was joined when the
+    # text was normalised; what is left is ambiguous, so not read).
+    rf"(?<![\d{re.escape(rules.NAME_BEFORE)}])(?<!\d )(?P<num>{_ARABIC})(?:{_RANGE}(?P<upper>{_ARABIC}))?"
     rf"(?P<unit>(?P<mult>{_MULT})?(?P<base>{_BASE})(?:/(?P<rate>{_RATE}))?|(?P<mult_only>{_MULT}))"
 )
 _CHINESE_QUANTITY = re.compile(
