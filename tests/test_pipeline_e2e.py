@@ -192,6 +192,14 @@ def test_achievement_report_opens_offline_and_shows_the_missed_targets(seed_work
     )[0]
     assert f"Tasks with no numeric target ({without})" in html
     assert "Status by lead unit" in html and "Status by unit type" in html
+    # Readable as a person reads it: contents, comparators as signs, ratios in words, accountable units named,
+    # a font stack that names CJK fonts.
+    assert '<nav class="toc"' in html and 'href="#missed"' in html
+    missed_rows = html.split('id="missed"')[1].split('id="to-review"')[0]
+    assert "≈ 7 %" in missed_rows and ">approx " not in missed_rows and "reached 64% of the target" in missed_rows
+    lead_cells = re.findall(r'<td class="num">\d+</td><td>([^<]*)</td>', missed_rows)
+    assert lead_cells and all(lead_cells), lead_cells  # every missed target names its accountable units
+    assert "Microsoft YaHei" in html and "Noto Sans CJK SC" in html
 
 
 def test_achievement_report_tables_stay_readable(seed_workspace, seed_run):

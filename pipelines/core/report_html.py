@@ -98,22 +98,49 @@ def by_unit_type(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int, int, in
 ROW_LIMIT = 500
 
 
+# How a comparator reads beside its value.
+COMPARATOR_SIGNS: dict[str, str] = {"eq": "=", "gte": "≥", "lte": "≤", "approx": "≈"}
+
+
+def ratio_in_words(ratio: float | None, direction: str, comparator: str) -> str:
+    """What an achievement ratio means to a reader: "reached 64% of the target", "fell instead of rising"."""
+    if ratio is None:
+        return ""
+    if comparator == "lte":
+        return f"{ratio:.0%} of the ceiling" + (f", {ratio - 1:.0%} over it" if ratio > 1 else "")
+    if ratio < 0:
+        return "rose instead of falling" if direction == "decrease" else "fell instead of rising"
+    return f"reached {ratio:.0%} of the target"
+
+
 def missed_targets(con: duckdb.DuckDBPyConnection, limit: int = ROW_LIMIT) -> list[dict]:
+    """The missed targets, furthest first, with the units accountable for each task: its leads, or the unit
+    responsible alone or jointly where no lead is marked (as the chart by lead unit counts them)."""
     rows = con.execute(
         """
-        select a.report_id, a.task_id, t.lead_unit, a.metric, a.target_value, a.target_unit, a.comparator,
-               a.actual_value, a.actual_unit, a.actual_period, a.is_estimate, a.achievement_ratio,
+        with accountable as (
+            select task_key, string_agg(unit_name, '、' order by position) as units
+            from marts.fct_unit_assignments
+            where role in ('lead', 'sole', 'joint')
+            group by task_key
+        )
+        select a.report_id, a.task_id, accountable.units, a.metric, a.target_value, a.target_unit, a.comparator,
+               a.direction, a.actual_value, a.actual_unit, a.actual_period, a.is_estimate, a.achievement_ratio,
                a.target_span, a.actual_span
-        from marts.fct_target_achievement a join marts.dim_tasks t using (task_key)
+        from marts.fct_target_achievement a left join accountable using (task_key)
         where a.status = 'missed'
         order by a.achievement_ratio, a.report_id, a.task_id
         limit ?
         """,
         [limit],
     ).fetchall()
-    names = ["report_id", "task_id", "lead_unit", "metric", "target_value", "target_unit", "comparator",
+    names = ["report_id", "task_id", "lead_unit", "metric", "target_value", "target_unit", "comparator", "direction",
              "actual_value", "actual_unit", "actual_period", "is_estimate", "ratio", "target_span", "actual_span"]
-    return [dict(zip(names, r)) for r in rows]
+    missed = [dict(zip(names, r)) for r in rows]
+    for m in missed:
+        m["sign"] = COMPARATOR_SIGNS.get(m["comparator"], m["comparator"])
+        m["ratio_words"] = ratio_in_words(m["ratio"], m["direction"], m["comparator"])
+    return missed
 
 
 TO_REVIEW_COLUMNS = ["report_id", "task_id", "target_span", "target_value", "target_unit", "actual_span",
@@ -159,7 +186,11 @@ def tasks_without_target(con: duckdb.DuckDBPyConnection, limit: int = ROW_LIMIT)
 TEMPLATE = """<!doctype html>
 <html lang="zh"><head><meta charset="utf-8"><title>Target achievement</title>
 <style>
-body { font-family: sans-serif; margin: 2rem auto; max-width: 1200px; color: #222; }
+body { font-family: system-ui, "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC",
+       "Source Han Sans SC", "WenQuanYi Micro Hei", "Heiti SC", SimHei, sans-serif;
+       margin: 2rem auto; max-width: 1200px; color: #222; }
+nav.toc { background: #f6f6f6; padding: .5rem 1rem; border-radius: 6px; }
+nav.toc a { margin-right: 1rem; }
 .cards { display: flex; gap: 1rem; flex-wrap: wrap; }
 .card { border: 1px solid #ddd; border-radius: 6px; padding: .8rem 1.2rem; min-width: 8rem; }
 .card b { display: block; font-size: 1.8rem; }
@@ -171,6 +202,9 @@ th { background: #f6f6f6; } td.num { text-align: right; white-space: nowrap; }
 </style></head><body>
 <h1>Target achievement</h1>
 <p>Built {{ built_at }} from {{ warehouse }}.</p>
+<nav class="toc" id="contents">Contents: <a href="#reports">Reports</a><a href="#by-unit">By lead unit</a>
+<a href="#by-type">By unit type</a><a href="#missed">Missed targets</a><a href="#to-review">To review</a>
+<a href="#no-target">Tasks with no numeric target</a></nav>
 <div class="cards" id="headline">
 <div class="card"><b>{{ h.reports }}</b>reports</div>
 <div class="card"><b>{{ h.tasks }}</b>tasks</div>
@@ -187,20 +221,20 @@ th { background: #f6f6f6; } td.num { text-align: right; white-space: nowrap; }
 <td class="num">{{ r.tasks }}</td><td class="num">{{ r.met }}</td><td class="num">{{ r.missed }}</td>
 <td class="num">{{ r.unknown }}</td></tr>
 {% endfor %}</tbody></table>
-<h2>Status by lead unit</h2>
+<h2 id="by-unit">Status by lead unit</h2>
 <p>Targets of the tasks each unit is accountable for (lead, sole or joint), the {{ lead_limit }} units with most targets.</p>
 {{ chart_units }}
-<h2>Status by unit type</h2>
+<h2 id="by-type">Status by unit type</h2>
 {{ chart_types }}
 <h2 id="missed">Missed targets ({{ h.missed }})</h2>
 {% if missed|length < h.missed %}<p>The {{ missed|length }} furthest from their target; all of them are in
 <code>marts.fct_target_achievement</code> (<code>where status = 'missed'</code>).</p>{% endif %}
 <table><thead><tr><th>report</th><th>task</th><th>lead unit</th><th>metric</th><th>target</th><th>actual</th>
-<th>ratio</th><th>what was promised</th><th>what was reported</th></tr></thead><tbody>
+<th>how far</th><th>what was promised</th><th>what was reported</th></tr></thead><tbody>
 {% for m in missed %}<tr><td>{{ m.report_id }}</td><td class="num">{{ m.task_id }}</td><td>{{ m.lead_unit or "" }}</td>
-<td>{{ m.metric }}</td><td class="num">{{ m.comparator }} {{ "%g"|format(m.target_value) }} {{ m.target_unit }}</td>
+<td>{{ m.metric }}</td><td class="num">{{ m.sign }} {{ "%g"|format(m.target_value) }} {{ m.target_unit }}</td>
 <td class="num">{{ "%g"|format(m.actual_value) }} {{ m.actual_unit }}<br><small>{{ m.actual_period }}{{ ", estimate" if m.is_estimate else "" }}</small></td>
-<td class="num">{{ "%.2f"|format(m.ratio) if m.ratio is not none else "" }}</td>
+<td>{{ m.ratio_words }}</td>
 <td class="span">{{ m.target_span }}</td><td class="span">{{ m.actual_span }}</td></tr>
 {% endfor %}</tbody></table>
 <h2 id="to-review">To review ({{ to_review|length }})</h2>
