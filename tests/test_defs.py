@@ -214,6 +214,10 @@ def test_a_publish_that_never_happened_leaves_no_row_in_the_refresh_log(publishe
     assert "killed" not in runs and len(runs) == 2
 
 
+def test_sensor_and_schedule_say_what_they_do():
+    assert "02:00" in nightly_refresh.description and "raw folder" in raw_folder_changed.description
+
+
 def test_sensor_and_schedule_skip_when_nothing_changed(published):
     result = raw_folder_changed(dg.build_sensor_context(instance=published.instance))
     assert not result.run_requests and "up to date" in result.skip_reason.skip_message

@@ -12,6 +12,8 @@ from pipelines.defs.jobs import refresh_request, refresh_warehouse
     job=refresh_warehouse,
     cron_schedule="0 2 * * *",
     execution_timezone="Asia/Shanghai",
+    description="Every night at 02:00 (Asia/Shanghai): refresh the warehouse if a report file appeared, changed or "
+                "went away, or the code changed; otherwise skip, saying it is up to date.",
     default_status=dg.DefaultScheduleStatus.RUNNING if settings.automation_on() else dg.DefaultScheduleStatus.STOPPED,
 )
 def nightly_refresh(context: dg.ScheduleEvaluationContext):

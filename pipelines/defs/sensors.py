@@ -10,6 +10,8 @@ from pipelines.defs.jobs import plan_key, refresh_request, refresh_warehouse
 @dg.sensor(
     job=refresh_warehouse,
     minimum_interval_seconds=30,
+    description="Every 30 s: keep this warehouse's report partitions in step with the raw folder, and launch one "
+                "refresh run over the new and changed reports (once per folder state).",
     default_status=dg.DefaultSensorStatus.RUNNING if settings.automation_on() else dg.DefaultSensorStatus.STOPPED,
 )
 def raw_folder_changed(context: dg.SensorEvaluationContext):
