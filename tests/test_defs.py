@@ -214,6 +214,14 @@ def test_a_publish_that_never_happened_leaves_no_row_in_the_refresh_log(publishe
     assert "killed" not in runs and len(runs) == 2
 
 
+def test_dbt_assets_are_described_by_their_models_not_their_sql():
+    from pipelines.defs.assets.dbt import warehouse_dbt_models
+
+    descriptions = {key.to_user_string(): d for key, d in warehouse_dbt_models.descriptions_by_key.items()}
+    assert descriptions["marts/fct_target_achievement"].startswith("One row per target")
+    assert not [k for k, d in descriptions.items() if "Raw SQL" in (d or "")]
+
+
 def test_sensor_and_schedule_say_what_they_do():
     assert "02:00" in nightly_refresh.description and "raw folder" in raw_folder_changed.description
 

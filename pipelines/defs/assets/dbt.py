@@ -23,7 +23,11 @@ class WarehouseDbtTranslator(DagsterDbtTranslator):
         spec = super().get_asset_spec(manifest, unique_id, project)
         props = self.get_resource_props(manifest, unique_id)
         name = props.get("identifier") or props["name"]
-        return spec.replace_attributes(key=dg.AssetKey([props["schema"], name]), group_name=props["schema"])
+        # The model's own description (its .yml), not dagster-dbt's default with the raw SQL appended: the
+        # catalog is read by people; the SQL is one click away in the code.
+        description = (props.get("description") or "").strip() or f"dbt {props['resource_type']} {name}"
+        return spec.replace_attributes(key=dg.AssetKey([props["schema"], name]), group_name=props["schema"],
+                                       description=description)
 
 
 @dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, dagster_dbt_translator=WarehouseDbtTranslator())
