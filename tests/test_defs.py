@@ -232,6 +232,16 @@ def test_sensor_and_schedule_skip_when_nothing_changed(published):
     assert isinstance(nightly_refresh(dg.build_schedule_context(instance=published.instance)), dg.SkipReason)
 
 
+def test_a_refresh_that_did_not_publish_is_finished_by_the_next_one(published):
+    """After a failed refresh is fixed, nothing in the folder changed since the last publish, but its build
+    waits unpublished: the sensor asks for a run, which publishes, so the failed assets turn green."""
+    with WarehouseBuild(published.published, "failed", wait_seconds=0):
+        pass  # a run that failed before publishing: its build stays
+    result = raw_folder_changed(dg.build_sensor_context(instance=published.instance))
+    [request] = result.run_requests
+    assert "the last refresh did not publish" in request.tags["refresh/plan"]
+
+
 def test_sensor_requests_one_run_over_the_changed_reports(published):
     (published.raw / "b.txt").write_bytes(SEED.read_bytes())
     result = raw_folder_changed(dg.build_sensor_context(instance=published.instance))

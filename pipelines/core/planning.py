@@ -16,6 +16,7 @@ from pathlib import Path
 from pipelines.core.build_state import read_built
 from pipelines.core.reading import report_files, report_id_for, skipped_files
 from pipelines.core.settings import DBT_PROJECT_DIR, REPO_ROOT
+from pipelines.core.warehouse_build import build_path
 
 # The core modules whose rules decide what lands in staging: a change re-reads every report.
 STAGING_CODE = ("grids.py", "reading.py", "report_context.py", "units.py", "leaders.py", "rules.py", "extraction.py",
@@ -64,6 +65,9 @@ class Plan:
     unchanged: list[str] = field(default_factory=list)
     transform_changed: bool = False
     skipped: list[str] = field(default_factory=list)  # files in the raw folder that are not reports
+    # A build the last refresh left unpublished (it failed, or was stopped): the next refresh finishes and
+    # publishes it, so assets shown failed turn green once the cause is fixed.
+    unpublished_build: bool = False
 
     @property
     def to_read(self) -> list[str]:
@@ -71,13 +75,15 @@ class Plan:
 
     @property
     def nothing_to_do(self) -> bool:
-        return not (self.new or self.changed or self.removed or self.transform_changed)
+        return not (self.new or self.changed or self.removed or self.transform_changed or self.unpublished_build)
 
     def describe(self) -> str:
         parts = [f"{len(self.files)} reports: {len(self.new)} new, {len(self.changed)} changed, "
                  f"{len(self.removed)} removed, {len(self.unchanged)} unchanged"]
         if self.transform_changed:
             parts.append("the dbt project or the GE suites changed")
+        if self.unpublished_build:
+            parts.append("the last refresh did not publish")
         if self.skipped:
             parts.append(f"skipped, not a report format: {', '.join(self.skipped)}")
         return "; ".join(parts)
@@ -87,7 +93,7 @@ def make_plan(raw_dir: Path, warehouse: Path) -> Plan:
     files = {report_id_for(p): p for p in report_files(raw_dir)}
     built = read_built(warehouse)
     plan = Plan(files=files, transform_changed=built.transform_version != transform_fingerprint(),
-                skipped=skipped_files(raw_dir))
+                skipped=skipped_files(raw_dir), unpublished_build=build_path(warehouse).exists())
     for report_id, path in sorted(files.items()):
         if report_id not in built.reports:
             plan.new.append(report_id)
