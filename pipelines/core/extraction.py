@@ -63,9 +63,9 @@ _PERIOD_CLAUSE = re.compile("|".join(rules.PERIOD_PATTERNS_CLAUSE))
 _FULL_YEAR = re.compile("|".join(rules.FULL_YEAR_PERIODS))
 _ESTIMATE = re.compile(_alternation(rules.ESTIMATE_WORDS))
 _COMPLETION_RATIO = re.compile("|".join(rules.COMPLETION_RATIO_PATTERNS))
+_EACH_PART = tuple(re.compile(pattern + "$") for pattern, _ in rules.EACH_PART_FORMS)
 # A plain "完成N个X" reports an actual: only phrases that say the work is done (scopes task, sentence) make
 # a number equal to its target a repeat.
-_EACH_PART = tuple(re.compile(pattern + "$") for pattern, _ in rules.EACH_PART_FORMS)
 _STATED_COMPLETE = re.compile("|".join(p for p, scope, _ in rules.STATED_COMPLETE_PHRASES if scope != "target"))
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _AFTER_BREAK = re.compile(_alternation(rules.AFTER_WORDS_BREAKS))

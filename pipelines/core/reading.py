@@ -564,16 +564,18 @@ def completion_statement(completion: pl.Expr) -> pl.Expr:
 
 
 def normalise_tasks(tasks: pl.DataFrame) -> pl.DataFrame:
-    """Cells as written -> cells as staged."""
-    return tasks.with_columns(
+    """Cells as written -> cells as staged; then what is read from the staged texts."""
+    staged = tasks.with_columns(
         normalise_text(pl.col("requirement")),
         normalise_text(pl.col("completion")),
-        completion_statement(normalise_text(pl.col("completion"))).alias("completion_statement"),
-        pl.max_horizontal(normalise_text(pl.col(c)).str.len_chars().fill_null(0) for c in ("requirement", "completion"))
-        .gt(MAX_READ_CHARS).alias("text_read_in_part"),
         normalise_units_cell(pl.col("units_raw")),
         normalise_units_cell(pl.col("lead_units_raw")),
         normalise_units_cell(pl.col("support_units_raw")),
+    )
+    return staged.with_columns(
+        completion_statement(pl.col("completion")).alias("completion_statement"),
+        pl.max_horizontal(pl.col(c).str.len_chars().fill_null(0) for c in ("requirement", "completion"))
+        .gt(MAX_READ_CHARS).alias("text_read_in_part"),
     )
 
 
@@ -626,8 +628,7 @@ def skipped_files(raw_dir: Path) -> list[str]:
     """Files in the raw folder that are not reports (named in the run's summary, never fatal)."""
     if not raw_dir.is_dir():
         return []
-    return sorted(p.name if _utf8_name(p) else os.fsencode(p.name).decode("gb18030", errors="replace")
-                  for p in raw_dir.iterdir() if p.is_file() and not is_report_file(p))
+    return sorted(_shown_name(p) for p in raw_dir.iterdir() if p.is_file() and not is_report_file(p))
 
 
 def _utf8_name(path: Path) -> bool:
@@ -638,6 +639,12 @@ def _utf8_name(path: Path) -> bool:
     return True
 
 
+def _shown_name(path: Path) -> str:
+    """The file's name as a person can read it: a name that is not UTF-8 read as GB18030, the encoding such
+    names come in from Windows."""
+    return path.name if _utf8_name(path) else os.fsencode(path.name).decode("gb18030", errors="replace")
+
+
 def report_files(raw_dir: Path) -> list[Path]:
     """The report files in the raw folder, in name order (hidden files and other suffixes skipped)."""
     if not raw_dir.is_dir():
@@ -646,10 +653,8 @@ def report_files(raw_dir: Path) -> list[Path]:
     seen: dict[str, Path] = {}
     for path in files:
         if not _utf8_name(path):
-            # Said with the name as the bytes read in GB18030, the encoding such names come in from Windows.
-            shown = raw_dir / os.fsencode(path.name).decode("gb18030", errors="replace")
-            raise SourceFileError(shown, "the file name is not UTF-8 (shown here as GB18030): rename the file "
-                                         "(e.g. `convmv -f gbk -t utf-8 --notest`) and run again")
+            raise SourceFileError(raw_dir / _shown_name(path), "the file name is not UTF-8 (shown here as GB18030): "
+                                  "rename the file (e.g. `convmv -f gbk -t utf-8 --notest`) and run again")
         if report_id_for(path) in seen:
             raise SourceFileError(path, f"same report id as {seen[report_id_for(path)].name}: rename one of them")
         seen[report_id_for(path)] = path

@@ -114,20 +114,14 @@ def ratio_in_words(ratio: float | None, direction: str, comparator: str) -> str:
 
 
 def missed_targets(con: duckdb.DuckDBPyConnection, limit: int = ROW_LIMIT) -> list[dict]:
-    """The missed targets, furthest first, with the units accountable for each task: its leads, or the unit
-    responsible alone or jointly where no lead is marked (as the chart by lead unit counts them)."""
+    """The missed targets, furthest first, with the units accountable for each task (dim_tasks.accountable_units:
+    its leads, or the unit responsible alone or jointly, as the chart by lead unit counts them)."""
     rows = con.execute(
         """
-        with accountable as (
-            select task_key, string_agg(unit_name, '、' order by position) as units
-            from marts.fct_unit_assignments
-            where role in ('lead', 'sole', 'joint')
-            group by task_key
-        )
-        select a.report_id, a.task_id, accountable.units, a.metric, a.target_value, a.target_unit, a.comparator,
+        select a.report_id, a.task_id, t.accountable_units, a.metric, a.target_value, a.target_unit, a.comparator,
                a.direction, a.actual_value, a.actual_unit, a.actual_period, a.is_estimate, a.achievement_ratio,
                a.target_span, a.actual_span
-        from marts.fct_target_achievement a left join accountable using (task_key)
+        from marts.fct_target_achievement a join marts.dim_tasks t using (task_key)
         where a.status = 'missed'
         order by a.achievement_ratio, a.report_id, a.task_id
         limit ?

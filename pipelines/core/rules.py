@@ -401,8 +401,9 @@ STATED_COMPLETE_PHRASES: tuple[tuple[str, str, str], ...] = (
 STATED_TARGET_MIN_CONTAINMENT = 0.8
 
 # A target for each of several things ("4个结构性指标均实现10%以上增长"): before its number, a count, the
-# things' name and an each-word. The completion lists the parts after that name ("4个结构性指标中,民间项目
-#投资下降4.7%,交通投资增长6.5%…"); one part reaching shows nothing of the others, one part short misses it.
+# things' name and an each-word. The completion lists the parts after that name ("4个结构性指标中,
+# 民间项目投资下降4.7%,交通投资增长6.5%…"); one part reaching shows nothing of the others, one part short
+# misses it.
 # (pattern over the words before the number, with the group `parts`; example)
 EACH_PART_FORMS: tuple[tuple[str, str], ...] = (
     (r"(?:\d+|[一二三四五六七八九十]+)(?:个|项|类|大)(?P<parts>[^\d,;。、]{2,12}?)(?:均|都|全部)", "4个结构性指标均实现"),

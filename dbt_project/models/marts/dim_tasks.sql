@@ -25,6 +25,16 @@ first_lead as (
     inner join assignments
         on units_per_task.task_key = assignments.task_key
         and units_per_task.first_lead_position = assignments.position
+),
+
+-- who answers for the task: its leads, or the unit responsible alone or jointly (as achievement_by_unit counts)
+accountable as (
+    select
+        task_key,
+        {{ dbt.listagg("unit_name", "'、'", "order by position") }} as accountable_units
+    from assignments
+    where role in ('lead', 'sole', 'joint')
+    group by task_key
 )
 
 select
@@ -46,7 +56,9 @@ select
     tasks.support_units_raw,
     coalesce(units_per_task.n_leads, 0) as n_leads,
     tasks.sub_rows,
-    tasks.text_read_in_part
+    tasks.text_read_in_part,
+    accountable.accountable_units
 from tasks
 left join units_per_task on tasks.task_key = units_per_task.task_key
 left join first_lead on tasks.task_key = first_lead.task_key
+left join accountable on tasks.task_key = accountable.task_key
