@@ -179,11 +179,9 @@ def refresh_warehouse(plan, quality, started: float) -> int:
 
     from pipelines.defs.definitions import defs
     from pipelines.defs.jobs import refresh_request
-    from pipelines.defs.partitions import apply_requests
 
     instance = dg.DagsterInstance.get()
-    request = refresh_request(instance, plan)
-    apply_requests(instance, request.partition_requests)
+    request = refresh_request(plan)
     job = defs.resolve_job_def("refresh_warehouse")
     # What the steps print (dbt's own log lines among them) goes to a file, not the terminal.
     log_path = settings.warehouse_path().parent / "logs" / "last_run.log"

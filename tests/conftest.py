@@ -81,7 +81,8 @@ def make_workspace(root: Path, raw_files: list[Path]) -> Workspace:
     ws.raw_dir.mkdir(parents=True)
     ws.warehouse.parent.mkdir(parents=True)
     (root / "dagster_home").mkdir()
-    (root / "dagster_home" / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    # The project's instance settings (telemetry off, the `warehouse` pool's limit), in a home of its own.
+    shutil.copy(REPO_ROOT / ".dagster" / "dagster.yaml", root / "dagster_home" / "dagster.yaml")
     for f in raw_files:
         shutil.copy(f, ws.raw_dir / f.name)
     return ws

@@ -16,7 +16,7 @@ from pipelines.defs.assets.publish import published_warehouse
 from pipelines.defs.assets.staging import extract_targets_and_actuals, ingest_reports, raw_unit_assignments
 from pipelines.defs.checks import ASSET_CHECKS, GATES
 from pipelines.defs.definitions import defs
-from pipelines.defs.partitions import RANGE_END, RANGE_START, REPORTS
+from pipelines.defs.jobs import PLAN_TAG
 from pipelines.defs.resources import RawFolderResource, WarehouseBuildResource
 from pipelines.defs.schedules import nightly_refresh
 from pipelines.defs.sensors import raw_folder_changed
@@ -50,11 +50,9 @@ class Warehouse:
                 "warehouse_build": WarehouseBuildResource(path=str(self.published)), "quality": quality}
 
     def materialize(self, assets, quality, checks=(), run_config=None) -> dg.ExecuteInProcessResult:
-        keys = sorted(p.stem for p in self.raw.iterdir())
-        self.instance.add_dynamic_partitions(REPORTS.name, keys)
         return dg.materialize(
             [*assets, *checks], instance=self.instance, resources=self.resources(quality), run_config=run_config,
-            tags={RANGE_START: keys[0], RANGE_END: keys[-1]}, raise_on_error=False,
+            raise_on_error=False,
         )
 
     def query(self, sql: str, path=None) -> list[tuple]:
@@ -119,16 +117,31 @@ def test_the_lock_is_released_when_the_run_ends(staged):
         pass  # would raise RefreshBusy if the run still held it
 
 
-def test_a_second_run_reads_nothing_unless_forced(staged, quality):
+def ingest_config(**config) -> dict:
+    return {"ops": {"ingest_reports": {"config": config}}}
+
+
+def test_a_second_run_reads_nothing_unless_asked(staged, quality):
     wh, _ = staged
     again = wh.materialize(STAGING_ASSETS, quality)
     assert metadata(again, "staging", "raw_tasks")["reports_read"] == 0
     assert metadata(again, "staging", "raw_unit_assignments")["reports_recomputed"] == 0
-    forced = wh.materialize(STAGING_ASSETS, quality, run_config={"ops": {"ingest_reports": {"config": {"force": True}}}})
+    # Every report of the build is listed, whether read in the run or carried over.
+    assert SEED_REPORT_ID in metadata(again, "staging", "raw_reports")["reports"]
+    named = wh.materialize(STAGING_ASSETS, quality, run_config=ingest_config(reports=[SEED_REPORT_ID]))
+    assert metadata(named, "staging", "raw_tasks")["reports_read"] == 1
+    assert metadata(named, "staging", "raw_unit_assignments")["reports_recomputed"] == 1
+    forced = wh.materialize(STAGING_ASSETS, quality, run_config=ingest_config(force=True))
     assert metadata(forced, "staging", "raw_tasks")["reports_read"] == 1
-    assert metadata(forced, "staging", "raw_unit_assignments")["reports_recomputed"] == 1
     assert wh.query("select distinct reading_run from staging.build_state") == [(forced.run_id,)]
     assert wh.query("select count(*) from staging.raw_tasks") == [(177,)]
+
+
+def test_asking_to_reread_a_report_that_is_not_there_names_it(staged, quality):
+    wh, _ = staged
+    result = wh.materialize(STAGING_ASSETS, quality, run_config=ingest_config(reports=["shaoxing-2021"]))
+    [line] = failure_lines(result)
+    assert "shaoxing-2021: no such report in the raw folder" in line and SEED_REPORT_ID in line
 
 
 def test_a_task_without_units_lands_with_a_warning_naming_its_file_and_line(tmp_path, quality):
@@ -178,11 +191,8 @@ def test_a_blocking_gate_stops_the_marts_on_a_value_that_is_not_finite(tmp_path,
 def test_the_refresh_job_fails_naming_the_file_and_publishes_nothing(tmp_path, quality, name, content, reason):
     wh = Warehouse(tmp_path)
     (wh.raw / name).write_bytes(content)
-    wh.instance.add_dynamic_partitions(REPORTS.name, sorted(p.stem for p in wh.raw.iterdir()))
     result = defs.resolve_job_def("refresh_warehouse").execute_in_process(
-        instance=wh.instance, resources=wh.resources(quality), raise_on_error=False,
-        tags={RANGE_START: "empty" if name == "empty.txt" else name.split(".")[0], RANGE_END: SEED_REPORT_ID},
-    )
+        instance=wh.instance, resources=wh.resources(quality), raise_on_error=False)
     assert not result.success
     [line] = failure_lines(result)
     assert line.startswith("ingest_reports: ") and f"{wh.raw / name}" in line and reason in line
@@ -228,7 +238,7 @@ def test_sensor_and_schedule_say_what_they_do():
 
 def test_sensor_and_schedule_skip_when_nothing_changed(published):
     result = raw_folder_changed(dg.build_sensor_context(instance=published.instance))
-    assert not result.run_requests and "up to date" in result.skip_reason.skip_message
+    assert isinstance(result, dg.SkipReason) and "up to date" in result.skip_message
     assert isinstance(nightly_refresh(dg.build_schedule_context(instance=published.instance)), dg.SkipReason)
 
 
@@ -237,30 +247,22 @@ def test_a_refresh_that_did_not_publish_is_finished_by_the_next_one(published):
     waits unpublished: the sensor asks for a run, which publishes, so the failed assets turn green."""
     with WarehouseBuild(published.published, "failed", wait_seconds=0):
         pass  # a run that failed before publishing: its build stays
-    result = raw_folder_changed(dg.build_sensor_context(instance=published.instance))
-    [request] = result.run_requests
-    assert "the last refresh did not publish" in request.tags["refresh/plan"]
+    request = raw_folder_changed(dg.build_sensor_context(instance=published.instance))
+    assert "the last refresh did not publish" in request.tags[PLAN_TAG]
 
 
-def test_sensor_requests_one_run_over_the_changed_reports(published):
+def test_sensor_requests_one_run_per_folder_state(published):
     (published.raw / "b.txt").write_bytes(SEED.read_bytes())
-    result = raw_folder_changed(dg.build_sensor_context(instance=published.instance))
-    [request] = result.run_requests
-    assert request.tags[RANGE_START] == request.tags[RANGE_END] == "b"
-    assert "1 new" in request.tags["refresh/plan"]
-    [added] = result.dynamic_partitions_requests
-    assert list(added.partition_keys) == ["b"]
+    request = raw_folder_changed(dg.build_sensor_context(instance=published.instance))
+    assert "1 new" in request.tags[PLAN_TAG]
     # The same folder state gives the same run key: the sensor launches it once.
-    published.instance.add_dynamic_partitions(REPORTS.name, ["b"])
-    assert raw_folder_changed(dg.build_sensor_context(instance=published.instance)).run_requests[0].run_key == \
-        request.run_key
+    assert raw_folder_changed(dg.build_sensor_context(instance=published.instance)).run_key == request.run_key
 
 
-def test_schedule_adds_the_partitions_itself(published):
+def test_schedule_requests_a_run_when_a_report_is_new(published):
     (published.raw / "b.txt").write_bytes(SEED.read_bytes())
     request = nightly_refresh(dg.build_schedule_context(instance=published.instance))
-    assert isinstance(request, dg.RunRequest) and request.tags[RANGE_START] == "b"
-    assert "b" in published.instance.get_dynamic_partitions(REPORTS.name)
+    assert isinstance(request, dg.RunRequest) and "1 new" in request.tags[PLAN_TAG]
 
 
 def test_dbt_resource_knows_the_dbt_version_without_asking_the_executable():

@@ -195,3 +195,20 @@ def test_a_format_not_read_is_quarantined_and_other_files_are_named(mixed, mixed
     assert "skipped, not a report format: notes.md" in mixed_run.stdout
     assert mixed.query("select source_format, task_rows, rejected_rows from marts.dim_reports "
                        "where report_id = 'old-attachment'") == [("doc", 0, 1)]
+
+
+def test_the_report_keeps_reports_apart(mixed, mixed_run):
+    """Reports of different places and periods each get their own charts and their own rows of missed
+    targets: nothing on the page adds one place's targets to another's."""
+    import re
+
+    from pipelines.core.report_html import REPORT_SECTIONS
+
+    html = (mixed.warehouse.parent / "reports" / "achievement.html").read_text(encoding="utf-8")
+    with_targets = {r for (r,) in mixed.query("select distinct report_id from marts.fct_target_achievement")}
+    sections = set(re.findall(r'<h2 id="report-\d+">[^<]*\(([^)]+)\)</h2>', html))
+    assert sections <= with_targets and len(sections) == min(len(with_targets), REPORT_SECTIONS)
+    groups = re.findall(r'<tr class="group"><th colspan="8">[^<]*\(([^)]+)\)</th></tr>', html)
+    missed = {r for (r,) in mixed.query("select distinct report_id from marts.fct_target_achievement "
+                                        "where status = 'missed'")}
+    assert sorted(groups) == sorted(missed)  # one group per report with a missed target, each once

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,18 +52,24 @@ class Ingested:
     total_rejected: int
 
 
+class UnknownReports(ValueError):
+    pass
+
+
 def ingest_reports(
-    con: duckdb.DuckDBPyConnection, files: dict[str, Path], selected: list[str], *, force: bool,
+    con: duckdb.DuckDBPyConnection, files: dict[str, Path], *, reread: Collection[str] = (),
     code_version: str, pipeline_version: str, run_id: str, progress: Progress = lambda _: None,
 ) -> Ingested:
-    """Read the selected reports whose file or reading code changed (or all selected, with `force`):
+    """Read the reports whose file or reading code changed, and those named in `reread` however they are:
     tasks to raw_tasks, other columns' cells to raw_task_attributes, leaders in charge to raw_task_leaders,
     unreadable rows to rejected_rows, one row per file to raw_reports, and what they were read from to
     build_state. Reports whose file is gone leave them all."""
+    if unknown := sorted(set(reread) - set(files)):
+        raise UnknownReports(f"asked to re-read {', '.join(unknown)}: no such report in the raw folder (a report "
+                             f"is a file name without its extension, e.g. {min(files, default='shaoxing-2020')})")
     built = build_state.readings(con)
     removed = sorted(set(built) - set(files))
-    selected = [k for k in selected if k in files]
-    to_read = [k for k in selected if force or built.get(k) != (file_hash(files[k]), code_version)]
+    to_read = [k for k in sorted(files) if k in reread or built.get(k) != (file_hash(files[k]), code_version)]
     reports = []
     every = max(1, len(to_read) // 10)
     for i, key in enumerate(to_read, start=1):
@@ -89,7 +95,7 @@ def ingest_reports(
     total_attributes = row_count(con, RAW_TASK_ATTRIBUTES.qualified)
     total_leaders = row_count(con, RAW_TASK_LEADERS.qualified)
     total_rejected = row_count(con, REJECTED_ROWS.qualified)
-    return Ingested(to_read, [k for k in selected if k not in to_read], removed, tasks, attributes, leaders, rejected,
+    return Ingested(to_read, [k for k in sorted(files) if k not in to_read], removed, tasks, attributes, leaders, rejected,
                     report_rows, total_tasks, total_attributes, total_leaders, total_rejected)
 
 
@@ -172,4 +178,5 @@ def with_report_period(actuals: str) -> str:
 
 
 def row_count(con: duckdb.DuckDBPyConnection, table: str) -> int:
-    return con.execute(f"select count(*) from {table}").fetchone()[0]
+    # fetchall, not fetchone: DuckDB 2 refuses other work on a connection whose result is not read to the end.
+    return con.execute(f"select count(*) from {table}").fetchall()[0][0]

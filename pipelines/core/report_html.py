@@ -1,8 +1,9 @@
 """The achievement report: one self-contained HTML file an analyst can open offline.
 
-Headline counts, status by lead unit and by unit type (plotly, its JavaScript inlined once),
-the missed targets with target and actual side by side and the text they were read from, and the
-tasks that set no numeric target. Built from the published warehouse.
+Headline counts, then per report (place, year, period: never pooled) its targets by accountable unit and
+by unit type (plotly's basic bundle inlined once), the missed targets grouped by report with target and
+actual side by side and the text they were read from, the targets to review, and the tasks that set no
+numeric target. Built from the published warehouse.
 """
 
 from __future__ import annotations
@@ -17,6 +18,13 @@ import plotly.graph_objects as go
 from jinja2 import Environment
 
 STATUS_COLOURS = {"met": "#2e7d32", "missed": "#c62828", "unknown": "#9e9e9e"}
+# Names common CJK fonts of each system, so Chinese text never shows as squares where one of them is installed.
+FONT_STACK = ('system-ui, "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", '
+              '"Source Han Sans SC", "WenQuanYi Micro Hei", "Heiti SC", SimHei, sans-serif')
+# plotly.js's basic bundle (bar, scatter, pie: what the charts use), a fifth of the full one, inlined once.
+PLOTLY_BASIC = Path(__file__).parent / "report_assets" / "plotly-basic.min.js"
+# Reports drawn with charts of their own (most targets first); every report is in the table of reports.
+REPORT_SECTIONS = 12
 
 
 @dataclass
@@ -40,57 +48,80 @@ def headline(con: duckdb.DuckDBPyConnection) -> Headline:
                     by_status.get("unknown", 0))
 
 
-REPORT_COLUMNS = ["report_id", "place", "year", "period", "report_kind", "plan_type", "tasks", "met", "missed",
-                  "unknown"]
+REPORT_COLUMNS = ["report_id", "label", "place", "year", "period", "report_kind", "plan_type", "tasks", "targets",
+                  "met", "missed", "unknown"]
+# How a report is named to a reader: what it is, then its file (two reports may say the same).
+REPORT_LABEL = ("concat_ws(' ', r.place, r.year::varchar, r.period, r.plan_type, r.report_kind) "
+                "|| ' (' || r.report_id || ')'")
 
 
 def reports_read(con: duckdb.DuckDBPyConnection, limit: int) -> list[dict]:
     """Each report: what it is (place, year, period, kind) and its targets' statuses, so that reports of
-    different places and periods are told apart."""
+    different places and periods are told apart; most targets first."""
     rows = con.execute(
-        """
-        select r.report_id, r.place, r.year, r.period, r.report_kind, r.plan_type, r.task_rows,
-               count(*) filter (where a.status = 'met'), count(*) filter (where a.status = 'missed'),
-               count(*) filter (where a.status = 'unknown')
+        f"""
+        select r.report_id, {REPORT_LABEL}, r.place, r.year, r.period, r.report_kind, r.plan_type, r.task_rows,
+               count(a.status), count(*) filter (where a.status = 'met'),
+               count(*) filter (where a.status = 'missed'), count(*) filter (where a.status = 'unknown')
         from marts.dim_reports r left join marts.fct_target_achievement a using (report_id)
-        group by all order by r.report_id limit ?
+        group by all order by count(a.status) desc, r.report_id limit ?
         """,
         [limit],
     ).fetchall()
     return [dict(zip(REPORT_COLUMNS, r)) for r in rows]
 
 
-def _status_bars(rows: list[tuple[str, int, int, int]], title: str, include_js: bool) -> str:
-    """Horizontal stacked bars: met / missed / unknown per label."""
+def _status_bars(rows: list[tuple[str, int, int, int]], title: str) -> str:
+    """Horizontal stacked bars: met / missed / unknown per label (plotly's script is in the page once)."""
     labels = [r[0] for r in rows][::-1]
     figure = go.Figure()
     for i, status in enumerate(("met", "missed", "unknown"), start=1):
         figure.add_bar(y=labels, x=[r[i] for r in rows][::-1], name=status, orientation="h",
                        marker_color=STATUS_COLOURS[status])
-    figure.update_layout(barmode="stack", title=title, height=max(320, 22 * len(rows) + 120),
+    figure.update_layout(barmode="stack", title=title, height=max(280, 22 * len(rows) + 120),
                          margin={"l": 10, "r": 10, "t": 50, "b": 30}, legend={"orientation": "h"},
-                         font={"family": "sans-serif"})
-    return figure.to_html(full_html=False, include_plotlyjs=include_js, config={"displaylogo": False})
+                         font={"family": FONT_STACK})
+    return figure.to_html(full_html=False, include_plotlyjs=False, config={"displaylogo": False})
 
 
-def by_lead_unit(con: duckdb.DuckDBPyConnection, limit: int = 30) -> list[tuple[str, int, int, int]]:
+def by_lead_unit(con: duckdb.DuckDBPyConnection, report_id: str, limit: int = 30) -> list[tuple[str, int, int, int]]:
+    """One report's units: a unit name means one body only within its own place and year."""
     return con.execute(
         """
         select unit_name, sum(n_met), sum(n_missed), sum(n_unknown)
-        from marts.achievement_by_unit where n_targets > 0
+        from marts.achievement_by_unit where n_targets > 0 and report_id = ?
         group by unit_name order by sum(n_targets) desc, unit_name limit ?
         """,
-        [limit],
+        [report_id, limit],
     ).fetchall()
 
 
-def by_unit_type(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int, int, int]]:
+def by_unit_type(con: duckdb.DuckDBPyConnection, report_id: str) -> list[tuple[str, int, int, int]]:
     return con.execute(
         """
         select unit_type, sum(n_met), sum(n_missed), sum(n_unknown)
-        from marts.achievement_by_unit_type group by unit_type order by sum(n_targets) desc
-        """
+        from marts.achievement_by_unit_type where report_id = ? group by unit_type order by sum(n_targets) desc
+        """,
+        [report_id],
     ).fetchall()
+
+
+@dataclass
+class ReportSection:
+    report: dict
+    chart_units: str
+    chart_types: str
+
+
+def report_sections(con: duckdb.DuckDBPyConnection, reports: list[dict], lead_limit: int,
+                    limit: int) -> list[ReportSection]:
+    """A section per report with targets (most targets first, up to `limit`): its units and unit types."""
+    sections = []
+    for r in [r for r in reports if r["targets"]][:limit]:
+        units = _status_bars(by_lead_unit(con, r["report_id"], lead_limit), "Targets by accountable unit")
+        types = _status_bars(by_unit_type(con, r["report_id"]), "Targets by unit type")
+        sections.append(ReportSection(r, _markup(units), _markup(types)))
+    return sections
 
 
 # A table of a page is read, not searched: beyond this many rows it shows the first ones and says
@@ -115,13 +146,15 @@ def ratio_in_words(ratio: float | None, direction: str, comparator: str) -> str:
 
 def missed_targets(con: duckdb.DuckDBPyConnection, limit: int = ROW_LIMIT) -> list[dict]:
     """The missed targets, furthest first, with the units accountable for each task (dim_tasks.accountable_units:
-    its leads, or the unit responsible alone or jointly, as the chart by lead unit counts them)."""
+    its leads, or the unit responsible alone or jointly, as the chart by lead unit counts them); the page
+    groups them by report."""
     rows = con.execute(
-        """
+        f"""
         select a.report_id, a.task_id, t.accountable_units, a.metric, a.target_value, a.target_unit, a.comparator,
                a.direction, a.actual_value, a.actual_unit, a.actual_period, a.is_estimate, a.achievement_ratio,
-               a.target_span, a.actual_span
+               a.target_span, a.actual_span, {REPORT_LABEL}
         from marts.fct_target_achievement a join marts.dim_tasks t using (task_key)
+            join marts.dim_reports r on r.report_id = a.report_id
         where a.status = 'missed'
         order by a.achievement_ratio, a.report_id, a.task_id
         limit ?
@@ -129,7 +162,8 @@ def missed_targets(con: duckdb.DuckDBPyConnection, limit: int = ROW_LIMIT) -> li
         [limit],
     ).fetchall()
     names = ["report_id", "task_id", "lead_unit", "metric", "target_value", "target_unit", "comparator", "direction",
-             "actual_value", "actual_unit", "actual_period", "is_estimate", "ratio", "target_span", "actual_span"]
+             "actual_value", "actual_unit", "actual_period", "is_estimate", "ratio", "target_span", "actual_span",
+             "report_label"]
     missed = [dict(zip(names, r)) for r in rows]
     for m in missed:
         m["sign"] = COMPARATOR_SIGNS.get(m["comparator"], m["comparator"])
@@ -180,9 +214,7 @@ def tasks_without_target(con: duckdb.DuckDBPyConnection, limit: int = ROW_LIMIT)
 TEMPLATE = """<!doctype html>
 <html lang="zh"><head><meta charset="utf-8"><title>Target achievement</title>
 <style>
-body { font-family: system-ui, "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC",
-       "Source Han Sans SC", "WenQuanYi Micro Hei", "Heiti SC", SimHei, sans-serif;
-       margin: 2rem auto; max-width: 1200px; color: #222; }
+body { font-family: {{ font_stack }}; margin: 2rem auto; max-width: 1200px; color: #222; }
 nav.toc { background: #f6f6f6; padding: .5rem 1rem; border-radius: 6px; }
 nav.toc a { margin-right: 1rem; }
 .cards { display: flex; gap: 1rem; flex-wrap: wrap; }
@@ -192,13 +224,15 @@ nav.toc a { margin-right: 1rem; }
 table { border-collapse: collapse; width: 100%; font-size: .9rem; margin: 1rem 0; }
 th, td { border-bottom: 1px solid #eee; padding: .35rem .5rem; text-align: left; vertical-align: top; }
 th { background: #f6f6f6; } td.num { text-align: right; white-space: nowrap; }
-.span { color: #555; }
-</style></head><body>
+.span { color: #555; } tr.group th { background: #e8eef4; }
+.charts { display: grid; grid-template-columns: 3fr 2fr; gap: 1rem; }
+</style>
+<script>{{ plotly_js }}</script></head><body>
 <h1>Target achievement</h1>
 <p>Built {{ built_at }} from {{ warehouse }}.</p>
-<nav class="toc" id="contents">Contents: <a href="#reports">Reports</a><a href="#by-unit">By lead unit</a>
-<a href="#by-type">By unit type</a><a href="#missed">Missed targets</a><a href="#to-review">To review</a>
-<a href="#no-target">Tasks with no numeric target</a></nav>
+<nav class="toc" id="contents">Contents: <a href="#reports">Reports</a>
+{% for sec in sections %}<a href="#report-{{ loop.index }}">{{ sec.report.place or sec.report.report_id }} {{ sec.report.year or "" }} {{ sec.report.period or "" }}</a>{% endfor %}
+<a href="#missed">Missed targets</a><a href="#to-review">To review</a><a href="#no-target">Tasks with no numeric target</a></nav>
 <div class="cards" id="headline">
 <div class="card"><b>{{ h.reports }}</b>reports</div>
 <div class="card"><b>{{ h.tasks }}</b>tasks</div>
@@ -208,29 +242,37 @@ th { background: #f6f6f6; } td.num { text-align: right; white-space: nowrap; }
 <div class="card unknown"><b>{{ h.unknown }}</b>unknown</div>
 </div>
 <h2 id="reports">Reports ({{ h.reports }})</h2>
+<p>Each report counts its own targets: reports of different places, years or periods are never added together.</p>
+{% if reports|length < h.reports %}<p>The {{ reports|length }} with most targets; all of them are in
+<code>marts.dim_reports</code>.</p>{% endif %}
 <table><thead><tr><th>report</th><th>place</th><th>year</th><th>period</th><th>kind</th><th>plan</th>
-<th>tasks</th><th>met</th><th>missed</th><th>unknown</th></tr></thead><tbody>
+<th>tasks</th><th>targets</th><th>met</th><th>missed</th><th>unknown</th></tr></thead><tbody>
 {% for r in reports %}<tr><td>{{ r.report_id }}</td><td>{{ r.place or "" }}</td><td>{{ r.year or "" }}</td>
 <td>{{ r.period or "" }}</td><td>{{ r.report_kind or "" }}</td><td>{{ r.plan_type or "" }}</td>
-<td class="num">{{ r.tasks }}</td><td class="num">{{ r.met }}</td><td class="num">{{ r.missed }}</td>
-<td class="num">{{ r.unknown }}</td></tr>
+<td class="num">{{ r.tasks }}</td><td class="num">{{ r.targets }}</td><td class="num">{{ r.met }}</td>
+<td class="num">{{ r.missed }}</td><td class="num">{{ r.unknown }}</td></tr>
 {% endfor %}</tbody></table>
-<h2 id="by-unit">Status by lead unit</h2>
-<p>Targets of the tasks each unit is accountable for (lead, sole or joint), the {{ lead_limit }} units with most targets.</p>
-{{ chart_units }}
-<h2 id="by-type">Status by unit type</h2>
-{{ chart_types }}
+{% for sec in sections %}
+<h2 id="report-{{ loop.index }}">{{ sec.report.label }}</h2>
+<p>{{ sec.report.targets }} targets: {{ sec.report.met }} met, {{ sec.report.missed }} missed, {{ sec.report.unknown }}
+unknown. By the units accountable for each task (lead, sole or joint; the {{ lead_limit }} with most targets) and
+by unit type.</p>
+<div class="charts"><div>{{ sec.chart_units }}</div><div>{{ sec.chart_types }}</div></div>
+{% endfor %}
+{% if sections|length < reports_with_targets %}<p>Charts are drawn for the {{ sections|length }} reports with most
+targets; <code>marts.achievement_by_unit</code> holds every report's.</p>{% endif %}
 <h2 id="missed">Missed targets ({{ h.missed }})</h2>
-{% if missed|length < h.missed %}<p>The {{ missed|length }} furthest from their target; all of them are in
+{% if missed|length < h.missed %}<p>The {{ missed|length }} furthest from their target, by report; all of them are in
 <code>marts.fct_target_achievement</code> (<code>where status = 'missed'</code>).</p>{% endif %}
-<table><thead><tr><th>report</th><th>task</th><th>lead unit</th><th>metric</th><th>target</th><th>actual</th>
+<table><thead><tr><th>task</th><th>accountable units</th><th>metric</th><th>target</th><th>actual</th>
 <th>how far</th><th>what was promised</th><th>what was reported</th></tr></thead><tbody>
-{% for m in missed %}<tr><td>{{ m.report_id }}</td><td class="num">{{ m.task_id }}</td><td>{{ m.lead_unit or "" }}</td>
+{% for label, rows in missed|groupby("report_label") %}<tr class="group"><th colspan="8">{{ label }}</th></tr>
+{% for m in rows %}<tr><td class="num">{{ m.task_id }}</td><td>{{ m.lead_unit or "" }}</td>
 <td>{{ m.metric }}</td><td class="num">{{ m.sign }} {{ "%g"|format(m.target_value) }} {{ m.target_unit }}</td>
 <td class="num">{{ "%g"|format(m.actual_value) }} {{ m.actual_unit }}<br><small>{{ m.actual_period }}{{ ", estimate" if m.is_estimate else "" }}</small></td>
 <td>{{ m.ratio_words }}</td>
 <td class="span">{{ m.target_span }}</td><td class="span">{{ m.actual_span }}</td></tr>
-{% endfor %}</tbody></table>
+{% endfor %}{% endfor %}</tbody></table>
 <h2 id="to-review">To review ({{ to_review|length }})</h2>
 <p>Targets short of their paired number, where the number's own words are not the target's (it may count a part
 of what the target counts): <code>unknown</code>, not <code>missed</code>, until a person decides. Copy the line
@@ -256,14 +298,17 @@ def build_report(
     con: duckdb.DuckDBPyConnection, warehouse_label: str, lead_limit: int = 30, row_limit: int = ROW_LIMIT
 ) -> tuple[str, Headline]:
     h = headline(con)
+    reports = reports_read(con, row_limit)
     html = Environment(autoescape=True).from_string(TEMPLATE).render(
         h=h,
         built_at=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         warehouse=warehouse_label,
+        font_stack=_markup(FONT_STACK),
+        plotly_js=_markup(PLOTLY_BASIC.read_text(encoding="utf-8")),
         lead_limit=lead_limit,
-        chart_units=_markup(_status_bars(by_lead_unit(con, lead_limit), "Targets by accountable unit", True)),
-        chart_types=_markup(_status_bars(by_unit_type(con), "Targets by unit type", False)),
-        reports=reports_read(con, row_limit),
+        reports=reports,
+        sections=report_sections(con, reports, lead_limit, REPORT_SECTIONS),
+        reports_with_targets=sum(1 for r in reports if r["targets"]),
         missed=missed_targets(con, row_limit),
         to_review=targets_to_review(con, row_limit),
         without=tasks_without_target(con, row_limit),

@@ -23,7 +23,7 @@ from pipelines.core.tables import (
 )
 from pipelines.defs.assets.staging import table_key
 from pipelines.defs.metadata import markdown_table
-from pipelines.defs.resources import WarehouseBuildResource
+from pipelines.defs.resources import WAREHOUSE_POOL, WarehouseBuildResource
 
 FCT_TARGET_ACHIEVEMENT = dg.AssetKey(["marts", "fct_target_achievement"])
 
@@ -86,7 +86,7 @@ def run_gate(gate: Gate, run_id: str, warehouse_build: WarehouseBuildResource,
 
 def gate_check(gate: Gate) -> dg.AssetChecksDefinition:
     @dg.asset_check(name=gate.name, asset=gate.asset, blocking=gate.blocking, description=gate.description,
-                    additional_deps=list(gate.reads_also))
+                    additional_deps=list(gate.reads_also), pool=WAREHOUSE_POOL)
     def check(context: dg.AssetCheckExecutionContext, warehouse_build: WarehouseBuildResource,
               quality: dg.ResourceParam[QualityGates]) -> dg.AssetCheckResult:
         result = run_gate(gate, context.run.run_id, warehouse_build, quality)
@@ -96,7 +96,7 @@ def gate_check(gate: Gate) -> dg.AssetChecksDefinition:
     return check
 
 
-@dg.asset_check(asset=table_key(REJECTED_ROWS), blocking=False)
+@dg.asset_check(asset=table_key(REJECTED_ROWS), blocking=False, pool=WAREHOUSE_POOL)
 def no_rows_quarantined(warehouse_build: WarehouseBuildResource) -> dg.AssetCheckResult:
     """A warning, not a stop: good rows carry on, and the rejected ones wait here with their reason."""
     with warehouse_build.get_connection() as con:

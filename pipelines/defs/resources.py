@@ -22,6 +22,11 @@ from pipelines.core.gx_suites import QualityGates
 from pipelines.core.warehouse_build import DiskFull, WarehouseBuild, is_disk_full
 from pipelines.defs.dbt_project import dbt_project
 
+# Every step that reads or writes a warehouse joins this pool. The instance (.dagster/dagster.yaml) limits
+# the pool to one run at a time, whatever launched it: the refresh job, the schedule, the sensor, or the
+# asset graph's "Materialize all" (Dagster's implicit asset job), so queued runs wait their turn.
+WAREHOUSE_POOL = "warehouse"
+
 
 class RawFolderResource(dg.ConfigurableResource):
     """The folder of raw report files; each file is one report."""

@@ -4,7 +4,6 @@ import dagster as dg
 
 from pipelines.core import settings
 from pipelines.core.planning import current_plan
-from pipelines.defs import partitions
 from pipelines.defs.jobs import refresh_request, refresh_warehouse
 
 
@@ -18,9 +17,7 @@ from pipelines.defs.jobs import refresh_request, refresh_warehouse
 )
 def nightly_refresh(context: dg.ScheduleEvaluationContext):
     """02:00 Asia/Shanghai: refresh if anything changed since the published warehouse was built."""
-    request = refresh_request(context.instance, current_plan())
-    # A schedule cannot return partition requests, so it applies them itself.
-    partitions.apply_requests(context.instance, request.partition_requests)
+    request = refresh_request(current_plan())
     if request.skip_reason:
         return dg.SkipReason(request.skip_reason)
     return dg.RunRequest(tags=request.run_tags)

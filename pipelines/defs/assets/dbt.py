@@ -10,7 +10,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtProject, dbt_assets
 
 from pipelines.defs.dbt_project import dbt_project, dbt_vars
-from pipelines.defs.resources import DbtResource, WarehouseBuildResource
+from pipelines.defs.resources import WAREHOUSE_POOL, DbtResource, WarehouseBuildResource
 
 
 class WarehouseDbtTranslator(DagsterDbtTranslator):
@@ -30,7 +30,8 @@ class WarehouseDbtTranslator(DagsterDbtTranslator):
                                        description=description)
 
 
-@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, dagster_dbt_translator=WarehouseDbtTranslator())
+@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, dagster_dbt_translator=WarehouseDbtTranslator(),
+            pool=WAREHOUSE_POOL)
 def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtResource,
                          warehouse_build: WarehouseBuildResource):
     # dbt writes the run's build (held by warehouse_build from the run's start), named by its vars.

@@ -13,7 +13,7 @@ from pipelines.core.planning import transform_fingerprint
 from pipelines.core.tables import RAW_REPORTS, RAW_TASKS, REFRESH_LOG, SOURCES, STAGING
 from pipelines.defs.assets.dbt import warehouse_dbt_models
 from pipelines.defs.metadata import markdown_table
-from pipelines.defs.resources import WarehouseBuildResource
+from pipelines.defs.resources import WAREHOUSE_POOL, WarehouseBuildResource
 
 PUBLISHED_WAREHOUSE = dg.AssetKey(["warehouse", "published"])
 
@@ -28,7 +28,8 @@ def published_runs(published: Path) -> list[str]:
         return [run for (run,) in con.execute(f"select run_id from {REFRESH_LOG.qualified}").fetchall()]
 
 
-@dg.asset(key=PUBLISHED_WAREHOUSE, deps=list(warehouse_dbt_models.keys), group_name="publish", kinds={"duckdb"})
+@dg.asset(key=PUBLISHED_WAREHOUSE, deps=list(warehouse_dbt_models.keys), group_name="publish", kinds={"duckdb"},
+          pool=WAREHOUSE_POOL)
 def published_warehouse(context: dg.AssetExecutionContext, warehouse_build: WarehouseBuildResource):
     """What analysts open (`WAREHOUSE_PATH`). Replaced only when every upstream step and blocking
     check of the run has passed; a failed or killed run leaves it as it was."""

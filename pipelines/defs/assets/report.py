@@ -4,12 +4,13 @@ import dagster as dg
 
 from pipelines.core.report_html import write_report
 from pipelines.defs.assets.publish import PUBLISHED_WAREHOUSE
-from pipelines.defs.resources import PublishedWarehouseResource
+from pipelines.defs.resources import WAREHOUSE_POOL, PublishedWarehouseResource
 
 ACHIEVEMENT_REPORT = dg.AssetKey(["reports", "achievement_report"])
 
 
-@dg.asset(key=ACHIEVEMENT_REPORT, deps=[PUBLISHED_WAREHOUSE], group_name="reports", kinds={"html", "plotly"})
+@dg.asset(key=ACHIEVEMENT_REPORT, deps=[PUBLISHED_WAREHOUSE], group_name="reports", kinds={"html", "plotly"},
+          pool=WAREHOUSE_POOL)
 def achievement_report(warehouse: PublishedWarehouseResource) -> dg.MaterializeResult:
     """Headline counts, status by lead unit and by unit type, the missed targets beside what was
     reported (with the text each came from), and the tasks with no numeric target. Opens offline."""

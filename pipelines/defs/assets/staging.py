@@ -1,14 +1,15 @@
 """Staging assets: raw report files -> the `staging.raw_*` tables of the run's build.
 
-Thin: each calls a step of `core/refresh_steps.py` and describes what it did. Every run considers the
-selected reports (all of them for a refresh, in one run: single-run backfill policy) and re-reads only
-those whose file or reading code changed; the rows of the others are carried over, and the rows of
-reports whose file is gone leave every table.
+Thin: each calls a step of `core/refresh_steps.py` and describes what it did. Every run considers every
+report of the raw folder and reads only those whose file or reading code changed; the rows of the others
+are carried over, and the rows of reports whose file is gone leave every table. Not partitioned by report:
+the UI's "Materialize all" then runs everything at once, and Dagster records no event per report.
 """
 
 import dagster as dg
 
 from pipelines.core import refresh_steps, settings
+from pipelines.core.duckdb_io import read_query
 from pipelines.core.planning import code_fingerprint
 from pipelines.core.reading import report_files, report_id_for
 from pipelines.core.tables import (
@@ -24,8 +25,7 @@ from pipelines.core.tables import (
     Table,
 )
 from pipelines.defs.metadata import column_schema, preview
-from pipelines.defs.partitions import ONE_RUN, REPORTS
-from pipelines.defs.resources import RawFolderResource, WarehouseBuildResource
+from pipelines.defs.resources import WAREHOUSE_POOL, RawFolderResource, WarehouseBuildResource
 
 RAW_WORK_PLANS = dg.AssetSpec(
     key=["raw", "work_plans"],
@@ -47,33 +47,36 @@ def table_spec(table: Table, deps, **kwargs) -> dg.AssetSpec:
 
 
 class RefreshConfig(dg.Config):
+    """A refresh reads only the reports whose file or reading code changed. To read some again anyway (in the
+    UI: shift-click "Materialize" for the launchpad), name them here."""
+
+    reports: list[str] = []
+    """Report ids (a file name without its extension) to read again, changed or not."""
     force: bool = False
-    """Re-read the selected reports even when neither their file nor the reading code changed."""
+    """Read every report again."""
 
 
 @dg.multi_asset(
-    specs=[
-        table_spec(RAW_TASKS, [RAW_WORK_PLANS]),
-        table_spec(RAW_TASK_ATTRIBUTES, [RAW_WORK_PLANS]),
-        table_spec(RAW_TASK_LEADERS, [RAW_WORK_PLANS]),
-        table_spec(REJECTED_ROWS, [RAW_WORK_PLANS]),
-        # The per-report asset: one partition per report file, so the UI shows each report's status.
-        table_spec(RAW_REPORTS, [RAW_WORK_PLANS], partitions_def=REPORTS),
-    ],
-    backfill_policy=ONE_RUN,
+    specs=[table_spec(t, [RAW_WORK_PLANS]) for t in (RAW_TASKS, RAW_TASK_ATTRIBUTES, RAW_TASK_LEADERS, REJECTED_ROWS,
+                                                     RAW_REPORTS)],
     group_name="staging",
+    pool=WAREHOUSE_POOL,
 )
 def ingest_reports(context: dg.AssetExecutionContext, config: RefreshConfig, raw_folder: RawFolderResource,
                    warehouse_build: WarehouseBuildResource):
-    """Read the selected reports whose file or reading code changed: tasks, the other columns' cells,
-    leaders in charge, rejected rows, one row per file. Reports whose file is gone are removed."""
+    """Read the reports whose file or reading code changed (and those the run's config names): tasks, the other
+    columns' cells, leaders in charge, rejected rows, one row per file. Reports whose file is gone are removed."""
     files = {report_id_for(p): p for p in report_files(raw_folder.directory)}
     with warehouse_build.get_connection() as con:
         done = refresh_steps.ingest_reports(
-            con, files, context.partition_keys, force=config.force, code_version=code_fingerprint(),
+            con, files, reread=files if config.force else config.reports, code_version=code_fingerprint(),
             pipeline_version=settings.pipeline_version(), run_id=context.run.run_id,
             progress=lambda line: context.log.info(f"progress: {line}"),
         )
+        # Every report as the build now holds it, those read in this run first.
+        reports = read_query(con, f"select report_id, report_id in (select unnest(?::varchar[])) as read_in_this_run, "
+                                  f"encoding, line_count, task_rows, rejected_rows from {RAW_REPORTS.qualified} "
+                                  "order by read_in_this_run desc, report_id", [done.read])
     context.log.info(f"{len(done.read)} reports read, {len(done.unchanged)} unchanged, {len(done.removed)} removed")
     counts = {"reports_read": len(done.read), "reports_unchanged": len(done.unchanged),
               "reports_removed": len(done.removed)}
@@ -92,12 +95,11 @@ def ingest_reports(context: dg.AssetExecutionContext, config: RefreshConfig, raw
         "dagster/row_count": done.total_rejected, "rejected_in_reports_read": done.rejected.height,
         "preview": preview(done.rejected.select("report_id", "source_line", "reason", "raw_text"))})
     yield dg.MaterializeResult(asset_key=table_key(RAW_REPORTS), metadata={
-        **counts,
-        "reports": preview(done.reports.select("report_id", "encoding", "line_count", "task_rows", "rejected_rows"),
-                           rows=20)})
+        "dagster/row_count": reports.height, **counts, "reports": preview(reports, rows=50)})
 
 
-@dg.multi_asset(specs=[table_spec(RAW_UNIT_ASSIGNMENTS, [table_key(RAW_TASKS)])], group_name="staging")
+@dg.multi_asset(specs=[table_spec(RAW_UNIT_ASSIGNMENTS, [table_key(RAW_TASKS)])], group_name="staging",
+                pool=WAREHOUSE_POOL)
 def raw_unit_assignments(context: dg.AssetExecutionContext, warehouse_build: WarehouseBuildResource):
     """One row per (task, responsible unit): the units cell read with its lead mark, stray spaces and
     shared suffixes resolved; position and role (lead, support, sole, joint) per unit."""
@@ -115,6 +117,7 @@ def raw_unit_assignments(context: dg.AssetExecutionContext, warehouse_build: War
 @dg.multi_asset(
     specs=[table_spec(t, [table_key(RAW_TASKS)]) for t in (RAW_TARGET_MENTIONS, RAW_ACTUAL_MENTIONS, RAW_TARGET_PAIRS)],
     group_name="staging",
+    pool=WAREHOUSE_POOL,
 )
 def extract_targets_and_actuals(context: dg.AssetExecutionContext, warehouse_build: WarehouseBuildResource):
     """Read targets from requirements and actuals from completions; pair them by metric."""
