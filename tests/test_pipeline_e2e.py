@@ -85,6 +85,19 @@ def test_second_run_gives_the_same_warehouse(seed_workspace, seed_run):
     assert after == before
 
 
+def test_the_catalog_shows_each_mart_with_its_rows_and_column_types(seed_workspace, seed_run):
+    """As dagster-dbt's fetch_row_counts / fetch_column_metadata would show them, read from the build."""
+    import dagster as dg
+
+    instance = dg.DagsterInstance.from_config(str(seed_workspace.root / "dagster_home"))
+    event = instance.get_latest_materialization_event(dg.AssetKey(["marts", "fct_target_achievement"]))
+    metadata = event.asset_materialization.metadata
+    assert metadata["dagster/row_count"].value == seed_workspace.query(
+        "select count(*) from marts.fct_target_achievement")[0][0]
+    columns = {c.name: c.type for c in metadata["dagster/column_schema"].value.columns}
+    assert columns["status"] == "VARCHAR" and columns["target_value"] == "DOUBLE"
+
+
 def test_lineage_is_one_graph_from_raw_to_marts():
     import dagster as dg
 

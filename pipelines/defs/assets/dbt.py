@@ -2,7 +2,7 @@
 
 import os
 import shutil
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -39,9 +39,50 @@ def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtResource,
     # not in every refresh, as dbt advises for production runs.
     args = ["build", "--exclude-resource-type", "unit_test", "--vars", dbt_vars(warehouse_build.published)]
     invocation = dbt.cli(args, context=context)
-    yield from invocation.stream()
+    yield from with_table_metadata(invocation.stream(), context, warehouse_build)
     keep_partial_parse(invocation.target_path)
     prune_invocation_targets(invocation.target_path.parent, context.op_execution_context.op.name)
+
+
+def with_table_metadata(events: Iterator, context: dg.AssetExecutionContext,
+                        warehouse_build: WarehouseBuildResource) -> Iterator:
+    """dbt's events with each built relation's row count and column types, as the catalog shows them. Read
+    from the build once dbt has ended, as dagster-dbt's `fetch_row_counts()` / `fetch_column_metadata()` do
+    on DuckDB, but in one query on the run's own connection: their in-process dbt adapter costs ~10 s a
+    run here and keeps a DuckDB handle open that the next steps' connections then conflict with."""
+    done = []
+    try:
+        done.extend(events)
+    except Exception:
+        yield from done  # what dbt built before it failed is still recorded
+        raise
+    keys = {e.output_name: context.asset_key_for_output(e.output_name)
+            for e in done if isinstance(e, dg.Output)}
+    with warehouse_build.get_connection() as con:
+        tables = relation_metadata(con, {key.path[0] for key in keys.values()})
+    for event in done:
+        key = keys.get(getattr(event, "output_name", None))
+        found = tables.get(tuple(key.path)) if key else None
+        yield event.with_metadata({**event.metadata, **found}) if found else event
+
+
+def relation_metadata(con, schemas: set[str]) -> dict[tuple[str, str], dict]:
+    """(schema, name) -> row count (tables only: a view's count runs its query) and column schema."""
+    columns: dict[tuple[str, str], list[dg.TableColumn]] = {}
+    for schema, table, column, data_type in con.execute(
+        "select table_schema, table_name, column_name, data_type from information_schema.columns "
+        "where table_schema in (select unnest(?::varchar[])) order by table_schema, table_name, ordinal_position",
+        [sorted(schemas)],
+    ).fetchall():
+        columns.setdefault((schema, table), []).append(dg.TableColumn(column, data_type))
+    metadata = {key: {"dagster/column_schema": dg.TableSchema(columns=cols)} for key, cols in columns.items()}
+    for schema, table in con.execute(
+        "select schema_name, table_name from duckdb_tables() where schema_name in (select unnest(?::varchar[]))",
+        [sorted(schemas)],
+    ).fetchall():
+        (count,) = con.execute(f'select count(*) from "{schema}"."{table}"').fetchall()[0]
+        metadata[(schema, table)]["dagster/row_count"] = count
+    return metadata
 
 
 def keep_partial_parse(invocation_target: Path) -> None:
