@@ -58,7 +58,11 @@ bench: $(MANIFEST)
 docs: $(MANIFEST)
 	$(BIN)/python -m pipelines.tooling.docs
 
+# The limit of the pool every warehouse step is in (WAREHOUSE_POOL, pipelines/defs/resources.py), set before the
+# UI starts: dagster.yaml's default limit reaches a new pool only after the daemon's first look at it, and two
+# runs queued in that first look would both start.
 dev: $(MANIFEST)
+	$(BIN)/dagster instance concurrency set warehouse 1 >/dev/null
 	env --default-signal=INT,TERM $(BIN)/dagster dev -h 127.0.0.1 -w workspace.yaml
 
 clean:

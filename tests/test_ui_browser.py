@@ -1,6 +1,8 @@
-"""The Dagster UI, in a real browser: `dagster dev` on 127.0.0.1, headless Debian Chromium driven
-by Playwright. The asset graph reads raw → staging → marts; "Materialize all" launches the run; the
-run succeeds; an asset check's result opens. Screenshots go to test-artifacts/ui/."""
+"""The Dagster UI, in a real browser, clicked as a data engineer would: `dagster dev` on 127.0.0.1, headless
+Debian Chromium driven by Playwright. The asset graph reads raw → ingest → staging → marts; "Materialize all",
+with its defaults, runs everything and a second click queues behind the first (one refresh at a time); the
+job's launchpad re-reads one named report; an asset check's result opens; the Data Docs and the report open
+complete with the network off. Screenshots go to test-artifacts/ui/ (kept by CI as artefacts)."""
 
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from pipelines.defs.resources import WAREHOUSE_POOL
 from tests.conftest import REPO_ROOT, SEED, make_workspace
 
 pytestmark = pytest.mark.e2e
@@ -52,22 +55,12 @@ def graphql(port: int, query: str) -> dict:
 @pytest.fixture(scope="module")
 def dagster_ui(tmp_path_factory):
     """`dagster dev` over a workspace holding the seed, automation off (this test launches the run)."""
-    import dagster as dg
-
-    from pipelines.defs.partitions import partitions_name
-
     ws = make_workspace(tmp_path_factory.mktemp("ui"), [SEED])
     env = {**ws.env, "PIPELINE_AUTOMATION": "off",
            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
-    # The report partition the sensor would add (it is off here).
-    os.environ["DAGSTER_HOME"], previous = env["DAGSTER_HOME"], os.environ.get("DAGSTER_HOME")
-    try:
-        dg.DagsterInstance.get().add_dynamic_partitions(partitions_name(ws.warehouse), [SEED.stem])
-    finally:
-        if previous is None:
-            os.environ.pop("DAGSTER_HOME")
-        else:
-            os.environ["DAGSTER_HOME"] = previous
+    # As `make dev` does before it starts the UI: the pool's limit (see the Makefile).
+    subprocess.run([str(Path(sys.executable).parent / "dagster"), "instance", "concurrency", "set", WAREHOUSE_POOL, "1"],
+                   env=env, check=True, capture_output=True)
     port = free_port()
     log = (ws.root / "dagster_dev.log").open("w")
     proc = subprocess.Popen(
@@ -96,7 +89,29 @@ def dagster_ui(tmp_path_factory):
         log.close()
 
 
-def test_ui_graph_materialize_all_and_check_result(dagster_ui):
+RUNS = "{ runsOrError { ... on Runs { results { runId status jobName startTime endTime tags { key value } } } } }"
+
+
+def wait_for_runs(port: int, count: int, before: tuple[dict, ...] = (), timeout: float = 400) -> list[dict]:
+    """The `count` runs launched since the runs `before`, once all have ended (newest first)."""
+    deadline = time.monotonic() + timeout
+    seen = {r["runId"] for r in before}
+    while True:
+        runs = [r for r in graphql(port, RUNS)["runsOrError"]["results"] if r["runId"] not in seen][:count]
+        if len(runs) == count and all(r["status"] in ("SUCCESS", "FAILURE", "CANCELED") for r in runs):
+            return runs
+        assert time.monotonic() < deadline, f"runs did not finish: {runs}"
+        time.sleep(2)
+
+
+def skip_welcome(page) -> None:
+    try:  # a one-time "join the community" dialog
+        page.get_by_role("button", name="Skip").click(timeout=5000)
+    except Exception:
+        pass
+
+
+def test_ui_as_a_data_engineer_uses_it(dagster_ui):
     from playwright.sync_api import sync_playwright
 
     port, ws = dagster_ui
@@ -117,39 +132,80 @@ def test_ui_graph_materialize_all_and_check_result(dagster_ui):
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1600, "height": 1000})
         page.goto(f"{base}/asset-groups", wait_until="networkidle")
-        try:  # a one-time "join the community" dialog
-            page.get_by_role("button", name="Skip").click(timeout=5000)
-        except Exception:
-            pass
-        for group in ("raw", "staging", "marts", "publish", "reports"):
+        skip_welcome(page)
+        for group in ("raw", "ingest", "staging", "marts", "publish", "reports"):
             assert page.get_by_text(group, exact=True).first.is_visible(), group
         page.screenshot(path=str(ARTIFACTS / "1-asset-graph.png"))
 
-        page.get_by_role("button", name="Materialize all").first.click()
-        page.get_by_role("button", name="All", exact=True).click()  # every report partition
-        page.screenshot(path=str(ARTIFACTS / "2-materialize-all.png"))
-        page.get_by_role("button", name=re.compile(r"^Launch")).click()
-        page.get_by_text(re.compile(r"Launched run")).wait_for(timeout=30000)
-
-        deadline = time.monotonic() + 300
-        while True:
-            runs = graphql(port, "{ runsOrError { ... on Runs { results { runId status } } } }")["runsOrError"]["results"]
-            statuses = {r["status"] for r in runs}
-            if runs and statuses <= {"SUCCESS"} or "FAILURE" in statuses:
-                break
-            assert time.monotonic() < deadline, f"runs did not finish: {runs}"
-            time.sleep(2)
-        assert runs and statuses == {"SUCCESS"}, runs
-        page.goto(f"{base}/runs/{runs[0]['runId']}", wait_until="networkidle")
+        # "Materialize all" as offered: one click launches a run (no dialog to fill); a second click while
+        # it runs is queued behind it, since every step is in the `warehouse` pool.
+        for _ in range(2):
+            page.get_by_role("button", name="Materialize all").first.click()
+            page.get_by_text(re.compile(r"Launched run")).first.wait_for(timeout=30000)
+        page.screenshot(path=str(ARTIFACTS / "2-materialize-all-launched.png"))
+        second, first = wait_for_runs(port, 2)
+        assert first["status"] == second["status"] == "SUCCESS", (first, second)
+        assert second["startTime"] >= first["endTime"], "the queued run started before the first ended"
+        page.goto(f"{base}/runs/{first['runId']}", wait_until="networkidle")
         page.screenshot(path=str(ARTIFACTS / "3-run-succeeded.png"))
+        assert ws.query("select count(*) from marts.dim_tasks") == [(177,)]
+        # The second run found nothing changed: it read no report again.
+        assert ws.query("select distinct reading_run from staging.build_state where report_id is not null") == [(first["runId"],)]
+
+        # Re-read one report: the job's launchpad, its config naming the report (file name without extension).
+        page.goto(f"{base}/locations/pipelines/jobs/refresh_warehouse/playground", wait_until="networkidle")
+        page.wait_for_selector(".CodeMirror")
+        config = page.evaluate("document.querySelector('.CodeMirror').CodeMirror.getValue()")
+        assert "reports: []" in config  # offered, with its default
+        page.evaluate("value => document.querySelector('.CodeMirror').CodeMirror.setValue(value)",
+                      config.replace("reports: []", f"reports: [{SEED.stem}]"))
+        page.screenshot(path=str(ARTIFACTS / "4-launchpad-one-report.png"))
+        page.get_by_role("button", name="Launch Run").click()
+        [reread] = wait_for_runs(port, 1, before=(first, second))
+        assert reread["status"] == "SUCCESS" and reread["jobName"] == "refresh_warehouse", reread
+        assert ws.query("select distinct reading_run from staging.build_state where report_id is not null") == [(reread["runId"],)]
 
         page.goto(f"{base}/assets/staging/raw_tasks?view=checks", wait_until="networkidle")
         page.get_by_text("tasks_read_completely").first.click()
         page.get_by_text("Evaluation result").wait_for(timeout=30000)
         body = page.locator("body").inner_text()
         assert "Passed" in body and "expectations_evaluated" in body
-        page.screenshot(path=str(ARTIFACTS / "4-asset-check.png"))
+        page.screenshot(path=str(ARTIFACTS / "5-asset-check.png"))
         browser.close()
 
-    assert ws.query("select count(*) from marts.dim_tasks") == [(177,)]
-    assert (ws.warehouse.parent / "reports" / "achievement.html").exists()
+
+def test_docs_and_report_open_complete_offline(dagster_ui):
+    """`make docs`, then every page opened with the network off: nothing is fetched from anywhere, no script
+    fails, GE's styles and icons and the report's charts are there."""
+    from playwright.sync_api import sync_playwright
+
+    _, ws = dagster_ui
+    subprocess.run([sys.executable, "-m", "pipelines.tooling.docs"], cwd=REPO_ROOT, env=ws.env, check=True,
+                   capture_output=True, timeout=300)
+    docs = ws.warehouse.parent / "docs"
+    validation = next((docs / "gx" / "validations").rglob("*.html"))
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1400, "height": 1000}, offline=True)
+        fetched: list[str] = []
+        context.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:")
+                      else (fetched.append(route.request.url), route.abort()))
+        for name, path in (("6-docs-index", docs / "index.html"), ("7-data-docs", docs / "gx" / "index.html"),
+                           ("8-data-docs-validation", validation), ("9-dbt-docs", docs / "dbt" / "index.html"),
+                           ("10-report", ws.warehouse.parent / "reports" / "achievement.html")):
+            page = context.new_page()
+            errors: list[str] = []
+            page.on("pageerror", lambda err: errors.append(str(err)))
+            page.goto(path.as_uri(), wait_until="load")
+            page.wait_for_timeout(1000)
+            page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+            assert not errors, (name, errors)
+            if name.startswith(("7", "8")):  # Bootstrap laid out, Font Awesome's icons drawn
+                assert page.evaluate("getComputedStyle(document.body).fontFamily").startswith("-apple-system")
+                assert page.evaluate("""[...document.fonts].some(f => f.family.includes('Font Awesome 6 Free')
+                                                             && f.status === 'loaded')""")
+            if name == "10-report":
+                assert page.locator("svg.main-svg").count() >= 2
+            page.close()
+        browser.close()
+    assert not fetched, fetched

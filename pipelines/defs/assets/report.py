@@ -18,7 +18,6 @@ def achievement_report(warehouse: PublishedWarehouseResource) -> dg.MaterializeR
         path, h = write_report(con, warehouse.published)
     return dg.MaterializeResult(metadata={
         "path": dg.MetadataValue.path(str(path)),
-        "open": dg.MetadataValue.url(path.as_uri()),
         "tasks": h.tasks, "targets": h.targets, "met": h.met, "missed": h.missed, "unknown": h.unknown,
         "tasks_without_target": h.tasks - h.tasks_with_target,
     })

@@ -27,6 +27,10 @@ from pipelines.core.tables import (
 from pipelines.defs.metadata import column_schema, preview
 from pipelines.defs.resources import WAREHOUSE_POOL, RawFolderResource, WarehouseBuildResource
 
+# The tables this step writes live in the `staging` schema (dbt reads them as sources), but the UI groups
+# them apart from dbt's `stg_*` views, so that the lineage reads raw -> ingest -> staging -> marts.
+INGEST_GROUP = "ingest"
+
 RAW_WORK_PLANS = dg.AssetSpec(
     key=["raw", "work_plans"],
     group_name="raw",
@@ -59,7 +63,7 @@ class RefreshConfig(dg.Config):
 @dg.multi_asset(
     specs=[table_spec(t, [RAW_WORK_PLANS]) for t in (RAW_TASKS, RAW_TASK_ATTRIBUTES, RAW_TASK_LEADERS, REJECTED_ROWS,
                                                      RAW_REPORTS)],
-    group_name="staging",
+    group_name=INGEST_GROUP,
     pool=WAREHOUSE_POOL,
 )
 def ingest_reports(context: dg.AssetExecutionContext, config: RefreshConfig, raw_folder: RawFolderResource,
@@ -98,7 +102,7 @@ def ingest_reports(context: dg.AssetExecutionContext, config: RefreshConfig, raw
         "dagster/row_count": reports.height, **counts, "reports": preview(reports, rows=50)})
 
 
-@dg.multi_asset(specs=[table_spec(RAW_UNIT_ASSIGNMENTS, [table_key(RAW_TASKS)])], group_name="staging",
+@dg.multi_asset(specs=[table_spec(RAW_UNIT_ASSIGNMENTS, [table_key(RAW_TASKS)])], group_name=INGEST_GROUP,
                 pool=WAREHOUSE_POOL)
 def raw_unit_assignments(context: dg.AssetExecutionContext, warehouse_build: WarehouseBuildResource):
     """One row per (task, responsible unit): the units cell read with its lead mark, stray spaces and
@@ -116,7 +120,7 @@ def raw_unit_assignments(context: dg.AssetExecutionContext, warehouse_build: War
 
 @dg.multi_asset(
     specs=[table_spec(t, [table_key(RAW_TASKS)]) for t in (RAW_TARGET_MENTIONS, RAW_ACTUAL_MENTIONS, RAW_TARGET_PAIRS)],
-    group_name="staging",
+    group_name=INGEST_GROUP,
     pool=WAREHOUSE_POOL,
 )
 def extract_targets_and_actuals(context: dg.AssetExecutionContext, warehouse_build: WarehouseBuildResource):
