@@ -16,17 +16,19 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from pipelines.core import build_state
+from pipelines.core import build_state, plans
 from pipelines.core.duckdb_io import read_query, replace_reports
 from pipelines.core.planning import file_hash
 from pipelines.core.reading import normalise_attributes, normalise_tasks, read_or_quarantine
 from pipelines.core.tables import (
     RAW_ACTUAL_MENTIONS,
+    RAW_REPORT_PLANS,
     RAW_REPORTS,
     RAW_TARGET_MENTIONS,
     RAW_TARGET_PAIRS,
     RAW_TASK_ATTRIBUTES,
     RAW_TASK_LEADERS,
+    RAW_TASK_LINKS,
     RAW_TASKS,
     RAW_UNIT_ASSIGNMENTS,
     REJECTED_ROWS,
@@ -180,3 +182,35 @@ def with_report_period(actuals: str) -> str:
 def row_count(con: duckdb.DuckDBPyConnection, table: str) -> int:
     # fetchall, not fetchone: DuckDB 2 refuses other work on a connection whose result is not read to the end.
     return con.execute(f"select count(*) from {table}").fetchall()[0][0]
+
+
+@dataclass(frozen=True)
+class Linked:
+    reports: int
+    plans: int
+    reports_without_plan: list[str]
+    tasks: int
+    links: dict[str, int]  # link_method -> tasks
+    unused_mapping_rows: list[str]  # report ids of the mapping that are not in the raw folder
+
+
+def link_plan_tasks(con: duckdb.DuckDBPyConnection, mapping_file: Path) -> Linked:
+    """raw_report_plans and raw_task_links, rebuilt whole: a plan's links depend on all of its reports,
+    and linking compares only the tasks of one plan (cheap next to reading; see make bench)."""
+    reports = read_query(con, f"select report_id, place, year, plan_type, report_kind, months_covered "
+                              f"from {RAW_REPORTS.qualified}")
+    mapping = plans.read_report_plans(mapping_file)
+    report_plans = plans.assign_plans(reports, mapping)
+    tasks = read_query(con, f"select report_id, task_id, requirement from {RAW_TASKS.qualified}")
+    links = plans.link_tasks(tasks, report_plans)
+    for table, frame in ((RAW_REPORT_PLANS, report_plans), (RAW_TASK_LINKS, links)):
+        arrow = frame.to_arrow()  # noqa: F841 - read by DuckDB below
+        con.execute(f"create or replace table {table.qualified} as select * from arrow")
+    return Linked(
+        reports=report_plans.height,
+        plans=report_plans["plan_id"].drop_nulls().n_unique(),
+        reports_without_plan=report_plans.filter(pl.col("plan_id").is_null())["report_id"].sort().to_list(),
+        tasks=links.height,
+        links=dict(links.group_by("link_method").len().iter_rows()),
+        unused_mapping_rows=sorted(set(mapping["report_id"]) - set(reports["report_id"])),
+    )

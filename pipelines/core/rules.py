@@ -128,6 +128,27 @@ PLAN_TYPE_FORMS: tuple[tuple[str, str, str], ...] = (
     (r"政府工作报告", "政府工作报告", "政府工作报告重点任务"),
 )
 
+# --- one plan through the year -----------------------------------------------------
+
+# The reports of one plan, in the order their tasks become the plan's tasks: the plan's task breakdown
+# first, then progress reports by the months they cover, then the completion table.
+REPORT_KIND_ORDER: tuple[str, ...] = ("plan", "progress", "completion")
+
+# Characters that do not change what a requirement asks: dropped before two requirements are compared
+# ("坚持“稳开稳走,提质提效”的总体态势。" reads as "坚持稳开稳走提质提效的总体态势").
+LINK_IGNORED_CHARACTERS = " \t\n,.;:!?()[]\"'“”‘’、。《》「」【】"
+
+# How a task of a plan's later report links to a plan task (a task of its earlier reports): the first row
+# whose bar the similarity reaches (rapidfuzz's normalised Indel similarity of the two texts, 0 to 1; one
+# report's tasks are assigned to plan tasks one to one, the assignment of highest total similarity).
+# The bar of `similar`, 0.70, measured on the shared files: the tasks that are the same task score 0.745
+# (shaoxing Q1 task 3 against the seed's task 3, reworded) to 1.0; two different tasks of the same plan score
+# at most 0.636 (pinghu 规上工业增加值增长7% against 服务业增加值增长5.5%).
+TASK_LINK_METHODS: tuple[tuple[str, float, str], ...] = (
+    ("same", 1.0, "生产总值增长6%左右。 | 生产总值增长6%左右。"),
+    ("similar", 0.70, "确保有效投资增长高于经济增长 | 确保固定投资增速高于经济增速"),
+)
+
 # --- characters ------------------------------------------------------------------
 
 # Full-width ASCII variants (U+FF01..U+FF5E) and the ideographic space map onto ASCII,

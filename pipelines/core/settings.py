@@ -7,6 +7,8 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
+# Which plan a report belongs to where its own words cannot say (read by the linking step and by dbt).
+REPORT_PLANS_FILE = DBT_PROJECT_DIR / "seeds" / "report_plans.csv"
 
 DEFAULT_RAW_DIR = "raw"
 DEFAULT_WAREHOUSE_PATH = "warehouse/warehouse.duckdb"

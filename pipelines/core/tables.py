@@ -228,6 +228,37 @@ REFRESH_LOG = Table(
     },
 )
 
+RAW_REPORT_PLANS = Table(
+    "raw_report_plans",
+    "One row per report: the plan it belongs to (place-year-plan type), from what the report says of itself or, "
+    "where the mapping file dbt_project/seeds/report_plans.csv gives a value, from the mapping; null where neither "
+    "can tell. report_seq: the report's place in its plan (breakdown, then progress by months covered, then "
+    "completion).",
+    {
+        "report_id": pl.String,
+        "place": pl.String,
+        "year": pl.Int64,
+        "plan_type": pl.String,
+        "plan_id": pl.String,
+        "plan_assigned_by": pl.String,
+        "report_seq": pl.Int64,
+    },
+)
+RAW_TASK_LINKS = Table(
+    "raw_task_links",
+    "One row per task: the plan task it is (`<report>/<task>` of the plan's first report that lists it), how it was "
+    "linked (first_seen, same, similar) and the similarity of the requirements, with the next best plan task's.",
+    {
+        "report_id": pl.String,
+        "task_id": pl.Int64,
+        "plan_id": pl.String,
+        "plan_task_id": pl.String,
+        "link_method": pl.String,
+        "similarity": pl.Float64,
+        "runner_up_similarity": pl.Float64,
+    },
+)
+
 # What dbt reads as sources, in lineage order.
 SOURCES = (RAW_TASKS, RAW_TASK_ATTRIBUTES, RAW_TASK_LEADERS, REJECTED_ROWS, RAW_REPORTS, RAW_UNIT_ASSIGNMENTS, RAW_TARGET_MENTIONS, RAW_ACTUAL_MENTIONS,
-           RAW_TARGET_PAIRS, BUILD_STATE)
+           RAW_TARGET_PAIRS, RAW_REPORT_PLANS, RAW_TASK_LINKS, BUILD_STATE)

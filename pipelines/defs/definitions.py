@@ -9,6 +9,7 @@ from pipelines.defs.assets.staging import (
     RAW_WORK_PLANS,
     extract_targets_and_actuals,
     ingest_reports,
+    link_plan_tasks,
     raw_unit_assignments,
 )
 from pipelines.defs.checks import ASSET_CHECKS
@@ -23,6 +24,7 @@ defs = dg.Definitions(
         ingest_reports,
         raw_unit_assignments,
         extract_targets_and_actuals,
+        link_plan_tasks,
         warehouse_dbt_models,
         published_warehouse,
         achievement_report,

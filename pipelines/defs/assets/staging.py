@@ -14,11 +14,13 @@ from pipelines.core.planning import code_fingerprint
 from pipelines.core.reading import report_files, report_id_for
 from pipelines.core.tables import (
     RAW_ACTUAL_MENTIONS,
+    RAW_REPORT_PLANS,
     RAW_REPORTS,
     RAW_TARGET_MENTIONS,
     RAW_TARGET_PAIRS,
     RAW_TASK_ATTRIBUTES,
     RAW_TASK_LEADERS,
+    RAW_TASK_LINKS,
     RAW_TASKS,
     RAW_UNIT_ASSIGNMENTS,
     REJECTED_ROWS,
@@ -139,3 +141,27 @@ def extract_targets_and_actuals(context: dg.AssetExecutionContext, warehouse_bui
         "part_year_in_recomputed": done.part_year})
     yield dg.MaterializeResult(asset_key=table_key(RAW_TARGET_PAIRS), metadata={
         "dagster/row_count": totals[RAW_TARGET_PAIRS.name], "paired_in_recomputed": done.paired})
+
+
+@dg.multi_asset(
+    specs=[table_spec(t, [table_key(RAW_TASKS)]) for t in (RAW_REPORT_PLANS, RAW_TASK_LINKS)],
+    group_name=INGEST_GROUP,
+    pool=WAREHOUSE_POOL,
+)
+def link_plan_tasks(context: dg.AssetExecutionContext, warehouse_build: WarehouseBuildResource):
+    """Each report's plan (place, year, plan type; the mapping file where the report cannot say), and each
+    task's plan task: the same task in the plan's other reports, linked by the similarity of its requirement."""
+    with warehouse_build.get_connection() as con:
+        done = refresh_steps.link_plan_tasks(con, settings.REPORT_PLANS_FILE)
+    if done.reports_without_plan:
+        context.log.warning(f"no plan for {len(done.reports_without_plan)} reports (add them to "
+                            f"{settings.REPORT_PLANS_FILE.name}): {', '.join(done.reports_without_plan[:10])}")
+    if done.unused_mapping_rows:
+        context.log.warning(f"{settings.REPORT_PLANS_FILE.name} names reports not in the raw folder: "
+                            f"{', '.join(done.unused_mapping_rows)}")
+    yield dg.MaterializeResult(asset_key=table_key(RAW_REPORT_PLANS), metadata={
+        "dagster/row_count": done.reports, "plans": done.plans,
+        "reports_without_plan": len(done.reports_without_plan),
+        "mapping_rows_for_absent_reports": len(done.unused_mapping_rows)})
+    yield dg.MaterializeResult(asset_key=table_key(RAW_TASK_LINKS), metadata={
+        "dagster/row_count": done.tasks, **{f"tasks_{method}": n for method, n in sorted(done.links.items())}})

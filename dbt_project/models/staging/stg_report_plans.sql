@@ -1,0 +1,1 @@
+select * from {{ source('workplan', 'raw_report_plans') }}
