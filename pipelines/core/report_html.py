@@ -124,6 +124,53 @@ def report_sections(con: duckdb.DuckDBPyConnection, reports: list[dict], lead_li
     return sections
 
 
+@dataclass
+class PlanSection:
+    plan: dict
+    periods: list[dict]  # plan_progress rows, in report order
+    chart: str
+    behind: list[dict]  # each: plan_task_id, accountable_units, requirement, said (one text per report)
+
+
+PLAN_COLUMNS = ["plan_id", "place", "year", "plan_type", "n_reports", "latest_report_id", "n_plan_tasks"]
+PERIOD_COLUMNS = ["report_id", "report_seq", "period", "report_kind", "n_tasks_reported", "n_targets", "n_met",
+                  "n_missed", "n_unknown", "n_plan_tasks_not_reported", "met_share", "missed_share", "unknown_share"]
+
+
+def plan_sections(con: duckdb.DuckDBPyConnection, limit: int, row_limit: int) -> list[PlanSection]:
+    """Each plan with more than one report: its targets at each report, and the tasks behind at its latest
+    report with what every report said of them, side by side."""
+    sections = []
+    plans = con.execute(f"select {', '.join(PLAN_COLUMNS)} from marts.dim_plans where n_reports > 1 "
+                        "order by n_plan_tasks desc, plan_id limit ?", [limit]).fetchall()
+    for plan in (dict(zip(PLAN_COLUMNS, row)) for row in plans):
+        periods = [dict(zip(PERIOD_COLUMNS, row)) for row in con.execute(
+            f"select {', '.join(PERIOD_COLUMNS)} from marts.plan_progress where plan_id = ? order by report_seq",
+            [plan["plan_id"]]).fetchall()]
+        labels = [(f"{p['period'] or p['report_kind'] or ''} ({p['report_id']})", p["n_met"], p["n_missed"],
+                   p["n_unknown"]) for p in periods]
+        chart = _markup(_status_bars(labels[::-1], "Targets at each report"))
+        rows = con.execute(
+            """
+            select p.plan_task_id, p.report_seq, p.completion, p.targets_said, p.task_status,
+                   latest.accountable_units, latest.requirement
+            from marts.fct_task_progress p
+            join marts.fct_task_progress latest
+                on latest.plan_task_id = p.plan_task_id and latest.is_latest_report and latest.task_status = 'missed'
+            where p.plan_id = ?
+            order by p.plan_task_id, p.report_seq
+            """,
+            [plan["plan_id"]],
+        ).fetchall()
+        behind: dict[str, dict] = {}
+        for plan_task_id, seq, completion, said, status, units, requirement in rows:
+            task = behind.setdefault(plan_task_id, {"plan_task_id": plan_task_id, "units": units,
+                                                    "requirement": requirement, "said": {}})
+            task["said"][seq] = {"completion": completion, "targets": said, "status": status}
+        sections.append(PlanSection(plan, periods, chart, list(behind.values())[:row_limit]))
+    return sections
+
+
 # A table of a page is read, not searched: beyond this many rows it shows the first ones and says
 # where the rest are (at 1,000 reports the tasks with no target alone are 80,000 rows, 26 MB of page).
 ROW_LIMIT = 500
@@ -232,6 +279,7 @@ th { background: #f6f6f6; } td.num { text-align: right; white-space: nowrap; }
 <p>Built {{ built_at }} from {{ warehouse }}.</p>
 <nav class="toc" id="contents">Contents: <a href="#reports">Reports</a>
 {% for sec in sections %}<a href="#report-{{ loop.index }}">{{ sec.report.place or sec.report.report_id }} {{ sec.report.year or "" }} {{ sec.report.period or "" }}</a>{% endfor %}
+{% if plans %}<a href="#plans">Plans through the year</a>{% endif %}
 <a href="#missed">Missed targets</a><a href="#to-review">To review</a><a href="#no-target">Tasks with no numeric target</a></nav>
 <div class="cards" id="headline">
 <div class="card"><b>{{ h.reports }}</b>reports</div>
@@ -261,6 +309,28 @@ by unit type.</p>
 {% endfor %}
 {% if sections|length < reports_with_targets %}<p>Charts are drawn for the {{ sections|length }} reports with most
 targets; <code>marts.achievement_by_unit</code> holds every report's.</p>{% endif %}
+{% if plans %}<h2 id="plans">Plans through the year</h2>
+<p>A plan's reports (its task breakdown, progress reports, completion table) follow the same tasks, linked by
+their wording (<code>marts.fct_task_progress</code>). For each plan with more than one report: its targets at
+each report, and the tasks behind at its latest report with what every report said of them.</p>
+{% for sec in plans %}
+<h3 id="plan-{{ loop.index }}">{{ sec.plan.place }} {{ sec.plan.year }} {{ sec.plan.plan_type }} ({{ sec.plan.n_reports }} reports, {{ sec.plan.n_plan_tasks }} tasks)</h3>
+<div class="charts"><div>{{ sec.chart }}</div><div>
+<table><thead><tr><th>report</th><th>period</th><th>tasks</th><th>met</th><th>missed</th><th>unknown</th><th>tasks not in it</th></tr></thead><tbody>
+{% for p in sec.periods %}<tr><td>{{ p.report_id }}</td><td>{{ p.period or p.report_kind or "" }}</td><td class="num">{{ p.n_tasks_reported }}</td>
+<td class="num">{{ "%.0f%%"|format(100 * p.met_share) if p.met_share is not none else "" }}</td>
+<td class="num">{{ "%.0f%%"|format(100 * p.missed_share) if p.missed_share is not none else "" }}</td>
+<td class="num">{{ "%.0f%%"|format(100 * p.unknown_share) if p.unknown_share is not none else "" }}</td>
+<td class="num">{{ p.n_plan_tasks_not_reported }}</td></tr>
+{% endfor %}</tbody></table></div></div>
+<h4>Behind at the latest report ({{ sec.behind|length }})</h4>
+{% if sec.behind %}<table class="behind"><thead><tr><th>task</th><th>accountable units</th>
+{% for p in sec.periods %}<th>{{ p.period or p.report_kind or "" }}<br><small>{{ p.report_id }}</small></th>{% endfor %}</tr></thead><tbody>
+{% for t in sec.behind %}<tr><td class="span">{{ t.requirement }}</td><td>{{ t.units or "" }}</td>
+{% for p in sec.periods %}{% set said = t.said.get(p.report_seq) %}<td class="span">{% if said %}{{ said.completion or "" }}
+<br><small>{{ said.targets or "" }}</small>{% else %}<small>not in this report</small>{% endif %}</td>{% endfor %}</tr>
+{% endfor %}</tbody></table>{% else %}<p>None.</p>{% endif %}
+{% endfor %}{% endif %}
 <h2 id="missed">Missed targets ({{ h.missed }})</h2>
 {% if missed|length < h.missed %}<p>The {{ missed|length }} furthest from their target, by report; all of them are in
 <code>marts.fct_target_achievement</code> (<code>where status = 'missed'</code>).</p>{% endif %}
@@ -308,6 +378,7 @@ def build_report(
         lead_limit=lead_limit,
         reports=reports,
         sections=report_sections(con, reports, lead_limit, REPORT_SECTIONS),
+        plans=plan_sections(con, REPORT_SECTIONS, row_limit),
         reports_with_targets=sum(1 for r in reports if r["targets"]),
         missed=missed_targets(con, row_limit),
         to_review=targets_to_review(con, row_limit),
