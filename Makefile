@@ -49,10 +49,12 @@ score: $(VENV)/.synced
 	$(BIN)/python -m pipelines.tooling.score
 
 # The pipeline at 1, 100 and 1,000 synthetic reports beside the stack's floors (warehouse/bench/);
-# then reading per source format (the seed in each; 1,000 reports in the fastest and slowest).
+# then reading per source format (the seed in each; 1,000 reports in the fastest and slowest), then
+# linking tasks across a plan's reports (10 reports a plan, and all in one plan).
 bench: $(MANIFEST)
 	$(BIN)/python -m pipelines.tooling.bench
 	$(BIN)/python -m pipelines.tooling.bench.formats --reports $${BENCH_FORMAT_REPORTS:-1000}
+	$(BIN)/python -m pipelines.tooling.bench.linking --reports $${BENCH_FORMAT_REPORTS:-1000}
 
 # dbt docs and GE Data Docs as static HTML under warehouse/docs/.
 docs: $(MANIFEST)

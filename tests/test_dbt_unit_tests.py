@@ -27,7 +27,7 @@ def test_dbt_unit_tests_pass(seed_workspace, seed_run, tmp_path):
         cwd=DBT_PROJECT_DIR, capture_output=True, text=True, timeout=300,
     )
     assert proc.returncode == 0, proc.stdout[-3000:]
-    assert "PASS=21 " in proc.stdout and "ERROR=0 " in proc.stdout
+    assert "PASS=23 " in proc.stdout and "ERROR=0 " in proc.stdout
 
 
 def test_a_reviewed_verdict_is_applied_and_one_that_matches_nothing_warns(seed_workspace, seed_run, tmp_path):

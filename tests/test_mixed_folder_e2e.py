@@ -212,3 +212,50 @@ def test_the_report_keeps_reports_apart(mixed, mixed_run):
     missed = {r for (r,) in mixed.query("select distinct report_id from marts.fct_target_achievement "
                                         "where status = 'missed'")}
     assert sorted(groups) == sorted(missed)  # one group per report with a missed target, each once
+
+
+def test_a_plan_breakdown_and_its_q3_table_link_six_of_six(mixed, mixed_run):
+    links = dict(mixed.query("select task_key, plan_task_id from marts.fct_task_progress "
+                             "where report_id = 'pinghu-2024-keywork-q3-completion'"))
+    for task in range(1, 7):
+        assert links[f"pinghu-2024-keywork-q3-completion/{task}"] == f"pinghu-2024-keywork-breakdown/{task}"
+    # The Q3 table's two tasks that the breakdown does not have are kept, each a plan task of its own.
+    assert links["pinghu-2024-keywork-q3-completion/7"] == "pinghu-2024-keywork-q3-completion/7"
+
+
+def test_a_q1_progress_report_links_to_the_seeds_first_three_tasks(mixed, mixed_run):
+    rows = mixed.query("select s.task_id, q.task_id, s.link_method from marts.fct_task_progress s "
+                       "join marts.fct_task_progress q using (plan_task_id) "
+                       "where s.report_id = 'shaoxing-2020-work-progress' "
+                       "and q.report_id = 'shaoxing-2020-keywork-q1-progress' order by 1")
+    assert [(s, q) for s, q, _ in rows] == [(1, 1), (2, 2), (3, 3)] and {m for *_, m in rows} == {"similar"}
+
+
+def test_reports_of_other_places_or_years_never_link(mixed, mixed_run):
+    crossing = mixed.query(
+        """
+        select t.task_key, t.plan_task_id from marts.fct_task_progress t
+        join marts.dim_reports here on here.report_id = t.report_id
+        join marts.dim_reports first on first.report_id = split_part(t.plan_task_id, '/', 1)
+        where here.place is distinct from first.place or here.year is distinct from first.year
+        """)
+    assert not crossing
+    # Every plan task's tasks come from distinct reports (one report never links two tasks to one).
+    assert not mixed.query("select plan_task_id, report_id from marts.fct_task_progress group by all "
+                           "having count(*) > 1")
+
+
+def test_a_report_whose_plan_cannot_be_told_has_none_and_warns(mixed, mixed_run):
+    assert mixed.query("select plan_id from marts.fct_task_progress where report_id = 'defects' limit 1") == [(None,)]
+    assert "reports_without_plan" in mixed_run.stdout
+
+
+def test_which_tasks_were_behind_at_the_latest_report_in_one_query(mixed, mixed_run):
+    query = (Path(__file__).parents[1] / "queries" / "tasks_behind_at_latest_report.sql").read_text(encoding="utf-8")
+    rows = mixed.query(query)
+    pinghu = [r for r in rows if r[0] == "pinghu-2024-重点工作"]
+    # The Q3 table's missed tasks, each with what the breakdown said before it.
+    assert {r[1] for r in pinghu} == {f"pinghu-2024-keywork-breakdown/{t}" for t in (1, 2, 5)}
+    assert [r[3] for r in pinghu[:2]] == ["pinghu-2024-keywork-breakdown", "pinghu-2024-keywork-q3-completion"]
+    html = (mixed.warehouse.parent / "reports" / "achievement.html").read_text(encoding="utf-8")
+    assert 'id="plans"' in html and "Behind at the latest report (3)" in html

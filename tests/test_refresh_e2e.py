@@ -4,6 +4,7 @@ a killed run, two runs at once."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -139,11 +140,15 @@ def test_removed_report_leaves_every_table(ws, first_run):
 
 
 def test_two_warehouses_refreshed_at_once_from_one_checkout(tmp_path):
-    """Two raw folders, two WAREHOUSE_PATHs, one Dagster instance: each run keeps its own report partitions
-    (partitions_name) and neither erases the other's."""
+    """Two raw folders, two WAREHOUSE_PATHs, one Dagster instance (its storage already made, as after a first
+    run: two processes creating a new SQLite instance at the same moment race in its migration): both refresh
+    at once, each into its own warehouse."""
+    import dagster as dg
+
     home = tmp_path / "dagster_home"
     home.mkdir()
-    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    shutil.copy(REPO_ROOT / ".dagster" / "dagster.yaml", home / "dagster.yaml")
+    dg.DagsterInstance.from_config(str(home)).get_runs(limit=1)
     spaces = []
     for name, task in (("east", "新增企业10家。"), ("west", "新增学位800个。")):
         ws = Workspace(tmp_path / name)

@@ -9,8 +9,9 @@ cannot be told has none, and its tasks stay plan tasks of their own.
 Within a plan, reports are taken in order (`REPORT_KIND_ORDER`, then the months they cover): the first
 report's tasks are the plan's tasks; each later report's tasks are assigned to them one to one by the
 similarity of their requirements (`TASK_LINK_METHODS`), and a task that reaches no plan task's bar becomes a
-plan task of its own. Comparisons never leave a plan (blocking by plan), and within it an exact text is
-found by lookup before any similarity is computed.
+plan task of its own. Comparisons never leave a plan (blocking by plan), and
+within it a task is compared with each plan task's first and latest text only: a report costs (its tasks ×
+the plan's tasks) comparisons, whatever the number of reports before it.
 """
 
 from __future__ import annotations
@@ -89,29 +90,44 @@ def report_order(reports: pl.DataFrame) -> pl.DataFrame:
 
 @dataclass
 class PlanTasks:
-    """The plan tasks found so far in one plan, and the distinct texts each was written in."""
+    """The plan tasks found so far in one plan, each with the text it started with and its latest text: a task
+    is compared with both, so a rewording that drifts report by report still links, and the work per report
+    stays bounded by the plan's tasks, not by how many reports repeated them."""
 
     ids: list[str] = field(default_factory=list)
-    texts: list[str] = field(default_factory=list)  # every distinct text of every plan task
-    owner: list[int] = field(default_factory=list)  # texts[k] is a text of plan task ids[owner[k]]
-    by_text: dict[str, int] = field(default_factory=dict)
-
-    def add_text(self, task: int, text: str) -> None:
-        if text not in self.by_text:
-            self.by_text[text] = task
-            self.texts.append(text)
-            self.owner.append(task)
+    first: list[str] = field(default_factory=list)
+    latest: list[str] = field(default_factory=list)
 
     def new_task(self, plan_task_id: str, text: str) -> None:
         self.ids.append(plan_task_id)
-        self.add_text(len(self.ids) - 1, text)
+        self.first.append(text)
+        self.latest.append(text)
 
     def similarity(self, texts: list[str]) -> np.ndarray:
-        """(len(texts) × plan tasks): each task's best similarity with any text of each plan task."""
-        by_text = process.cdist(texts, self.texts, scorer=fuzz.ratio, dtype=np.float64) / 100
-        best = np.zeros((len(texts), len(self.ids)))
-        np.maximum.at(best.T, np.array(self.owner), by_text.T)
-        return best
+        """(len(texts) × plan tasks): each text's similarity with each plan task (the better of its two texts).
+        A text found as it is (the same task, unchanged) is 1.0 by lookup; only the others are compared, each
+        distinct plan text once, on every core."""
+        scores = np.zeros((len(texts), len(self.ids)))
+        pool: dict[str, list[int]] = {}
+        for task, text in [*enumerate(self.first), *enumerate(self.latest)]:
+            owners = pool.setdefault(text, [])
+            if task not in owners:
+                owners.append(task)
+        rest = []
+        for i, text in enumerate(texts):
+            if text in pool:
+                scores[i, pool[text]] = 1.0
+            else:
+                rest.append(i)
+        if rest:
+            by_text = process.cdist([texts[i] for i in rest], list(pool), scorer=fuzz.ratio, dtype=np.float64,
+                                    workers=-1) / 100
+            owner = np.array([task for owners in pool.values() for task in owners])
+            column = np.array([k for k, owners in enumerate(pool.values()) for _ in owners])
+            best = np.zeros((len(rest), len(self.ids)))
+            np.maximum.at(best.T, owner, by_text.T[column])
+            scores[rest] = best
+        return scores
 
 
 def link_method(similarity: float) -> str | None:
@@ -136,7 +152,7 @@ def link_report(plan: PlanTasks, report_id: str, task_ids: list[int], texts: lis
             j, similarity, runner_up = linked[i]
             rows.append({"task_id": task_id, "plan_task_id": plan.ids[j], "link_method": link_method(similarity),
                          "similarity": similarity, "runner_up_similarity": runner_up})
-            plan.add_text(j, text)
+            plan.latest[j] = text
         else:
             rows.append({"task_id": task_id, "plan_task_id": f"{report_id}/{task_id}", "link_method": "first_seen",
                          "similarity": None, "runner_up_similarity": None})
