@@ -21,7 +21,7 @@ from pipelines.defs.resources import RawFolderResource, WarehouseBuildResource
 from pipelines.defs.schedules import nightly_refresh
 from pipelines.defs.sensors import raw_folder_changed
 from pipelines.run import failure_lines
-from tests.conftest import HEADER, SEED, SEED_REPORT_ID
+from tests.conftest import HEADER, REPO_ROOT, SEED, SEED_REPORT_ID
 
 STAGING_ASSETS = [ingest_reports, raw_unit_assignments, extract_targets_and_actuals]
 STAGING_KEYS = {key for a in STAGING_ASSETS for key in a.keys}
@@ -276,3 +276,25 @@ def test_dbt_resource_knows_the_dbt_version_without_asking_the_executable():
     dbt = defs.resources["dbt"]
     said = subprocess.run([dbt.dbt_executable, "--version"], capture_output=True, text=True, check=True).stdout
     assert dbt._cli_version == version.parse(re.search(r"(\d+\.\d+\.\d+)", said).group(1))
+
+
+def test_linking_relinks_only_the_plans_that_changed(tmp_path, quality):
+    from pipelines.defs.assets.staging import link_plan_tasks
+
+    real = REPO_ROOT / "tests" / "data" / "real"
+    wh = Warehouse(tmp_path, files=(SEED, real / "pinghu-2024-keywork-breakdown.txt",
+                                    real / "pinghu-2024-keywork-q3-completion.txt"))
+    assets = [*STAGING_ASSETS, link_plan_tasks]
+    first = metadata(wh.materialize(assets, quality), "staging", "raw_task_links")
+    assert (first["plans_relinked"], first["reports_relinked"], first["tasks_same"]) == (2, 3, 6)
+    again = metadata(wh.materialize(assets, quality), "staging", "raw_task_links")
+    assert (again["plans_relinked"], again["reports_relinked"]) == (0, 0)
+    q3 = wh.raw / "pinghu-2024-keywork-q3-completion.txt"
+    q3.write_text(q3.read_text(encoding="utf-8") + "9 | 新增企业10家。 | 新增12家。 | 市经信局 |\n", encoding="utf-8")
+    changed = metadata(wh.materialize(assets, quality), "staging", "raw_task_links")
+    assert (changed["plans_relinked"], changed["reports_relinked"], changed["tasks_same"]) == (1, 2, 6)
+    q3.unlink()
+    removed = metadata(wh.materialize(assets, quality), "staging", "raw_task_links")
+    assert (removed["plans_relinked"], removed["reports_relinked"]) == (1, 1)
+    assert wh.query("select count(*) from staging.raw_task_links where report_id like '%q3%'") == [(0,)]
+    assert wh.query("select count(*) from staging.raw_task_links") == [(177 + 6,)]

@@ -17,7 +17,7 @@ import duckdb
 import polars as pl
 
 from pipelines.core import build_state, plans
-from pipelines.core.duckdb_io import read_query, replace_reports
+from pipelines.core.duckdb_io import read_query, read_table, replace_reports, table_columns
 from pipelines.core.planning import file_hash
 from pipelines.core.reading import normalise_attributes, normalise_tasks, read_or_quarantine
 from pipelines.core.tables import (
@@ -192,25 +192,45 @@ class Linked:
     tasks: int
     links: dict[str, int]  # link_method -> tasks
     unused_mapping_rows: list[str]  # report ids of the mapping that are not in the raw folder
+    plans_relinked: int
+    reports_relinked: int
 
 
-def link_plan_tasks(con: duckdb.DuckDBPyConnection, mapping_file: Path) -> Linked:
-    """raw_report_plans and raw_task_links, rebuilt whole: a plan's links depend on all of its reports,
-    and linking compares only the tasks of one plan (cheap next to reading; see make bench)."""
+def link_plan_tasks(con: duckdb.DuckDBPyConnection, mapping_file: Path, run_id: str) -> Linked:
+    """raw_report_plans (rebuilt whole: a few rows a report) and raw_task_links, relinked only for the plans
+    that changed: a plan with a report read anew or gone, or whose reports' assignment changed (the mapping
+    file was edited, a report's own words changed). A plan's links depend on all of its reports, so such a
+    plan is relinked whole; the others keep theirs."""
     reports = read_query(con, f"select report_id, place, year, plan_type, report_kind, months_covered "
                               f"from {RAW_REPORTS.qualified}")
     mapping = plans.read_report_plans(mapping_file)
     report_plans = plans.assign_plans(reports, mapping)
-    tasks = read_query(con, f"select report_id, task_id, requirement from {RAW_TASKS.qualified}")
-    links = plans.link_tasks(tasks, report_plans)
-    for table, frame in ((RAW_REPORT_PLANS, report_plans), (RAW_TASK_LINKS, links)):
-        arrow = frame.to_arrow()  # noqa: F841 - read by DuckDB below
-        con.execute(f"create or replace table {table.qualified} as select * from arrow")
+    before = (read_table(con, RAW_REPORT_PLANS.qualified) if table_columns(con, RAW_REPORT_PLANS.qualified)
+              else RAW_REPORT_PLANS.empty())
+    rebuild, dropped = build_state.reports_to_rebuild(con, RAW_TASK_LINKS.qualified)
+    same = {"on": list(RAW_REPORT_PLANS.schema), "how": "anti", "nulls_equal": True}
+    moved = pl.concat([report_plans.join(before, **same), before.join(report_plans, **same)])
+    touched = set(rebuild) | set(dropped) | set(moved["report_id"])
+    plan_of = pl.concat([before, report_plans]).select(
+        "report_id", pl.coalesce("plan_id", "report_id").alias("plan"))
+    relink_plans = set(plan_of.filter(pl.col("report_id").is_in(touched))["plan"])
+    relink = report_plans.filter(pl.coalesce("plan_id", "report_id").is_in(relink_plans))
+    tasks = read_query(con, f"select report_id, task_id, requirement from {RAW_TASKS.qualified} "
+                            "where report_id in (select unnest(?::varchar[]))", [relink["report_id"].to_list()])
+    links = plans.link_tasks(tasks, relink)
+    gone = sorted(set(before["report_id"]) - set(report_plans["report_id"]))
+    arrow = report_plans.to_arrow()  # noqa: F841 - read by DuckDB below
+    con.execute(f"create or replace table {RAW_REPORT_PLANS.qualified} as select * from arrow")
+    replace_reports(con, RAW_TASK_LINKS.qualified, links, sorted(set(relink["report_id"]) | set(dropped) | set(gone)))
+    build_state.record_derived(con, RAW_TASK_LINKS.qualified, relink["report_id"].to_list(), dropped, run_id)
+    methods = dict(con.execute(f"select link_method, count(*) from {RAW_TASK_LINKS.qualified} group by 1").fetchall())
     return Linked(
         reports=report_plans.height,
         plans=report_plans["plan_id"].drop_nulls().n_unique(),
         reports_without_plan=report_plans.filter(pl.col("plan_id").is_null())["report_id"].sort().to_list(),
-        tasks=links.height,
-        links=dict(links.group_by("link_method").len().iter_rows()),
+        tasks=sum(methods.values()),
+        links=methods,
         unused_mapping_rows=sorted(set(mapping["report_id"]) - set(reports["report_id"])),
+        plans_relinked=len({p for p in relink["plan_id"].to_list() if p is not None}),
+        reports_relinked=relink.height,
     )

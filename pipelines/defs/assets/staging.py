@@ -152,7 +152,7 @@ def link_plan_tasks(context: dg.AssetExecutionContext, warehouse_build: Warehous
     """Each report's plan (place, year, plan type; the mapping file where the report cannot say), and each
     task's plan task: the same task in the plan's other reports, linked by the similarity of its requirement."""
     with warehouse_build.get_connection() as con:
-        done = refresh_steps.link_plan_tasks(con, settings.REPORT_PLANS_FILE)
+        done = refresh_steps.link_plan_tasks(con, settings.REPORT_PLANS_FILE, context.run.run_id)
     if done.reports_without_plan:
         context.log.warning(f"no plan for {len(done.reports_without_plan)} reports (add them to "
                             f"{settings.REPORT_PLANS_FILE.name}): {', '.join(done.reports_without_plan[:10])}")
@@ -164,4 +164,6 @@ def link_plan_tasks(context: dg.AssetExecutionContext, warehouse_build: Warehous
         "reports_without_plan": len(done.reports_without_plan),
         "mapping_rows_for_absent_reports": len(done.unused_mapping_rows)})
     yield dg.MaterializeResult(asset_key=table_key(RAW_TASK_LINKS), metadata={
-        "dagster/row_count": done.tasks, **{f"tasks_{method}": n for method, n in sorted(done.links.items())}})
+        "dagster/row_count": done.tasks, "plans_relinked": done.plans_relinked,
+        "reports_relinked": done.reports_relinked,
+        **{f"tasks_{method}": n for method, n in sorted(done.links.items())}})
