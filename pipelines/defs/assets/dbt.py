@@ -9,6 +9,7 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtProject, dbt_assets
 
+from pipelines.core.tables import MARTS
 from pipelines.defs.dbt_project import dbt_project, dbt_vars
 from pipelines.defs.resources import WAREHOUSE_POOL, DbtResource, WarehouseBuildResource
 
@@ -46,23 +47,27 @@ def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtResource,
 
 def with_table_metadata(events: Iterator, context: dg.AssetExecutionContext,
                         warehouse_build: WarehouseBuildResource) -> Iterator:
-    """dbt's events with each built relation's row count and column types, as the catalog shows them. Read
+    """dbt's events, the marts' with each table's row count and column types, as the catalog shows them. Read
     from the build once dbt has ended, as dagster-dbt's `fetch_row_counts()` / `fetch_column_metadata()` do
     on DuckDB, but in one query on the run's own connection: their in-process dbt adapter costs ~10 s a
-    run here and keeps a DuckDB handle open that the next steps' connections then conflict with."""
-    done = []
+    run here and keeps a DuckDB handle open that the next steps' connections then conflict with. Only the
+    marts' events wait for dbt to end (they come last anyway): the rest are recorded while dbt runs."""
+    waiting = []
     try:
-        done.extend(events)
+        for event in events:
+            key = (context.asset_key_for_output(event.output_name) if isinstance(event, dg.Output)
+                   else getattr(event, "asset_key", None))
+            if key is not None and key.path[0] == MARTS:
+                waiting.append((key, event))
+            else:
+                yield event
     except Exception:
-        yield from done  # what dbt built before it failed is still recorded
+        yield from (event for _, event in waiting)  # what dbt built before it failed is still recorded
         raise
-    keys = {e.output_name: context.asset_key_for_output(e.output_name)
-            for e in done if isinstance(e, dg.Output)}
     with warehouse_build.get_connection() as con:
-        tables = relation_metadata(con, {key.path[0] for key in keys.values()})
-    for event in done:
-        key = keys.get(getattr(event, "output_name", None))
-        found = tables.get(tuple(key.path)) if key else None
+        tables = relation_metadata(con, {MARTS})
+    for key, event in waiting:
+        found = tables.get(tuple(key.path)) if isinstance(event, dg.Output) else None
         yield event.with_metadata({**event.metadata, **found}) if found else event
 
 
