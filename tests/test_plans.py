@@ -81,6 +81,9 @@ def test_a_bad_mapping_file_names_the_file_and_line(tmp_path):
     path.write_text("report_id,place,year,plan_type,note\nx,,twenty,,\n", encoding="utf-8")
     with pytest.raises(MappingError, match=r"report_plans.csv: line 2: year 'twenty' is not a year"):
         read_report_plans(path)
+    path.write_text("report_id,place,year,plan_type,note\nx,,,重点工作,\nx,,2020,,\n", encoding="utf-8")
+    with pytest.raises(MappingError, match=r"report_plans.csv: line 3: x is already on line 2"):
+        read_report_plans(path)
     path.write_text("report,plan\n", encoding="utf-8")
     with pytest.raises(MappingError, match=r"line 1: the columns must be report_id, place, year, plan_type, note"):
         read_report_plans(path)

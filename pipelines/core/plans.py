@@ -31,9 +31,6 @@ MAPPING_COLUMNS = ("report_id", "place", "year", "plan_type", "note")
 _IGNORED = str.maketrans("", "", LINK_IGNORED_CHARACTERS)
 _LOWEST_BAR = min(bar for _, bar, _ in TASK_LINK_METHODS)
 
-REPORT_PLAN_SCHEMA = RAW_REPORT_PLANS.schema
-TASK_LINK_SCHEMA = RAW_TASK_LINKS.schema
-
 
 class MappingError(ValueError):
     pass
@@ -45,12 +42,15 @@ def read_report_plans(path: Path) -> pl.DataFrame:
         reader = csv.DictReader(f)
         if tuple(reader.fieldnames or ()) != MAPPING_COLUMNS:
             raise MappingError(f"{path}: line 1: the columns must be {', '.join(MAPPING_COLUMNS)}")
-        rows = []
+        rows, seen = [], {}
         for line, row in enumerate(reader, start=2):
             year = (row["year"] or "").strip()
             if year and not year.isdigit():
                 raise MappingError(f"{path}: line {line}: year {year!r} is not a year")
-            rows.append({"report_id": row["report_id"].strip(), "place": (row["place"] or "").strip() or None,
+            if (report_id := row["report_id"].strip()) in seen:
+                raise MappingError(f"{path}: line {line}: {report_id} is already on line {seen[report_id]}")
+            seen[report_id] = line
+            rows.append({"report_id": report_id, "place": (row["place"] or "").strip() or None,
                          "year": int(year) if year else None,
                          "plan_type": (row["plan_type"] or "").strip() or None})
     return pl.DataFrame(rows, schema={"report_id": pl.String, "place": pl.String, "year": pl.Int64,
@@ -73,7 +73,7 @@ def assign_plans(reports: pl.DataFrame, mapping: pl.DataFrame) -> pl.DataFrame:
     out = report_order(out.with_columns(plan_id.alias("plan_id")).join(
         reports.select("report_id", "report_kind", "months_covered"), on="report_id", how="left"))
     seq = pl.int_range(1, pl.len() + 1).over(pl.col("plan_id").fill_null(pl.col("report_id")))
-    return out.with_columns(seq.alias("report_seq")).select(list(REPORT_PLAN_SCHEMA))
+    return out.with_columns(seq.alias("report_seq")).select(list(RAW_REPORT_PLANS.schema))
 
 
 def link_text(requirement: str | None) -> str:
@@ -177,4 +177,4 @@ def link_tasks(tasks: pl.DataFrame, report_plans: pl.DataFrame) -> pl.DataFrame:
         texts = [link_text(t) for t in frame["requirement"].to_list()]
         plan = plans.setdefault(plan_id, PlanTasks()) if plan_id is not None else PlanTasks()
         rows += [{**row, "plan_id": plan_id} for row in link_report(plan, report_id, task_ids, texts)]
-    return pl.DataFrame(rows, schema=TASK_LINK_SCHEMA)
+    return pl.DataFrame(rows, schema=RAW_TASK_LINKS.schema)

@@ -191,7 +191,6 @@ class Linked:
     reports_without_plan: list[str]
     tasks: int
     links: dict[str, int]  # link_method -> tasks
-    unused_mapping_rows: list[str]  # report ids of the mapping that are not in the raw folder
     plans_relinked: int
     reports_relinked: int
 
@@ -230,7 +229,6 @@ def link_plan_tasks(con: duckdb.DuckDBPyConnection, mapping_file: Path, run_id: 
         reports_without_plan=report_plans.filter(pl.col("plan_id").is_null())["report_id"].sort().to_list(),
         tasks=sum(methods.values()),
         links=methods,
-        unused_mapping_rows=sorted(set(mapping["report_id"]) - set(reports["report_id"])),
         plans_relinked=len({p for p in relink["plan_id"].to_list() if p is not None}),
         reports_relinked=relink.height,
     )

@@ -156,13 +156,9 @@ def link_plan_tasks(context: dg.AssetExecutionContext, warehouse_build: Warehous
     if done.reports_without_plan:
         context.log.warning(f"no plan for {len(done.reports_without_plan)} reports (add them to "
                             f"{settings.REPORT_PLANS_FILE.name}): {', '.join(done.reports_without_plan[:10])}")
-    if done.unused_mapping_rows:
-        context.log.warning(f"{settings.REPORT_PLANS_FILE.name} names reports not in the raw folder: "
-                            f"{', '.join(done.unused_mapping_rows)}")
     yield dg.MaterializeResult(asset_key=table_key(RAW_REPORT_PLANS), metadata={
         "dagster/row_count": done.reports, "plans": done.plans,
-        "reports_without_plan": len(done.reports_without_plan),
-        "mapping_rows_for_absent_reports": len(done.unused_mapping_rows)})
+        "reports_without_plan": len(done.reports_without_plan)})
     yield dg.MaterializeResult(asset_key=table_key(RAW_TASK_LINKS), metadata={
         "dagster/row_count": done.tasks, "plans_relinked": done.plans_relinked,
         "reports_relinked": done.reports_relinked,
