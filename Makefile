@@ -17,17 +17,26 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 # Compiled bytecode roughly halves import time (this machine sets PYTHONDONTWRITEBYTECODE).
 export UV_COMPILE_BYTECODE := 1
 
-.PHONY: env run test dev score docs bench manifest clean
+.PHONY: env spark-env run test dev score docs bench spark manifest clean
 
 env: $(VENV)/.synced
+
+# Spark (pyspark, dbt-spark) is an optional extra: a venv that has it keeps it on every later sync.
+SPARK_MARK := $(VENV)/.spark-extra
 
 $(UV):
 	$(PYTHON) -m venv .tools
 	.tools/bin/pip install --quiet "uv==$(UV_VERSION)"
 
 $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
-	$(UV) sync --locked --python "$(PYTHON)"
+	$(UV) sync --locked --python "$(PYTHON)" $(if $(wildcard $(SPARK_MARK)),--extra spark)
 	touch $@
+
+# The Spark extra (pyspark is ~450 MB) and a check that Java is there (Debian: openjdk-17-jre-headless).
+spark-env: | $(UV)
+	@command -v java >/dev/null || { echo "Spark needs Java 17: apt-get install openjdk-17-jre-headless"; exit 1; }
+	$(UV) sync --locked --python "$(PYTHON)" --extra spark
+	touch $(SPARK_MARK) $(VENV)/.synced
 
 # @dbt_assets reads the manifest when the definitions are imported.
 # Parsed with the same arguments as at run time (pipelines/defs/dbt_project.py), so runs parse only changes.
@@ -66,6 +75,11 @@ docs: $(MANIFEST)
 dev: $(MANIFEST)
 	$(BIN)/dagster instance concurrency set warehouse 1 >/dev/null
 	env --default-signal=INT,TERM $(BIN)/dagster dev -h 127.0.0.1 -w workspace.yaml
+
+# The seed's warehouse built again with the extraction and the dbt marts on Spark (local mode), every staging
+# table and mart compared with DuckDB's by value (warehouse/spark/).
+spark: spark-env $(MANIFEST)
+	$(BIN)/python -m pipelines.tooling.spark_check
 
 clean:
 	rm -rf dbt_project/target dbt_project/logs warehouse/*.duckdb warehouse/*.wal

@@ -131,11 +131,17 @@ class Extracted:
     preview: pl.DataFrame
 
 
-def derive_mentions(con: duckdb.DuckDBPyConnection, run_id: str) -> Extracted:
+# (tasks Parquet file, folder for the rows, number of tasks) -> per table ("targets", "actuals", "pairs") the
+# Parquet files of its rows: the local worker processes (mentions.extract_mentions_to_files) or Spark.
+Extractor = Callable[[Path, Path, int], dict[str, list[str]]]
+
+
+def derive_mentions(con: duckdb.DuckDBPyConnection, run_id: str, extract: Extractor | None = None) -> Extracted:
     """Targets from requirements, actuals from completions and their pairs, for the reports read anew."""
-    # Imported here: the extraction (and scipy's assignment solver) loads only in the process that
-    # extracts, not in every process that loads the definitions.
-    from pipelines.core.mentions import extract_mentions_to_files
+    if extract is None:
+        # Imported here: the extraction (and scipy's assignment solver) loads only in the process that
+        # extracts, not in every process that loads the definitions.
+        from pipelines.core.mentions import extract_mentions_to_files as extract
 
     rebuild, dropped = build_state.reports_to_rebuild(con, RAW_TARGET_MENTIONS.qualified)
     with tempfile.TemporaryDirectory(prefix="extraction-") as tmp:
@@ -148,7 +154,7 @@ def derive_mentions(con: duckdb.DuckDBPyConnection, run_id: str) -> Extracted:
         ).write_parquet(str(tasks_file))
         n_tasks = con.execute("select count(*) from read_parquet(?)", [str(tasks_file)]).fetchone()[0]
         started = time.perf_counter()
-        files = extract_mentions_to_files(tasks_file, Path(tmp), n_tasks)
+        files = extract(tasks_file, Path(tmp), n_tasks)
         seconds = time.perf_counter() - started
         read = {name: f"read_parquet({[str(f) for f in paths]!r})" for name, paths in files.items()}
         read["actuals"] = with_report_period(read["actuals"])

@@ -12,8 +12,8 @@ REPORT_PLANS_FILE = DBT_PROJECT_DIR / "seeds" / "report_plans.csv"
 
 DEFAULT_RAW_DIR = "raw"
 DEFAULT_WAREHOUSE_PATH = "warehouse/warehouse.duckdb"
-
-
+# Where the extraction runs: worker processes on this machine, or a Spark session (pipelines/core/spark_*.py).
+EXTRACTION_ENGINES = ("local", "spark")
 
 def _from_env(name: str, default: str) -> Path:
     path = Path(os.environ.get(name) or default).expanduser()
@@ -28,6 +28,17 @@ def raw_dir() -> Path:
 def warehouse_path() -> Path:
     """`WAREHOUSE_PATH`: the published DuckDB file (default `warehouse/warehouse.duckdb`)."""
     return _from_env("WAREHOUSE_PATH", DEFAULT_WAREHOUSE_PATH)
+
+
+def extraction_engine() -> str:
+    """`PIPELINE_EXTRACTION_ENGINE`: `local` (worker processes, the default) or `spark` (a Spark session at
+    `SPARK_MASTER`, default local mode; needs `make spark-env`)."""
+    return os.environ.get("PIPELINE_EXTRACTION_ENGINE", "local").strip().lower() or "local"
+
+
+def spark_master() -> str:
+    """`SPARK_MASTER`: the Spark master URL for the Spark parts (empty: local mode on this machine's cores)."""
+    return os.environ.get("SPARK_MASTER", "")
 
 
 def pipeline_version() -> str:

@@ -7,7 +7,7 @@ import importlib.metadata
 import shutil
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from functools import cached_property
 from pathlib import Path
 
@@ -92,6 +92,41 @@ class PublishedWarehouseResource(dg.ConfigurableResource):
         return duckdb.connect(self.path, read_only=True)
 
 
+class ExtractionResource(dg.ConfigurableResource):
+    """Where the extraction runs: `local`, worker processes on this machine (the default), or `spark`, a Spark
+    session at `spark_master` (empty: local mode) started when a run has tasks to read and stopped when the
+    run ends. Both run the same pure function and write the same rows (tests/test_spark.py)."""
+
+    engine: str = "local"
+    spark_master: str = ""
+    _stack: ExitStack | None = PrivateAttr(default=None)
+    _spark: object = PrivateAttr(default=None)
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        if self.engine not in settings.EXTRACTION_ENGINES:
+            raise ValueError(f"extraction engine {self.engine!r} (PIPELINE_EXTRACTION_ENGINE): use one of "
+                             f"{', '.join(settings.EXTRACTION_ENGINES)}")
+        self._stack = ExitStack()
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        if self._stack is not None:
+            self._stack.close()  # stops the Spark session, if one was started
+
+    def extract(self, tasks_file: Path, out_dir: Path, n_tasks: int) -> dict[str, list[str]]:
+        """refresh_steps.Extractor on the configured engine. Imported here: neither the extraction nor
+        pyspark loads in processes that only load the definitions."""
+        if self.engine == "local" or n_tasks == 0:  # nothing to read: no JVM to start
+            from pipelines.core.mentions import extract_mentions_to_files
+
+            return extract_mentions_to_files(tasks_file, out_dir, n_tasks)
+        from pipelines.core.spark_extraction import extract_mentions_on_spark
+        from pipelines.core.spark_session import spark_session
+
+        if self._spark is None:
+            self._spark = self._stack.enter_context(spark_session(self.spark_master or None))
+        return extract_mentions_on_spark(self._spark, tasks_file, out_dir, n_tasks)
+
+
 @dg.resource(description="Runs the saved Great Expectations suites; results and Data Docs beside the warehouse.")
 def quality_gates(context: dg.InitResourceContext) -> Iterator[QualityGates]:
     with QualityGates(settings.warehouse_path()) as gates:
@@ -127,5 +162,6 @@ def build_resources() -> dict[str, object]:
         "warehouse_build": WarehouseBuildResource(path=warehouse),
         "warehouse": PublishedWarehouseResource(path=warehouse),
         "quality": quality_gates,
+        "extraction": ExtractionResource(engine=settings.extraction_engine(), spark_master=settings.spark_master()),
         "dbt": DbtResource(project_dir=dbt_project, dbt_executable=dbt_executable()),
     }

@@ -21,7 +21,7 @@ tasks as (
 progress as (
     select
         task_key,
-        max({{ dbt.safe_cast("regexp_extract(value, '([0-9]+(\\.[0-9]+)?)[ ]*%', 1)", dbt.type_float()) }}) as progress_percent
+        max({{ dbt.safe_cast("regexp_extract(value, '([0-9]+([.][0-9]+)?)[ ]*%', 1)", dbt.type_float()) }}) as progress_percent
     from {{ ref('stg_task_attributes') }}
     where role = 'progress_percent'
     group by task_key
@@ -49,7 +49,7 @@ part_ratios as (
             * actuals.normalised_value / targets.normalised_value
             * case when targets.comparator = 'lte' then -1 else 1 end as weakness_order
     from (
-        select task_key, target_seq, unnest(part_actual_seqs) as actual_seq from pairs
+        select task_key, target_seq, {{ unnest_list('part_actual_seqs') }} as actual_seq from pairs
     ) as parts
     inner join targets
         on parts.task_key = targets.task_key and parts.target_seq = targets.target_seq

@@ -27,7 +27,7 @@ from pipelines.core.tables import (
     Table,
 )
 from pipelines.defs.metadata import column_schema, preview
-from pipelines.defs.resources import WAREHOUSE_POOL, RawFolderResource, WarehouseBuildResource
+from pipelines.defs.resources import WAREHOUSE_POOL, ExtractionResource, RawFolderResource, WarehouseBuildResource
 
 # The tables this step writes live in the `staging` schema (dbt reads them as sources), but the UI groups
 # them apart from dbt's `stg_*` views, so that the lineage reads raw -> ingest -> staging -> marts.
@@ -125,14 +125,16 @@ def raw_unit_assignments(context: dg.AssetExecutionContext, warehouse_build: War
     group_name=INGEST_GROUP,
     pool=WAREHOUSE_POOL,
 )
-def extract_targets_and_actuals(context: dg.AssetExecutionContext, warehouse_build: WarehouseBuildResource):
-    """Read targets from requirements and actuals from completions; pair them by metric."""
+def extract_targets_and_actuals(context: dg.AssetExecutionContext, warehouse_build: WarehouseBuildResource,
+                                extraction: ExtractionResource):
+    """Read targets from requirements and actuals from completions; pair them by metric (on the `extraction`
+    resource's engine: local worker processes, or Spark)."""
     with warehouse_build.get_connection() as con:
-        done = refresh_steps.derive_mentions(con, context.run.run_id)
+        done = refresh_steps.derive_mentions(con, context.run.run_id, extraction.extract)
         totals = {t.name: refresh_steps.row_count(con, t.qualified) for t in (RAW_TARGET_MENTIONS, RAW_ACTUAL_MENTIONS, RAW_TARGET_PAIRS)}
     context.log.info(f"{done.tasks} tasks: {done.written[RAW_TARGET_MENTIONS.name]} targets, "
-                     f"{done.written[RAW_ACTUAL_MENTIONS.name]} actuals in {done.seconds:.2f}s")
-    speed = {"tasks_extracted": done.tasks,
+                     f"{done.written[RAW_ACTUAL_MENTIONS.name]} actuals in {done.seconds:.2f}s ({extraction.engine})")
+    speed = {"tasks_extracted": done.tasks, "extraction_engine": extraction.engine,
              "tasks_per_second": round(done.tasks / done.seconds) if done.seconds and done.tasks else 0}
     yield dg.MaterializeResult(asset_key=table_key(RAW_TARGET_MENTIONS), metadata={
         "dagster/row_count": totals[RAW_TARGET_MENTIONS.name], **speed, "preview": preview(done.preview)})
