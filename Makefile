@@ -59,11 +59,15 @@ score: $(VENV)/.synced
 
 # The pipeline at 1, 100 and 1,000 synthetic reports beside the stack's floors (warehouse/bench/);
 # then reading per source format (the seed in each; 1,000 reports in the fastest and slowest), then
-# linking tasks across a plan's reports (10 reports a plan, and all in one plan).
+# linking tasks across a plan's reports (10 reports a plan, and all in one plan); then the heavy parts on Spark
+# beside DuckDB at 1 and 100 reports (where the spark extra is installed).
 bench: $(MANIFEST)
 	$(BIN)/python -m pipelines.tooling.bench
 	$(BIN)/python -m pipelines.tooling.bench.formats --reports $${BENCH_FORMAT_REPORTS:-1000}
 	$(BIN)/python -m pipelines.tooling.bench.linking --reports $${BENCH_FORMAT_REPORTS:-1000}
+	@if $(BIN)/python -c "import pyspark" 2>/dev/null && command -v java >/dev/null; then \
+		$(BIN)/python -m pipelines.tooling.bench.spark; \
+	else echo "bench: the Spark path needs Java and the spark extra (make spark-env): skipped"; fi
 
 # dbt docs and GE Data Docs as static HTML under warehouse/docs/.
 docs: $(MANIFEST)

@@ -17,7 +17,7 @@ from pipelines.defs.assets.staging import extract_targets_and_actuals, ingest_re
 from pipelines.defs.checks import ASSET_CHECKS, GATES
 from pipelines.defs.definitions import defs
 from pipelines.defs.jobs import PLAN_TAG
-from pipelines.defs.resources import RawFolderResource, WarehouseBuildResource
+from pipelines.defs.resources import ExtractionResource, RawFolderResource, WarehouseBuildResource
 from pipelines.defs.schedules import nightly_refresh
 from pipelines.defs.sensors import raw_folder_changed
 from pipelines.run import failure_lines
@@ -47,7 +47,8 @@ class Warehouse:
 
     def resources(self, quality: QualityGates) -> dict:
         return {"raw_folder": RawFolderResource(path=str(self.raw)),
-                "warehouse_build": WarehouseBuildResource(path=str(self.published)), "quality": quality}
+                "warehouse_build": WarehouseBuildResource(path=str(self.published)), "quality": quality,
+                "extraction": ExtractionResource()}
 
     def materialize(self, assets, quality, checks=(), run_config=None) -> dg.ExecuteInProcessResult:
         return dg.materialize(

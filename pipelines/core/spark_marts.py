@@ -120,7 +120,8 @@ def compare_relations(con: duckdb.DuckDBPyConnection, name: str, ours: str, thei
 def compare_marts(con: duckdb.DuckDBPyConnection, locations: dict[str, str]) -> list[TableComparison]:
     """Every mart of the DuckDB warehouse (`con`) against Spark's Parquet table of the same name."""
     marts = [name for (name,) in con.execute(
-        "select table_name from duckdb_tables() where schema_name = ? order by table_name", [MARTS]).fetchall()]
+        "select table_name from duckdb_tables() where schema_name = ? and database_name = current_database() "
+        "order by table_name", [MARTS]).fetchall()]
     compared = [
         compare_relations(con, name, f"{MARTS}.{name}",
                           f"read_parquet('{locations[name]}/*.parquet')" if name in locations else None)

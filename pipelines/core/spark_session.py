@@ -65,15 +65,25 @@ def spark_session(
     master: str | None = None, warehouse_dir: Path | None = None, conf: dict[str, str] | None = None
 ) -> Iterator[object]:
     """A SparkSession with SPARK_CONF, its tables under `warehouse_dir` (a temporary folder unless given),
-    the project's code shipped to its executors; stopped at the end. The executors run this Python (PYSPARK_PYTHON), so they have the
+    the project's code shipped to its executors; stopped at the end. Where this process already runs a
+    session, that one. The executors run this Python (PYSPARK_PYTHON), so they have the
     same libraries in local mode; on a cluster, the same environment must be there (README: Spark)."""
     if reason := spark_available():
         raise RuntimeError(f"Spark cannot start here: {reason}")
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
+    from pyspark.errors import PySparkRuntimeError
     from pyspark.sql import SparkSession
 
+    try:
+        running = SparkSession.active()
+    except PySparkRuntimeError:  # none
+        running = None
+    if running is not None:
+        # A session this process already runs (a notebook's, a test's) is used as it is, and left to its owner.
+        yield running
+        return
     with tempfile.TemporaryDirectory(prefix="spark-") as tmp:
         folder = Path(tmp)
         builder = SparkSession.builder.master(master or os.environ.get("SPARK_MASTER") or DEFAULT_MASTER)

@@ -1,0 +1,103 @@
+"""The heavy parts on Spark (local mode, one session for the module): the seed's extraction run by Spark, from the
+Dagster asset and from `make spark`'s check, and the dbt project built by Spark (seeds, models, data tests, unit
+tests), every extracted table and every mart identical by value to DuckDB's. Skipped, saying why, only where
+Java or pyspark is missing (`make spark-env`; `.ci/run` installs both)."""
+
+from __future__ import annotations
+
+import shutil
+
+import dagster as dg
+import duckdb
+import pytest
+
+from pipelines.core.spark_session import spark_available
+from pipelines.core.tables import RAW_ACTUAL_MENTIONS, RAW_TARGET_MENTIONS, RAW_TARGET_PAIRS
+from pipelines.core.warehouse_build import build_path
+
+MISSING = spark_available()
+pytestmark = [pytest.mark.e2e, pytest.mark.spark,
+              pytest.mark.skipif(MISSING is not None, reason=f"Spark cannot run here: {MISSING}")]
+
+MARTS = {"achievement_by_unit", "achievement_by_unit_type", "dim_plans", "dim_reports", "dim_tasks", "dim_units",
+         "fct_actuals", "fct_target_achievement", "fct_targets", "fct_task_leaders", "fct_task_progress",
+         "fct_unit_assignments", "plan_progress"}
+
+
+@pytest.fixture(scope="module")
+def spark():
+    from pipelines.core.spark_session import spark_session
+
+    with spark_session() as session:
+        yield session
+
+
+@pytest.fixture(scope="module")
+def seed_on_spark(spark, seed_workspace, seed_run, tmp_path_factory):
+    from pipelines.tooling.spark_check import check_on_spark
+
+    return check_on_spark(spark, seed_workspace.warehouse, tmp_path_factory.mktemp("spark-check"))
+
+
+def test_dbt_builds_every_seed_model_data_test_and_unit_test_on_spark(seed_on_spark):
+    dbt = seed_on_spark.dbt
+    assert dbt.success, dbt.error or dbt.failures()
+    kinds = {node.split(".")[0] for node in dbt.results}
+    assert kinds == {"seed", "model", "test", "unit_test"}
+    assert sum(node.startswith("unit_test.") for node in dbt.results) == 23
+    assert not dbt.failures()
+
+
+def test_every_mart_built_by_spark_equals_duckdbs_by_value(seed_on_spark):
+    assert {t.name for t in seed_on_spark.marts} == MARTS
+    different = [t for t in seed_on_spark.marts if not t.identical]
+    assert not different, different
+    rows = {t.name: t.spark_rows for t in seed_on_spark.marts}
+    assert rows["fct_target_achievement"] == 215 and rows["dim_tasks"] == 177
+
+
+def test_the_extraction_on_spark_writes_the_local_workers_rows(seed_on_spark):
+    assert [t.name for t in seed_on_spark.extraction] == [
+        RAW_TARGET_MENTIONS.name, RAW_ACTUAL_MENTIONS.name, RAW_TARGET_PAIRS.name]
+    assert all(t.identical and t.duckdb_rows > 0 for t in seed_on_spark.extraction), seed_on_spark.extraction
+
+
+def test_duckdb_reads_the_spark_marts_with_the_analysts_queries(seed_on_spark, spark, seed_workspace):
+    """The analysts' client stays DuckDB: the Parquet Spark wrote answers "which targets were missed"."""
+    from pipelines.core.spark_marts import mart_locations
+
+    location = mart_locations(spark)["fct_target_achievement"]
+    sql = "select status, count(*) from {} group by status order by status"
+    spark_answer = duckdb.sql(sql.format(f"read_parquet('{location}/*.parquet')")).fetchall()
+    assert spark_answer == seed_workspace.query(sql.format("marts.fct_target_achievement"))
+    assert dict(spark_answer)["missed"] > 0
+
+
+def test_the_extraction_asset_runs_on_spark_when_the_resource_says_so(spark, seed_workspace, seed_run, tmp_path):
+    """The Dagster asset with the `extraction` resource on engine spark (PIPELINE_EXTRACTION_ENGINE=spark):
+    the same rows as the default run's local workers."""
+    from pipelines.defs.assets.staging import extract_targets_and_actuals, ingest_reports, raw_unit_assignments
+    from pipelines.defs.resources import ExtractionResource, RawFolderResource, WarehouseBuildResource
+
+    published = tmp_path / "warehouse" / "warehouse.duckdb"
+    (tmp_path / "home").mkdir()
+    instance = dg.DagsterInstance.local_temp(tempdir=str(tmp_path / "home"), overrides={"telemetry": {"enabled": False}})
+    result = dg.materialize(
+        [ingest_reports, raw_unit_assignments, extract_targets_and_actuals], instance=instance,
+        resources={"raw_folder": RawFolderResource(path=str(seed_workspace.raw_dir)),
+                   "warehouse_build": WarehouseBuildResource(path=str(published)),
+                   "extraction": ExtractionResource(engine="spark")},
+    )
+    assert result.success
+    [event] = [e for e in result.get_asset_materialization_events()
+               if e.asset_key == dg.AssetKey(["staging", RAW_TARGET_MENTIONS.name])]
+    assert event.event_specific_data.materialization.metadata["extraction_engine"].value == "spark"
+    build = tmp_path / "build.duckdb"
+    shutil.copyfile(build_path(published), build)
+    with duckdb.connect(str(build)) as con:
+        con.execute(f"attach '{seed_workspace.warehouse}' as reference (read_only)")
+        for table in (RAW_TARGET_MENTIONS, RAW_ACTUAL_MENTIONS, RAW_TARGET_PAIRS):
+            ours, theirs = f"{table.qualified}", f"reference.{table.qualified}"
+            assert con.execute(f"select count(*) from (from {ours} except all from {theirs})").fetchall() == [(0,)]
+            assert con.execute(f"select count(*) from (from {theirs} except all from {ours})").fetchall() == [(0,)]
+    assert spark.sparkContext._jsc is not None  # the module's session, used by the run and left running
