@@ -4,6 +4,8 @@ share gives the local workers' rows in the types Spark's Arrow reader takes."""
 
 from __future__ import annotations
 
+import sys
+
 import dagster as dg
 import polars as pl
 import pyarrow as pa
@@ -19,6 +21,7 @@ from pipelines.core.spark_extraction import (
     share_count,
     spark_schema,
 )
+from pipelines.core.spark_session import spark_available
 from pipelines.defs.resources import ExtractionResource, build_resources
 
 TASKS = pl.DataFrame({
@@ -27,6 +30,18 @@ TASKS = pl.DataFrame({
     "requirement": ["新增上云企业3000家", "4个结构性指标均实现10%以上增长", "推进改革"],
     "completion": ["1-11月,新增上云企业3080家", "民间投资增长14.7%,交通投资增长16.5%", None],
 })
+
+
+def test_without_pyspark_spark_says_what_to_install(monkeypatch):
+    monkeypatch.setitem(sys.modules, "pyspark", None)  # as if not installed: `import pyspark` fails
+    assert "make spark-env" in spark_available()
+
+
+def test_without_java_spark_says_which_package_gives_it(monkeypatch):
+    pytest.importorskip("pyspark")
+    monkeypatch.setattr("shutil.which", lambda name: None)
+    monkeypatch.delenv("JAVA_HOME", raising=False)
+    assert "openjdk-17-jre-headless" in spark_available()
 
 
 def test_the_engine_is_local_unless_the_environment_says_spark(monkeypatch):

@@ -82,7 +82,9 @@ def extract_mentions_on_spark(spark, tasks_file: Path, out_dir: Path, n_tasks: i
         "share", F.pmod(F.hash(F.regexp_replace(texts, r"\d", "")), F.lit(shares))
     )
     rows = (
-        tasks.groupBy("share")
+        # One partition a share (spark.sql.shuffle.partitions is sized for the small marts, not for this).
+        tasks.repartition(shares, "share")
+        .groupBy("share")
         .applyInArrow(extract_share, spark_schema(UNION_SCHEMA))
         .persist()
     )
@@ -90,9 +92,7 @@ def extract_mentions_on_spark(spark, tasks_file: Path, out_dir: Path, n_tasks: i
     try:
         for name, schema in TABLE_SCHEMAS.items():
             folder = out_dir / f"spark-{name}"
-            rows.where(F.col("table_name") == name).select(*schema).coalesce(shares).write.mode("overwrite").parquet(
-                str(folder)
-            )
+            rows.where(F.col("table_name") == name).select(*schema).write.mode("overwrite").parquet(str(folder))
             files[name] = [str(folder / "*.parquet")]
     finally:
         rows.unpersist()

@@ -11,6 +11,7 @@ import os
 import shutil
 import sys
 import tempfile
+import warnings
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -34,7 +35,9 @@ SPARK_CONF: tuple[tuple[str, str, str], ...] = (
     ("spark.sql.execution.arrow.pyspark.enabled", "true", "frames pass to and from Python as Arrow"),
     ("spark.sql.sources.default", "parquet", "tables DuckDB reads with read_parquet"),
     ("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS", "DuckDB's timestamps, not INT96"),
-    ("spark.driver.memory", "1g", "the driver holds no data of size: the work is in the executors"),
+    ("spark.driver.memory", "2g", "in local mode the driver is the executor too; 1g failed a broadcast join at 1,000 reports"),
+    ("spark.sql.autoBroadcastJoinThreshold", "2MB",
+     "Parquet compresses staging ~10x: a table Spark sizes at 10 MB by its files is far larger once broadcast"),
 )
 
 
@@ -73,6 +76,8 @@ def spark_session(
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
+    # pyspark 4.3 warns on pandas 3 whenever it looks for pandas; these parts pass Arrow, not pandas.
+    warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas", category=FutureWarning)
     from pyspark.errors import PySparkRuntimeError
     from pyspark.sql import SparkSession
 
