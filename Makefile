@@ -21,8 +21,9 @@ export UV_COMPILE_BYTECODE := 1
 
 env: $(VENV)/.synced
 
-# Spark (pyspark, dbt-spark) is an optional extra: a venv that has it keeps it on every later sync.
-SPARK_MARK := $(VENV)/.spark-extra
+# Spark (pyspark, dbt-spark) is an optional extra: a checkout that asked for it keeps it on every later sync
+# (the mark is outside the venv, which uv may create anew).
+SPARK_MARK := .tools/spark-extra
 
 $(UV):
 	$(PYTHON) -m venv .tools

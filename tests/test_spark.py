@@ -6,6 +6,8 @@ Java or pyspark is missing (`make spark-env`; `.ci/run` installs both)."""
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 
 import dagster as dg
 import duckdb
@@ -101,3 +103,12 @@ def test_the_extraction_asset_runs_on_spark_when_the_resource_says_so(spark, see
             assert con.execute(f"select count(*) from (from {ours} except all from {theirs})").fetchall() == [(0,)]
             assert con.execute(f"select count(*) from (from {theirs} except all from {ours})").fetchall() == [(0,)]
     assert spark.sparkContext._jsc is not None  # the module's session, used by the run and left running
+
+
+def test_great_expectations_loads_beside_pyspark_in_a_process_started_with_c():
+    """GE imports pyspark's Spark Connect DataFrame when pyspark is installed, and pyspark's import guard ends a
+    process whose main module has no file (`python -c`, as Dagster's run workers are) unless Spark Connect's
+    libraries are there: the extra installs pyspark[connect]. Without it the UI's runs failed at the GE gates."""
+    proc = subprocess.run([sys.executable, "-c", "import great_expectations; print('loaded')"],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0 and proc.stdout.strip() == "loaded", proc.stderr[-2000:]
