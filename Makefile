@@ -66,9 +66,10 @@ bench: $(MANIFEST)
 	$(BIN)/python -m pipelines.tooling.bench
 	$(BIN)/python -m pipelines.tooling.bench.formats --reports $${BENCH_FORMAT_REPORTS:-1000}
 	$(BIN)/python -m pipelines.tooling.bench.linking --reports $${BENCH_FORMAT_REPORTS:-1000}
-	@if $(BIN)/python -c "import pyspark" 2>/dev/null && command -v java >/dev/null; then \
-		$(BIN)/python -m pipelines.tooling.bench.spark; \
-	else echo "bench: the Spark path needs Java and the spark extra (make spark-env): skipped"; fi
+	@missing=$$(PYTHONPATH=$(CURDIR) $(BIN)/python -c \
+		"from pipelines.core.spark_session import spark_available; print(spark_available() or '')"); \
+	if [ -z "$$missing" ]; then $(BIN)/python -m pipelines.tooling.bench.spark; \
+	else echo "bench: the Spark path skipped: $$missing"; fi
 
 # dbt docs and GE Data Docs as static HTML under warehouse/docs/.
 docs: $(MANIFEST)

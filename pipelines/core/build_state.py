@@ -38,6 +38,12 @@ def _forget(con: duckdb.DuckDBPyConnection, table: str, report_ids: list[str]) -
     )
 
 
+def forget_table(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """The table is recorded as holding no reading: the next run of its step rebuilds every report."""
+    ensure_table(con)
+    con.execute(f"delete from {BUILD_STATE.qualified} where table_name = ?", [table])
+
+
 def record_readings(
     con: duckdb.DuckDBPyConnection, hashes: dict[str, str], removed: list[str], code_version: str,
     pipeline_version: str, run_id: str,

@@ -15,6 +15,7 @@ DEFAULT_WAREHOUSE_PATH = "warehouse/warehouse.duckdb"
 # Where the extraction runs: worker processes on this machine, or a Spark session (pipelines/core/spark_*.py).
 EXTRACTION_ENGINES = ("local", "spark")
 
+
 def _from_env(name: str, default: str) -> Path:
     path = Path(os.environ.get(name) or default).expanduser()
     return path if path.is_absolute() else REPO_ROOT / path

@@ -60,7 +60,7 @@ def build_marts(target_dir: Path, args: tuple[str, ...] = ()) -> DbtOnSpark:
         "--target-path", str(target_dir / "target"), "--log-path", str(target_dir / "logs"),
         *args,
     ])
-    statuses = {r.node.unique_id: str(r.status) for r in (result.result or [])} if result.result is not None else {}
+    statuses = {r.node.unique_id: str(r.status) for r in (result.result or [])}
     return DbtOnSpark(bool(result.success), statuses, str(result.exception) if result.exception else None)
 
 
@@ -98,16 +98,15 @@ def _comparable(con: duckdb.DuckDBPyConnection, relation: str, columns: list[str
     return f"select {', '.join(exprs)} from {relation}"
 
 
-def compare_relations(con: duckdb.DuckDBPyConnection, name: str, ours: str, theirs: str | None,
-                      ignore: tuple[str, ...] = ()) -> TableComparison:
+def compare_relations(con: duckdb.DuckDBPyConnection, name: str, ours: str, theirs: str | None) -> TableComparison:
     """DuckDB's relation against Spark's by value: the same columns, and the same rows as a multiset (EXCEPT
     ALL both ways). Types may differ (DuckDB's sum of integers is a HUGEINT, Spark's a BIGINT): values are
     compared in DuckDB's common type."""
     (n_ours,) = con.execute(f"select count(*) from {ours}").fetchall()[0]
     if theirs is None:
         return TableComparison(name, n_ours, -1, n_ours, 0)
-    ours_columns = [c for c in con.sql(f"select * from {ours} limit 0").columns if c not in ignore]
-    theirs_columns = [c for c in con.sql(f"select * from {theirs} limit 0").columns if c not in ignore]
+    ours_columns = con.sql(f"select * from {ours} limit 0").columns
+    theirs_columns = con.sql(f"select * from {theirs} limit 0").columns
     columns = [c for c in ours_columns if c in theirs_columns]
     a, b = _comparable(con, ours, columns), _comparable(con, theirs, columns)
     (n_theirs,) = con.execute(f"select count(*) from {theirs}").fetchall()[0]

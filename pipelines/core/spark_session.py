@@ -19,8 +19,8 @@ from pathlib import Path
 
 from pipelines.core import settings
 
-# `SPARK_MASTER`: where the work runs; local mode on this machine's cores unless a cluster is named
-# (spark://host:7077, yarn, k8s://…).
+# Where the work runs unless settings.spark_master() (`SPARK_MASTER`) names a cluster (spark://host:7077, yarn,
+# k8s://…): local mode on this machine's cores.
 DEFAULT_MASTER = "local[2]"
 
 # Settings that matter for this project, one row each: (key, value, why).
@@ -91,7 +91,7 @@ def spark_session(
         return
     with tempfile.TemporaryDirectory(prefix="spark-") as tmp:
         folder = Path(tmp)
-        builder = SparkSession.builder.master(master or os.environ.get("SPARK_MASTER") or DEFAULT_MASTER)
+        builder = SparkSession.builder.master(master or settings.spark_master() or DEFAULT_MASTER)
         builder = builder.appName("workplan-warehouse")
         for key, value, _why in SPARK_CONF:
             builder = builder.config(key, value)

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.core import refresh_steps, settings
+from pipelines.core import build_state, refresh_steps, settings
 from pipelines.core.spark_marts import (
     DbtOnSpark,
     TableComparison,
@@ -38,7 +38,7 @@ from pipelines.core.spark_marts import (
     mart_locations,
     register_sources,
 )
-from pipelines.core.tables import BUILD_STATE, RAW_ACTUAL_MENTIONS, RAW_TARGET_MENTIONS, RAW_TARGET_PAIRS
+from pipelines.core.tables import RAW_ACTUAL_MENTIONS, RAW_TARGET_MENTIONS, RAW_TARGET_PAIRS
 
 EXTRACTED = (RAW_TARGET_MENTIONS, RAW_ACTUAL_MENTIONS, RAW_TARGET_PAIRS)
 
@@ -78,7 +78,7 @@ def check_on_spark(spark, reference: Path, out: Path) -> SparkCheck:
     shutil.copyfile(reference, copy)
     with duckdb.connect(str(copy)) as con:
         # Every report extracted again: the copy forgets which readings its mention tables hold.
-        con.execute(f"delete from {BUILD_STATE.qualified} where table_name = ?", [RAW_TARGET_MENTIONS.qualified])
+        build_state.forget_table(con, RAW_TARGET_MENTIONS.qualified)
         started = time.perf_counter()
         refresh_steps.derive_mentions(con, "spark-check", lambda *args: extract_mentions_on_spark(spark, *args))
         seconds["extraction"] = time.perf_counter() - started

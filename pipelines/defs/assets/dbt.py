@@ -75,14 +75,14 @@ def relation_metadata(con, schema: str) -> dict[tuple[str, str], dict]:
     """(schema, name) of each relation of the schema -> row count (tables only: a view's count runs its query)
     and column schema."""
     columns: dict[tuple[str, str], list[dg.TableColumn]] = {}
-    for schema, table, column, data_type in con.execute(
-        "select table_schema, table_name, column_name, data_type from information_schema.columns "
+    for table, column, data_type in con.execute(
+        "select table_name, column_name, data_type from information_schema.columns "
         "where table_schema = ? order by table_name, ordinal_position", [schema],
     ).fetchall():
         columns.setdefault((schema, table), []).append(dg.TableColumn(column, data_type))
     metadata = {key: {"dagster/column_schema": dg.TableSchema(columns=cols)} for key, cols in columns.items()}
-    for schema, table in con.execute(
-        "select schema_name, table_name from duckdb_tables() where schema_name = ?", [schema],
+    for (table,) in con.execute(
+        "select table_name from duckdb_tables() where schema_name = ?", [schema],
     ).fetchall():
         (count,) = con.execute(f'select count(*) from "{schema}"."{table}"').fetchall()[0]
         metadata[(schema, table)]["dagster/row_count"] = count

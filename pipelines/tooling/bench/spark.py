@@ -22,10 +22,10 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.core import refresh_steps
+from pipelines.core import build_state, refresh_steps
 from pipelines.core.settings import DBT_PROJECT_DIR, REPO_ROOT
 from pipelines.core.spark_marts import build_marts, compare_marts, export_sources, mart_locations, register_sources
-from pipelines.core.tables import BUILD_STATE, RAW_TARGET_MENTIONS
+from pipelines.core.tables import RAW_TARGET_MENTIONS
 from pipelines.tooling.bench.corpus import generate
 from pipelines.tooling.spark_check import build_reference
 
@@ -66,11 +66,6 @@ def jvm_pid() -> int | None:
     return None
 
 
-def forget_extraction(con: duckdb.DuckDBPyConnection) -> None:
-    """The copy forgets which readings its mention tables hold: the next extraction reads every report."""
-    con.execute(f"delete from {BUILD_STATE.qualified} where table_name = ?", [RAW_TARGET_MENTIONS.qualified])
-
-
 def timed(fn, *args):
     started = time.perf_counter()
     result = fn(*args)
@@ -101,7 +96,7 @@ def measure_size(spark, n_reports: int, work: Path) -> dict:
         copy = work / f"{engine}.duckdb"
         shutil.copyfile(reference, copy)
         with duckdb.connect(str(copy)) as con:
-            forget_extraction(con)
+            build_state.forget_table(con, RAW_TARGET_MENTIONS.qualified)  # every report extracted again
             extract = extract_mentions_to_files if engine == "duckdb" else (
                 lambda *args: extract_mentions_on_spark(spark, *args))
             row[f"{engine}_extraction_s"], done = timed(refresh_steps.derive_mentions, con, f"bench-{engine}", extract)
