@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import sys
 import threading
 import time
@@ -100,8 +99,11 @@ class Progress(threading.Thread):
         event = entry.dagster_event
         if event is None:
             if entry.user_message.startswith("progress:"):
-                print(f"{clock}     {entry.step_key}: {entry.user_message.removeprefix('progress:').strip()}",
-                      file=self.out, flush=True)
+                print(
+                    f"{clock}     {entry.step_key}: {entry.user_message.removeprefix('progress:').strip()}",
+                    file=self.out,
+                    flush=True,
+                )
             return
         if event.event_type == dg.DagsterEventType.STEP_START:
             self.started_at[event.step_key] = entry.timestamp
@@ -114,7 +116,7 @@ class Progress(threading.Thread):
 
 def write_stats(**stats) -> None:
     """For `make bench`: the run's figures as JSON, where RUN_STATS_PATH says."""
-    if path := os.environ.get("RUN_STATS_PATH"):
+    if path := settings.run_stats_path():
         with open(path, "w") as f:
             json.dump(stats, f, indent=2)
 
@@ -122,41 +124,46 @@ def write_stats(**stats) -> None:
 def summary(warehouse: str) -> str:
     import duckdb
 
-    from pipelines.core.duckdb_io import table_row_counts
+    from pipelines.core.warehouse.connection import table_row_counts
 
     with duckdb.connect(warehouse, read_only=True) as con:
         counts = table_row_counts(con)
-        kinds = con.execute("select coalesce(report_kind, 'kind not stated'), count(*) from marts.dim_reports "
-                            "group by 1 order by 2 desc, 1").fetchall()
+        kinds = con.execute(
+            "select coalesce(report_kind, 'kind not stated'), count(*) from marts.dim_reports "
+            "group by 1 order by 2 desc, 1"
+        ).fetchall()
         merged, sub_rows, leaders = con.execute(
             "select count(*) filter (where continues_merged_cell), count(*) filter (where sub_rows > 0), "
-            "(select count(distinct task_key) from marts.fct_task_leaders) from marts.dim_tasks").fetchone()
+            "(select count(distinct task_key) from marts.fct_task_leaders) from marts.dim_tasks"
+        ).fetchone()
     width = max(len(f"{s}.{t}") for s, t, _ in counts)
     rows = [f"  {f'{s}.{t}':<{width}}  {n:>7,}" for s, t, n in counts]
-    layouts = (f"reports: {', '.join(f'{n} {kind}' for kind, n in kinds)}; tasks continuing a merged cell: "
-               f"{merged}, with sub-rows: {sub_rows}, with a leader in charge: {leaders}")
+    layouts = (
+        f"reports: {', '.join(f'{n} {kind}' for kind, n in kinds)}; tasks continuing a merged cell: "
+        f"{merged}, with sub-rows: {sub_rows}, with a leader in charge: {leaders}"
+    )
     return "\n".join([f"warehouse: {warehouse}", *rows, layouts])
 
 
 def main() -> int:
-    from pipelines.core.duckdb_io import WarehouseHeld
-    from pipelines.core.planning import current_plan
-    from pipelines.core.reading import SourceFileError
+    from pipelines.core.refresh.changes import current_changes
+    from pipelines.core.sources.grid import SourceFileError
+    from pipelines.core.warehouse.connection import WarehouseHeld
 
     started = time.perf_counter()
     print(f"refresh_warehouse: raw folder {settings.raw_dir()}", flush=True)
     try:
-        plan = current_plan()
+        changes = current_changes()
     except (SourceFileError, WarehouseHeld, PermissionError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
-    print(f"plan: {plan.describe()}", flush=True)
-    if not plan.files:
+    print(f"plan: {changes.describe()}", flush=True)
+    if not changes.files:
         print(f"error: {settings.raw_dir()}: no report files; the warehouse was left as it was", file=sys.stderr)
         return 1
-    if plan.nothing_to_do:
-        from pipelines.core import report_html
-        from pipelines.core.duckdb_io import connect_read_only
+    if changes.nothing_to_do:
+        from pipelines.core.report import html as report_html
+        from pipelines.core.warehouse.connection import connect_read_only
 
         if report_html.is_stale(settings.warehouse_path()):
             with connect_read_only(settings.warehouse_path()) as con:
@@ -167,21 +174,21 @@ def main() -> int:
         write_stats(success=True, ran=False, seconds=time.perf_counter() - started, steps={})
         return 0
 
-    from pipelines.core.gx_suites import QualityGates
+    from pipelines.core.quality.gates import QualityGates
 
     # Great Expectations loads in a worker on the other core while Dagster loads here.
     with QualityGates(settings.warehouse_path(), in_worker=True) as quality:
-        return refresh_warehouse(plan, quality, started)
+        return refresh_warehouse(changes, quality, started)
 
 
-def refresh_warehouse(plan, quality, started: float) -> int:
+def refresh_warehouse(changes, quality, started: float) -> int:
     import dagster as dg
 
     from pipelines.defs.definitions import defs
     from pipelines.defs.jobs import refresh_request
 
     instance = dg.DagsterInstance.get()
-    request = refresh_request(plan)
+    request = refresh_request(changes)
     job = defs.resolve_job_def("refresh_warehouse")
     # What the steps print (dbt's own log lines among them) goes to a file, not the terminal.
     log_path = settings.warehouse_path().parent / "logs" / "last_run.log"
@@ -191,14 +198,19 @@ def refresh_warehouse(plan, quality, started: float) -> int:
     progress.start()
     with log_path.open("w") as log, contextlib.redirect_stdout(log):
         result = job.execute_in_process(
-            instance=instance, run_config=QUIET, tags=request.run_tags, run_id=run_id, raise_on_error=False,
+            instance=instance,
+            run_config=QUIET,
+            tags=request.run_tags,
+            run_id=run_id,
+            raise_on_error=False,
             resources={"quality": quality},
         )
     progress.stop.set()
     progress.join(timeout=5)
     elapsed = time.perf_counter() - started
-    write_stats(success=result.success, ran=True, seconds=elapsed, steps=step_seconds(result),
-                reports_read=len(plan.to_read))
+    write_stats(
+        success=result.success, ran=True, seconds=elapsed, steps=step_seconds(result), reports_read=len(changes.to_read)
+    )
     print(f"step output: {log_path}")
     if not result.success:
         for line in failure_lines(result):
@@ -225,8 +237,11 @@ def main_or_one_line() -> int:
     except OSError as err:
         if err.filename is None:
             raise
-        print(f"error: {err.filename}: {err.strerror or err} (the warehouse folder must be writable; "
-              "the published warehouse was left as it was)", file=sys.stderr)
+        print(
+            f"error: {err.filename}: {err.strerror or err} (the warehouse folder must be writable; "
+            "the published warehouse was left as it was)",
+            file=sys.stderr,
+        )
         return 1
 
 

@@ -31,7 +31,7 @@ class PipelineRun:
     stdout: str
     stderr: str
 
-    def check(self) -> "PipelineRun":
+    def check(self) -> PipelineRun:
         assert self.returncode == 0, f"make run failed:\n{self.stdout}\n{self.stderr}"
         return self
 

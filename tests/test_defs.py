@@ -10,8 +10,8 @@ import dagster as dg
 import duckdb
 import pytest
 
-from pipelines.core.gx_suites import QualityGates
-from pipelines.core.warehouse_build import WarehouseBuild, build_path
+from pipelines.core.quality.gates import QualityGates
+from pipelines.core.warehouse.build import WarehouseBuild, build_path
 from pipelines.defs.assets.publish import published_warehouse
 from pipelines.defs.assets.staging import extract_targets_and_actuals, ingest_reports, raw_unit_assignments
 from pipelines.defs.checks import ASSET_CHECKS, GATES
@@ -38,21 +38,28 @@ class Warehouse:
             shutil.copy(f, self.raw / f.name)
         (root / "dagster_home").mkdir()
         # telemetry off: a temporary instance reads no dagster.yaml, and would log it by default
-        self.instance = dg.DagsterInstance.local_temp(tempdir=str(root / "dagster_home"),
-                                                      overrides={"telemetry": {"enabled": False}})
+        self.instance = dg.DagsterInstance.local_temp(
+            tempdir=str(root / "dagster_home"), overrides={"telemetry": {"enabled": False}}
+        )
 
     @property
     def build(self):
         return build_path(self.published)
 
     def resources(self, quality: QualityGates) -> dict:
-        return {"raw_folder": RawFolderResource(path=str(self.raw)),
-                "warehouse_build": WarehouseBuildResource(path=str(self.published)), "quality": quality,
-                "extraction": ExtractionResource()}
+        return {
+            "raw_folder": RawFolderResource(path=str(self.raw)),
+            "warehouse_build": WarehouseBuildResource(path=str(self.published)),
+            "quality": quality,
+            "extraction": ExtractionResource(),
+        }
 
     def materialize(self, assets, quality, checks=(), run_config=None) -> dg.ExecuteInProcessResult:
         return dg.materialize(
-            [*assets, *checks], instance=self.instance, resources=self.resources(quality), run_config=run_config,
+            [*assets, *checks],
+            instance=self.instance,
+            resources=self.resources(quality),
+            run_config=run_config,
             raise_on_error=False,
         )
 
@@ -95,7 +102,8 @@ def test_staging_assets_write_the_build_and_every_gate_passes(staged):
     wh, result = staged
     assert result.success
     assert {e.check_name: e.passed for e in result.get_asset_check_evaluations()} == {
-        spec.name: True for c in STAGING_CHECKS for spec in c.check_specs}
+        spec.name: True for c in STAGING_CHECKS for spec in c.check_specs
+    }
     assert wh.query("select count(*) from staging.raw_tasks") == [(177,)]
     assert wh.query("select count(*) from staging.raw_unit_assignments") == [(288,)]
     assert wh.query("select count(*) from staging.raw_target_mentions") == [(215,)]
@@ -104,12 +112,16 @@ def test_staging_assets_write_the_build_and_every_gate_passes(staged):
 
 def test_build_state_records_one_reading_per_table(staged):
     wh, result = staged
-    rows = wh.query("select table_name, report_id, reading_run, built_by_run, length(content_hash) "
-                    "from staging.build_state order by table_name")
+    rows = wh.query(
+        "select table_name, report_id, reading_run, built_by_run, length(content_hash) "
+        "from staging.build_state order by table_name"
+    )
     run = result.run_id
-    assert rows == [("staging.raw_target_mentions", SEED_REPORT_ID, run, run, 64),
-                    ("staging.raw_tasks", SEED_REPORT_ID, run, run, 64),
-                    ("staging.raw_unit_assignments", SEED_REPORT_ID, run, run, 64)]
+    assert rows == [
+        ("staging.raw_target_mentions", SEED_REPORT_ID, run, run, 64),
+        ("staging.raw_tasks", SEED_REPORT_ID, run, run, 64),
+        ("staging.raw_unit_assignments", SEED_REPORT_ID, run, run, 64),
+    ]
 
 
 def test_the_lock_is_released_when_the_run_ends(staged):
@@ -149,7 +161,9 @@ def test_a_task_without_units_lands_with_a_warning_naming_its_file_and_line(tmp_
     wh = Warehouse(tmp_path, files=())
     (wh.raw / "no-units.txt").write_text(
         f"{HEADER}\n1 | 新增企业10家。 | 新增企业12家。 |  |\n2 | 新增学位800个。 | 新增学位900个。 | △ |\n"
-        "3 | 新增项目5个。 | 新增项目6个。 | 市发改委 |\n", encoding="utf-8")
+        "3 | 新增项目5个。 | 新增项目6个。 | 市发改委 |\n",
+        encoding="utf-8",
+    )
     result = wh.materialize(STAGING_ASSETS, quality, STAGING_CHECKS)
     assert result.success  # one empty cell does not stop the good rows
     failed = {e.check_name: e for e in result.get_asset_check_evaluations() if not e.passed}
@@ -164,15 +178,15 @@ def test_a_task_without_units_lands_with_a_warning_naming_its_file_and_line(tmp_
 def test_a_blocking_gate_stops_the_marts_on_a_value_that_is_not_finite(tmp_path, quality, monkeypatch):
     """No input reaches a blocking gate any more (bad rows are quarantined or warned about); a fault in the
     reading still must not pass: the gate stops the run before dbt."""
-    from pipelines.core import mentions
+    from pipelines.core.extraction import batch
 
-    read = mentions.extract_mentions
+    read = batch.extract_mentions
 
     def faulty(tasks):  # a reading fault: every target's value infinite
         targets, actuals, pairs = read(tasks)
         return targets.with_columns(value=float("inf")), actuals, pairs
 
-    monkeypatch.setattr(mentions, "extract_mentions", faulty)
+    monkeypatch.setattr(batch, "extract_mentions", faulty)
     wh = Warehouse(tmp_path, files=())
     (wh.raw / "faulty.txt").write_text(f"{HEADER}\n1 | 新增试点企业17家。 | 完成 | 市经信局 |\n", encoding="utf-8")
     result = wh.materialize(STAGING_ASSETS, quality, STAGING_CHECKS)
@@ -193,7 +207,8 @@ def test_the_refresh_job_fails_naming_the_file_and_publishes_nothing(tmp_path, q
     wh = Warehouse(tmp_path)
     (wh.raw / name).write_bytes(content)
     result = defs.resolve_job_def("refresh_warehouse").execute_in_process(
-        instance=wh.instance, resources=wh.resources(quality), raise_on_error=False)
+        instance=wh.instance, resources=wh.resources(quality), raise_on_error=False
+    )
     assert not result.success
     [line] = failure_lines(result)
     assert line.startswith("ingest_reports: ") and f"{wh.raw / name}" in line and reason in line
@@ -217,9 +232,8 @@ def published(tmp_path, quality, monkeypatch):
 def test_a_publish_that_never_happened_leaves_no_row_in_the_refresh_log(published, quality):
     """A run killed after writing its refresh_log row into the build, before the rename: the next publish
     continues that build, and keeps only the rows of runs that did publish."""
-    with WarehouseBuild(published.published, "killed", wait_seconds=0) as build:
-        with build.connect() as con:
-            con.execute("insert into staging.refresh_log (run_id, published_at) values ('killed', now())")
+    with WarehouseBuild(published.published, "killed", wait_seconds=0) as build, build.connect() as con:
+        con.execute("insert into staging.refresh_log (run_id, published_at) values ('killed', now())")
     assert published.materialize([published_warehouse], quality).success
     runs = [r for (r,) in published.query("select run_id from staging.refresh_log", published.published)]
     assert "killed" not in runs and len(runs) == 2
@@ -283,8 +297,10 @@ def test_linking_relinks_only_the_plans_that_changed(tmp_path, quality):
     from pipelines.defs.assets.staging import link_plan_tasks
 
     real = REPO_ROOT / "tests" / "data" / "real"
-    wh = Warehouse(tmp_path, files=(SEED, real / "pinghu-2024-keywork-breakdown.txt",
-                                    real / "pinghu-2024-keywork-q3-completion.txt"))
+    wh = Warehouse(
+        tmp_path,
+        files=(SEED, real / "pinghu-2024-keywork-breakdown.txt", real / "pinghu-2024-keywork-q3-completion.txt"),
+    )
     assets = [*STAGING_ASSETS, link_plan_tasks]
     first = metadata(wh.materialize(assets, quality), "staging", "raw_task_links")
     assert (first["plans_relinked"], first["reports_relinked"], first["tasks_same"]) == (2, 3, 6)

@@ -41,7 +41,9 @@ def test_a_page_loads_the_copies_relative_to_where_it_is(tmp_path):
         '<script src="https://cdnjs.cloudflare.com/ajax/libs/popper.js/1.12.9/umd/popper.min.js" integrity="sha384-x"'
         ' crossorigin="anonymous"></script>\n<script src="https://cdn.jsdelivr.net/npm/vega@5"></script>\n'
         '<img src="https://great-expectations-web-assets.s3.us-east-2.amazonaws.com/logo-long.png?d=1&dataContextId=2">'
-        '\n<a href="https://greatexpectations.io">GX</a>', encoding="utf-8")
+        '\n<a href="https://greatexpectations.io">GX</a>',
+        encoding="utf-8",
+    )
     html = make_offline(page, tmp_path)
     assert 'href="../../../static/vendor/bootstrap.min.css"' in html
     assert '<script src="../../../static/vendor/popper.min.js"></script>' in html  # no integrity on a local file

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.core.extraction import extract_actuals, extract_targets, find_quantities, months_covered
+from pipelines.core.extraction.mentions import extract_actuals, extract_targets, find_quantities, months_covered
 
 
 def targets(text: str) -> list[tuple]:
@@ -132,7 +132,10 @@ class TestDescriptors:
             ("4个结构性指标均实现10%以上增长", [(10, "%", "gte", "increase")]),
             ("24小时天气预报准确率90%以上", [(90, "%", "gte", "level")]),
             # Two counts joined by 和 are two targets.
-            ("完成6500间教室的照明灯光和13.4万套课桌椅的标准化配备", [(6500, "间", "eq", "level"), (13.4, "万套", "eq", "level")]),
+            (
+                "完成6500间教室的照明灯光和13.4万套课桌椅的标准化配备",
+                [(6500, "间", "eq", "level"), (13.4, "万套", "eq", "level")],
+            ),
         ],
     )
     def test_descriptors_are_not_targets(self, text, expected):
@@ -207,7 +210,15 @@ class TestActuals:
 
     @pytest.mark.parametrize(
         ("period", "months"),
-        [("全年", 12), ("1-11月", 11), ("1-11月份", 11), ("前三季度", 9), ("上半年", 6), ("截至10月末", 10), ("累计", 12)],
+        [
+            ("全年", 12),
+            ("1-11月", 11),
+            ("1-11月份", 11),
+            ("前三季度", 9),
+            ("上半年", 6),
+            ("截至10月末", 10),
+            ("累计", 12),
+        ],
     )
     def test_months_covered(self, period, months):
         assert months_covered(period) == months
@@ -221,8 +232,12 @@ def test_a_bare_list_item_shares_the_words_of_the_item_before_it():
 
 @pytest.mark.parametrize(
     ("text", "unit", "normalised_unit"),
-    [("建设绿道10km", "km", "公里"), ("新增光伏装机50MW", "MW", "兆瓦"), ("改造面积2万m²", "万m²", "平方米"),
-     ("日处理能力300t", "t", "吨")],
+    [
+        ("建设绿道10km", "km", "公里"),
+        ("新增光伏装机50MW", "MW", "兆瓦"),
+        ("改造面积2万m²", "万m²", "平方米"),
+        ("日处理能力300t", "t", "吨"),
+    ],
 )
 def test_latin_units_read_as_their_chinese_names(text, unit, normalised_unit):
     [target] = extract_targets(text)
@@ -237,8 +252,12 @@ def test_comparison_signs_before_a_number(text, comparator):
 
 @pytest.mark.parametrize(
     ("text", "values"),
-    [("新配置AED128台", [128]),  # a count after a Latin name: a quantity
-     ("开工建设G60高速", []), ("PM2.5浓度下降", []), ("CT3台、MRI2台", [3, 2])],
+    [
+        ("新配置AED128台", [128]),  # a count after a Latin name: a quantity
+        ("开工建设G60高速", []),
+        ("PM2.5浓度下降", []),
+        ("CT3台、MRI2台", [3, 2]),
+    ],
 )
 def test_a_number_after_latin_letters_counts_things_only_with_a_classifier(text, values):
     assert [q.value for q in find_quantities(text)] == values
@@ -256,7 +275,12 @@ def test_a_target_of_completion_is_a_completion_ratio():
 
 
 @pytest.mark.parametrize(
-    "text", ["“最多80天”实现率100%。", "完成2020年度“15分钟应急消防救援圈”建设。", "已全面完成省定“14所乡村初中、122所小学乡村全覆盖”的目标。"],
+    "text",
+    [
+        "“最多80天”实现率100%。",
+        "完成2020年度“15分钟应急消防救援圈”建设。",
+        "已全面完成省定“14所乡村初中、122所小学乡村全覆盖”的目标。",
+    ],
 )
 def test_a_number_inside_quotation_marks_is_not_an_actual(text):
     assert [m.span for m in extract_actuals(text) if "“" in m.span or m.value in (80, 15, 14, 122)] == []
@@ -264,8 +288,12 @@ def test_a_number_inside_quotation_marks_is_not_an_actual(text):
 
 @pytest.mark.parametrize(
     ("text", "parts_name"),
-    [("4个结构性指标均实现10%以上增长", "结构性指标"), ("三类园区都达到80%以上", "园区"),
-     ("市县长项目落地率50%以上", None), ("3个园区建成", None)],
+    [
+        ("4个结构性指标均实现10%以上增长", "结构性指标"),
+        ("三类园区都达到80%以上", "园区"),
+        ("市县长项目落地率50%以上", None),
+        ("3个园区建成", None),
+    ],
 )
 def test_a_target_for_each_of_several_things_names_them(text, parts_name):
     assert extract_targets(text)[0].parts_name == parts_name

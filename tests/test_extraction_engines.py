@@ -12,8 +12,8 @@ import pyarrow as pa
 import pytest
 
 from pipelines.core import settings
-from pipelines.core.mentions import extract_mentions
-from pipelines.core.spark_extraction import (
+from pipelines.core.extraction.batch import extract_mentions
+from pipelines.core.spark.extract import (
     TABLE_SCHEMAS,
     UNION_SCHEMA,
     arrow_schema,
@@ -21,15 +21,17 @@ from pipelines.core.spark_extraction import (
     share_count,
     spark_schema,
 )
-from pipelines.core.spark_session import spark_available
+from pipelines.core.spark.session import spark_available
 from pipelines.defs.resources import ExtractionResource, build_resources
 
-TASKS = pl.DataFrame({
-    "report_id": ["r", "r", "r"],
-    "task_id": [1, 2, 3],
-    "requirement": ["新增上云企业3000家", "4个结构性指标均实现10%以上增长", "推进改革"],
-    "completion": ["1-11月,新增上云企业3080家", "民间投资增长14.7%,交通投资增长16.5%", None],
-})
+TASKS = pl.DataFrame(
+    {
+        "report_id": ["r", "r", "r"],
+        "task_id": [1, 2, 3],
+        "requirement": ["新增上云企业3000家", "4个结构性指标均实现10%以上增长", "推进改革"],
+        "completion": ["1-11月,新增上云企业3080家", "民间投资增长14.7%,交通投资增长16.5%", None],
+    }
+)
 
 
 def test_without_pyspark_spark_says_what_to_install(monkeypatch):
@@ -54,7 +56,7 @@ def test_the_engine_is_local_unless_the_environment_says_spark(monkeypatch):
 
 
 def test_an_unknown_engine_is_refused_naming_the_choices():
-    with pytest.raises(ValueError, match="'dask'.*local, spark"):
+    with pytest.raises(ValueError, match=r"'dask'.*local, spark"):
         ExtractionResource(engine="dask").setup_for_execution(dg.build_init_resource_context())
 
 
@@ -75,7 +77,7 @@ def test_a_share_gives_the_local_rows_as_one_frame_in_sparks_arrow_types():
     assert union.schema == arrow_schema(UNION_SCHEMA)
     assert pa.types.is_string(union.schema.field("report_id").type)  # not polars' large_string
     frame = pl.from_arrow(union)
-    for name, local in zip(TABLE_SCHEMAS, extract_mentions(TASKS)):
+    for name, local in zip(TABLE_SCHEMAS, extract_mentions(TASKS), strict=False):
         rows = frame.filter(pl.col("table_name") == name).select(list(TABLE_SCHEMAS[name]))
         assert rows.height == local.height > 0
         assert rows.sort(rows.columns).equals(local.cast(TABLE_SCHEMAS[name]).sort(rows.columns))
@@ -88,11 +90,14 @@ def test_the_spark_schema_names_every_column_once_in_spark_sql_types():
     assert len(schema.split(", ")) == len(UNION_SCHEMA)
 
 
-@pytest.mark.parametrize(("tasks", "cores", "shares"), [
-    (0, 2, 1),  # nothing: one share
-    (1_500, 2, 1),  # fewer than a share's worth: one
-    (10_000, 2, 5),  # 2,000 tasks a share
-    (1_000_000, 2, 8),  # at most four a core
-])
+@pytest.mark.parametrize(
+    ("tasks", "cores", "shares"),
+    [
+        (0, 2, 1),  # nothing: one share
+        (1_500, 2, 1),  # fewer than a share's worth: one
+        (10_000, 2, 5),  # 2,000 tasks a share
+        (1_000_000, 2, 8),  # at most four a core
+    ],
+)
 def test_shares_are_a_few_per_core_and_never_tiny(tasks, cores, shares):
     assert share_count(tasks, cores) == shares

@@ -6,12 +6,12 @@ import duckdb
 import polars as pl
 import pytest
 
-from pipelines.core import suite_frames
-from pipelines.core.duckdb_io import replace_table
-from pipelines.core.gx_suites import QualityGates, SuiteResult
-from pipelines.core.mentions import extract_mentions
-from pipelines.core.reading import read_report
-from pipelines.core.units import unit_assignments
+from pipelines.core.extraction.batch import extract_mentions
+from pipelines.core.layout.tasks import read_report
+from pipelines.core.quality import frames as suite_frames
+from pipelines.core.quality.gates import QualityGates, SuiteResult
+from pipelines.core.units.names import unit_assignments
+from pipelines.core.warehouse.connection import replace_table
 from tests.conftest import SEED
 
 
@@ -86,19 +86,33 @@ def test_staging_tasks_catches_duplicates_and_empty_cells(gates):
 
 
 def test_line_accounting_catches_a_lost_line(gates):
-    frame = pl.DataFrame({"report_id": ["r"], "line_count": [10], "accounted_lines": [9], "task_rows": [8],
-                          "tasks_in_staging": [8]})
+    frame = pl.DataFrame(
+        {"report_id": ["r"], "line_count": [10], "accounted_lines": [9], "task_rows": [8], "tasks_in_staging": [8]}
+    )
     result = gates.validate("raw_line_accounting", frame)
-    assert failures(result) == {"Lines of tasks + quarantined + header + title + group headings = lines in the file.": ["r"]}
+    assert failures(result) == {
+        "Lines of tasks + quarantined + header + title + group headings = lines in the file.": ["r"]
+    }
 
 
 def test_task_units_catches_more_leads_than_units_and_no_unit(gates):
-    frame = pl.DataFrame({"report_id": ["r", "r", "r"], "task_id": [1, 2, 3], "source_file": ["/raw/r.txt"] * 3,
-                          "first_line": [2, 3, 4], "n_units": [2, 0, 2], "n_leads": [3, 0, 2]})
+    frame = pl.DataFrame(
+        {
+            "report_id": ["r", "r", "r"],
+            "task_id": [1, 2, 3],
+            "source_file": ["/raw/r.txt"] * 3,
+            "first_line": [2, 3, 4],
+            "n_units": [2, 0, 2],
+            "n_leads": [3, 0, 2],
+        }
+    )
     result = gates.validate("raw_task_units", frame)
     assert failures(result) == {  # named by file and line, where the frame says them
         "Every task has at least one unit.": ["r.txt line 3 (r/2)"],
-        "Leads are among the units (a mark names one lead; a 牵头单位 column may name several).": ["r.txt line 2 (r/1)"]}
+        "Leads are among the units (a mark names one lead; a 牵头单位 column may name several).": [
+            "r.txt line 2 (r/1)"
+        ],
+    }
 
 
 def test_target_mentions_catch_bad_sets_values_and_spans(seed_staging, gates):
@@ -130,8 +144,10 @@ def test_a_moved_span_or_a_lost_task_is_derived_as_such(seed_staging):
     con.execute("begin transaction")
     try:
         con.execute("update staging.raw_actual_mentions set span_start = span_start + 1 where actual_seq = 1")
-        con.execute("update staging.raw_actual_mentions set task_id = 9999 where (task_id, actual_seq) = "
-                    "(select (task_id, actual_seq) from staging.raw_actual_mentions where actual_seq = 2 limit 1)")
+        con.execute(
+            "update staging.raw_actual_mentions set task_id = 9999 where (task_id, actual_seq) = "
+            "(select (task_id, actual_seq) from staging.raw_actual_mentions where actual_seq = 2 limit 1)"
+        )
         frame = suite_frames.raw_actual_mentions(con)
     finally:
         con.execute("rollback")
@@ -142,7 +158,9 @@ def test_a_moved_span_or_a_lost_task_is_derived_as_such(seed_staging):
 
 
 def test_coverage_drift_alarm(gates):
-    frame = pl.DataFrame({"report_id": ["ok", "drifted"], "tasks": [100, 100], "share_of_tasks_with_target": [0.5, 0.05]})
+    frame = pl.DataFrame(
+        {"report_id": ["ok", "drifted"], "tasks": [100, 100], "share_of_tasks_with_target": [0.5, 0.05]}
+    )
     result = gates.validate("raw_target_coverage", frame)
     assert list(failures(result).values()) == [["drifted"]]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.core.leaders import Leader, leaders_in_cell, leaders_in_heading
+from pipelines.core.units.leaders import Leader, leaders_in_cell, leaders_in_heading
 
 
 @pytest.mark.parametrize(

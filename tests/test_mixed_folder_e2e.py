@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from pipelines.tooling.fixtures import WRITERS, table_of, write_all
 from tests.conftest import HEADER, SEED, Workspace, make_workspace, sha256
-from tests.formats import table_of, write_all
 
 REAL_DIR = Path(__file__).parent / "data" / "real"
 REAL_TABLES = sorted(REAL_DIR.glob("*.txt"))
@@ -78,8 +78,14 @@ def test_detected_encoding_is_recorded_per_report(mixed, mixed_run):
         "seed-bom-crlf": "utf-8-bom",
         "defects": "utf-8",
         **{p.stem: "utf-8" for p in REAL_TABLES},
-        "seed-html": "utf-8", "seed-gbk": "gb18030", "seed-csv": "utf-8-bom",
-        "seed-xlsx": "binary", "seed-xls": "binary", "seed-docx": "binary", "old-attachment": "binary",
+        "seed-html": "utf-8",
+        "seed-gbk": "gb18030",
+        "seed-csv": "utf-8-bom",
+        "seed-tsv": "utf-8",
+        "seed-xlsx": "binary",
+        "seed-xls": "binary",
+        "seed-docx": "binary",
+        "old-attachment": "binary",
     }
 
 
@@ -111,7 +117,7 @@ def test_good_rows_land_and_bad_rows_are_quarantined_with_reasons(mixed, mixed_r
 def test_quarantine_shows_as_a_warning(mixed, mixed_run):
     assert "warning: staging/rejected_rows no_rows_quarantined: 7 source rows quarantined" in mixed_run.stdout
     real_tasks = sum(len(r["tasks"]) for r in PINNED.values())
-    assert mixed.query("select count(*) from marts.dim_tasks") == [(9 * 177 + 2 + real_tasks,)]
+    assert mixed.query("select count(*) from marts.dim_tasks") == [((3 + len(WRITERS)) * 177 + 2 + real_tasks,)]
 
 
 def test_a_failed_run_names_the_file_and_leaves_the_warehouse(mixed, mixed_run):
@@ -128,10 +134,13 @@ def test_a_failed_run_names_the_file_and_leaves_the_warehouse(mixed, mixed_run):
 
 
 def test_every_real_table_builds_beside_the_seed(mixed, mixed_run):
-    built = {r: (tasks, rejected) for r, tasks, rejected in mixed.query(
-        "select report_id, task_rows, rejected_rows from marts.dim_reports")}
+    built = {
+        r: (tasks, rejected)
+        for r, tasks, rejected in mixed.query("select report_id, task_rows, rejected_rows from marts.dim_reports")
+    }
     assert {p.stem: built[p.stem] for p in REAL_TABLES} == {
-        r: (len(pinned["tasks"]), pinned["rejected"]) for r, pinned in PINNED.items()}
+        r: (len(pinned["tasks"]), pinned["rejected"]) for r, pinned in PINNED.items()
+    }
     # Every line of every file: title, header, group headings, tasks and rejected rows.
     unaccounted = mixed.query("""
         select r.report_id from marts.dim_reports r
@@ -150,8 +159,10 @@ def test_the_seed_builds_the_same_marts_alone_and_beside_other_layouts(mixed, mi
 
 
 def test_dim_reports_says_what_each_report_is(mixed, mixed_run):
-    rows = mixed.query("select report_id, place, year, period, months_covered, report_kind, plan_type "
-                       "from marts.dim_reports where report_id like 'pinghu%' or report_id like 'ningbo%' order by 1")
+    rows = mixed.query(
+        "select report_id, place, year, period, months_covered, report_kind, plan_type "
+        "from marts.dim_reports where report_id like 'pinghu%' or report_id like 'ningbo%' order by 1"
+    )
     assert rows == [
         ("ningbo-2025-keywork-breakdown", "ningbo", 2025, None, None, "plan", "重点工作"),
         ("pinghu-2024-keywork-breakdown", "pinghu", 2024, None, None, "plan", "重点工作"),
@@ -161,31 +172,39 @@ def test_dim_reports_says_what_each_report_is(mixed, mixed_run):
 
 def test_leads_supports_and_leaders_from_their_columns_and_headings(mixed, mixed_run):
     ningbo = "ningbo-2025-keywork-breakdown"
-    assert mixed.query("select role, count(*) from marts.fct_unit_assignments where report_id = ? group by 1 order by 1",
-                       [ningbo]) == [("lead", 6), ("support", 37)]
+    assert mixed.query(
+        "select role, count(*) from marts.fct_unit_assignments where report_id = ? group by 1 order by 1", [ningbo]
+    ) == [("lead", 6), ("support", 37)]
     assert mixed.query("select lead_unit, n_leads from marts.dim_tasks where task_key = ?", [f"{ningbo}/3"]) == [
-        ("市发改委", 1)]
-    assert mixed.query("select task_id, leader_name, leader_title, source from marts.fct_task_leaders "
-                       "where report_id = ? and task_id in (2, 3) order by 1", [ningbo]) == [
-        (2, "汤飞帆", "市长", "group_heading"), (3, "赵海滨", "常务副市长", "group_heading")]
+        ("市发改委", 1)
+    ]
+    assert mixed.query(
+        "select task_id, leader_name, leader_title, source from marts.fct_task_leaders "
+        "where report_id = ? and task_id in (2, 3) order by 1",
+        [ningbo],
+    ) == [(2, "汤飞帆", "市长", "group_heading"), (3, "赵海滨", "常务副市长", "group_heading")]
 
 
 def test_actuals_without_a_stated_period_take_the_reports(mixed, mixed_run):
-    rows = mixed.query("select period_stated, period, months_covered, is_part_year, count(*) from marts.fct_actuals "
-                       "where report_id = 'pinghu-2024-keywork-q3-completion' group by all order by all")
+    rows = mixed.query(
+        "select period_stated, period, months_covered, is_part_year, count(*) from marts.fct_actuals "
+        "where report_id = 'pinghu-2024-keywork-q3-completion' group by all order by all"
+    )
     assert all(part_year for stated, *_, part_year, _ in rows)  # a Q3 table: no figure covers the year
     assert (False, "1-9月", 9, True) in [row[:4] for row in rows]  # stated nowhere: the header's 前三季度
     assert all(period != "全年" for _, period, *_ in rows)
 
 
-FORMATS = ["seed-html", "seed-gbk", "seed-xlsx", "seed-xls", "seed-docx", "seed-csv"]
+FORMATS = [f"seed-{name}" for name in WRITERS]  # every format the registry reads, written by the fixtures
 
 
 @pytest.mark.parametrize("report_id", FORMATS)
 def test_the_seed_in_every_format_builds_the_same_marts(mixed, mixed_run, report_id):
     for name, sql in MART_QUERIES.items():
-        sql = sql.replace("exclude (task_key, report_id, source_file)",
-                          "exclude (task_key, report_id, source_file, first_line, last_line)")
+        sql = sql.replace(
+            "exclude (task_key, report_id, source_file)",
+            "exclude (task_key, report_id, source_file, first_line, last_line)",
+        )
         assert mixed.query(sql, [report_id]) == mixed.query(sql, [SEED.stem]), name
 
 
@@ -193,8 +212,9 @@ def test_a_format_not_read_is_quarantined_and_other_files_are_named(mixed, mixed
     [(reason,)] = mixed.query("select reason from staging.rejected_rows where report_id = 'old-attachment'")
     assert ".doc files are not read" in reason and "soffice --headless --convert-to docx" in reason
     assert "skipped, not a report format: notes.md" in mixed_run.stdout
-    assert mixed.query("select source_format, task_rows, rejected_rows from marts.dim_reports "
-                       "where report_id = 'old-attachment'") == [("doc", 0, 1)]
+    assert mixed.query(
+        "select source_format, task_rows, rejected_rows from marts.dim_reports where report_id = 'old-attachment'"
+    ) == [("doc", 0, 1)]
 
 
 def test_the_report_keeps_reports_apart(mixed, mixed_run):
@@ -202,21 +222,26 @@ def test_the_report_keeps_reports_apart(mixed, mixed_run):
     targets: nothing on the page adds one place's targets to another's."""
     import re
 
-    from pipelines.core.report_html import REPORT_SECTIONS
+    from pipelines.core.report.html import REPORT_SECTIONS
 
     html = (mixed.warehouse.parent / "reports" / "achievement.html").read_text(encoding="utf-8")
     with_targets = {r for (r,) in mixed.query("select distinct report_id from marts.fct_target_achievement")}
     sections = set(re.findall(r'<h2 id="report-\d+">[^<]*\(([^)]+)\)</h2>', html))
     assert sections <= with_targets and len(sections) == min(len(with_targets), REPORT_SECTIONS)
     groups = re.findall(r'<tr class="group"><th colspan="8">[^<]*\(([^)]+)\)</th></tr>', html)
-    missed = {r for (r,) in mixed.query("select distinct report_id from marts.fct_target_achievement "
-                                        "where status = 'missed'")}
+    missed = {
+        r for (r,) in mixed.query("select distinct report_id from marts.fct_target_achievement where status = 'missed'")
+    }
     assert sorted(groups) == sorted(missed)  # one group per report with a missed target, each once
 
 
 def test_a_plan_breakdown_and_its_q3_table_link_six_of_six(mixed, mixed_run):
-    links = dict(mixed.query("select task_key, plan_task_id from marts.fct_task_progress "
-                             "where report_id = 'pinghu-2024-keywork-q3-completion'"))
+    links = dict(
+        mixed.query(
+            "select task_key, plan_task_id from marts.fct_task_progress "
+            "where report_id = 'pinghu-2024-keywork-q3-completion'"
+        )
+    )
     for task in range(1, 7):
         assert links[f"pinghu-2024-keywork-q3-completion/{task}"] == f"pinghu-2024-keywork-breakdown/{task}"
     # The Q3 table's two tasks that the breakdown does not have are kept, each a plan task of its own.
@@ -224,10 +249,12 @@ def test_a_plan_breakdown_and_its_q3_table_link_six_of_six(mixed, mixed_run):
 
 
 def test_a_q1_progress_report_links_to_the_seeds_first_three_tasks(mixed, mixed_run):
-    rows = mixed.query("select s.task_id, q.task_id, s.link_method from marts.fct_task_progress s "
-                       "join marts.fct_task_progress q using (plan_task_id) "
-                       "where s.report_id = 'shaoxing-2020-work-progress' "
-                       "and q.report_id = 'shaoxing-2020-keywork-q1-progress' order by 1")
+    rows = mixed.query(
+        "select s.task_id, q.task_id, s.link_method from marts.fct_task_progress s "
+        "join marts.fct_task_progress q using (plan_task_id) "
+        "where s.report_id = 'shaoxing-2020-work-progress' "
+        "and q.report_id = 'shaoxing-2020-keywork-q1-progress' order by 1"
+    )
     assert [(s, q) for s, q, _ in rows] == [(1, 1), (2, 2), (3, 3)] and {m for *_, m in rows} == {"similar"}
 
 
@@ -238,11 +265,13 @@ def test_reports_of_other_places_or_years_never_link(mixed, mixed_run):
         join marts.dim_reports here on here.report_id = t.report_id
         join marts.dim_reports first on first.report_id = split_part(t.plan_task_id, '/', 1)
         where here.place is distinct from first.place or here.year is distinct from first.year
-        """)
+        """
+    )
     assert not crossing
     # Every plan task's tasks come from distinct reports (one report never links two tasks to one).
-    assert not mixed.query("select plan_task_id, report_id from marts.fct_task_progress group by all "
-                           "having count(*) > 1")
+    assert not mixed.query(
+        "select plan_task_id, report_id from marts.fct_task_progress group by all having count(*) > 1"
+    )
 
 
 def test_a_report_whose_plan_cannot_be_told_has_none_and_warns(mixed, mixed_run):

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from pipelines.core.extraction import extract_actuals, extract_targets
-from pipelines.core.mentions import read_task
-from pipelines.core.pairing import pair_targets
+from pipelines.core.extraction.batch import read_task
+from pipelines.core.extraction.mentions import extract_actuals, extract_targets
+from pipelines.core.extraction.pairing import pair_targets
 
 
 def pairs(requirement: str, completion: str) -> list[tuple[str, str | None]]:
@@ -106,10 +106,10 @@ def test_pairs_do_not_depend_on_which_numbers_describe_the_projects():
 
 def test_a_completion_that_is_one_number_reports_the_one_target_in_its_unit():
     # An indicator table: 指标名称 | 单位 | 目标值 | 1-9月完成 (the reading puts the unit after bare numbers).
-    targets, actuals, pairs = read_task("地区生产总值增长6.5%", "5.8%")
+    *_, pairs = read_task("地区生产总值增长6.5%", "5.8%")
     assert [(p.target_seq, p.actual_seq) for p in pairs] == [(1, 1)]
     # Two targets in that unit: the layout no longer says which; words decide, and here none do.
-    targets, actuals, pairs = read_task("生产总值增长6.5%,投资增长8%", "5.8%")
+    *_, pairs = read_task("生产总值增长6.5%,投资增长8%", "5.8%")
     assert [p.actual_seq for p in pairs] == [None, None]
 
 
@@ -132,14 +132,26 @@ def test_framing_words_do_not_count_against_an_actual():
 
 
 def test_a_clause_naming_the_target_done_states_it_reached():
-    targets, actuals = extract_targets("完成3家污水处理厂清洁排放改造。"), extract_actuals("完成对绍兴污水处理厂、次坞镇污水处理厂的清洁排放改造工作。")
-    [pair] = pair_targets(targets, actuals, "完成3家污水处理厂清洁排放改造。", "完成对绍兴污水处理厂、次坞镇污水处理厂的清洁排放改造工作。")
+    targets, actuals = (
+        extract_targets("完成3家污水处理厂清洁排放改造。"),
+        extract_actuals("完成对绍兴污水处理厂、次坞镇污水处理厂的清洁排放改造工作。"),
+    )
+    [pair] = pair_targets(
+        targets,
+        actuals,
+        "完成3家污水处理厂清洁排放改造。",
+        "完成对绍兴污水处理厂、次坞镇污水处理厂的清洁排放改造工作。",
+    )
     assert (pair.actual_seq, pair.statement) == (None, "完成对绍兴污水处理厂、次坞镇污水处理厂的清洁排放改造工作")
 
 
 def test_a_done_clause_about_other_work_states_nothing():
-    [pair] = pair_targets(extract_targets("完成3家污水处理厂清洁排放改造。"), (), "完成3家污水处理厂清洁排放改造。",
-                          "完成老旧燃气设施改造方案编制。")
+    [pair] = pair_targets(
+        extract_targets("完成3家污水处理厂清洁排放改造。"),
+        (),
+        "完成3家污水处理厂清洁排放改造。",
+        "完成老旧燃气设施改造方案编制。",
+    )
     assert pair.statement is None
 
 

@@ -32,7 +32,8 @@ def test_run_prints_tables_and_row_counts(seed_workspace, seed_run):
 
 def test_every_task_lands_once(seed_workspace, seed_run):
     rows = seed_workspace.query(
-        "select report_id, count(*), min(task_id), max(task_id), count(distinct task_id) from marts.dim_tasks group by 1"
+        "select report_id, count(*), min(task_id), max(task_id), count(distinct task_id) "
+        "from marts.dim_tasks group by 1"
     )
     assert rows == [(SEED_REPORT_ID, 177, 1, 177, 177)]
     assert seed_workspace.query("select count(*) from staging.rejected_rows") == [(0,)]
@@ -92,8 +93,10 @@ def test_the_catalog_shows_each_mart_with_its_rows_and_column_types(seed_workspa
     instance = dg.DagsterInstance.from_config(str(seed_workspace.root / "dagster_home"))
     event = instance.get_latest_materialization_event(dg.AssetKey(["marts", "fct_target_achievement"]))
     metadata = event.asset_materialization.metadata
-    assert metadata["dagster/row_count"].value == seed_workspace.query(
-        "select count(*) from marts.fct_target_achievement")[0][0]
+    assert (
+        metadata["dagster/row_count"].value
+        == seed_workspace.query("select count(*) from marts.fct_target_achievement")[0][0]
+    )
     columns = {c.name: c.type for c in metadata["dagster/column_schema"].value.columns}
     assert columns["status"] == "VARCHAR" and columns["target_value"] == "DOUBLE"
 
@@ -115,9 +118,7 @@ def test_lineage_is_one_graph_from_raw_to_marts():
         assert "raw/work_plans" in ancestors(dg.AssetKey(["marts", mart])), f"{mart} is not connected to raw"
     # dbt sources are the Dagster staging assets themselves, not separate source nodes.
     assert not [k for k in keys if k.startswith("workplan/")]
-    assert graph.get(dg.AssetKey(["staging", "stg_tasks"])).parent_keys == {
-        dg.AssetKey(["staging", "raw_tasks"])
-    }
+    assert graph.get(dg.AssetKey(["staging", "stg_tasks"])).parent_keys == {dg.AssetKey(["staging", "raw_tasks"])}
 
 
 # --- targets, actuals, achievement (issue 3) ------------------------------------------------
@@ -150,8 +151,20 @@ def test_first_task_reads_as_the_labelling_guide_says(seed_workspace, seed_run):
         " is_estimate, status, target_span, actual_span from marts.fct_target_achievement where task_id = 1"
     )
     assert row == [
-        ("地区生产总值增长", 7.0, "%", "approx", "increase", 4.5, "%", "全年", True, "missed",
-         "地区生产总值增长7%左右", "GDP预计增长4.5%左右")
+        (
+            "地区生产总值增长",
+            7.0,
+            "%",
+            "approx",
+            "increase",
+            4.5,
+            "%",
+            "全年",
+            True,
+            "missed",
+            "地区生产总值增长7%左右",
+            "GDP预计增长4.5%左右",
+        )
     ]
 
 
@@ -219,12 +232,12 @@ def test_achievement_report_opens_offline_and_shows_the_missed_targets(seed_work
 
 def test_achievement_report_tables_stay_readable(seed_workspace, seed_run):
     """Past a few hundred rows a table shows the first ones and says where all of them are."""
-    from pipelines.core.report_html import build_report
+    from pipelines.core.report.html import build_report
 
     with duckdb.connect(str(seed_workspace.warehouse), read_only=True) as con:
         html, h = build_report(con, "seed", row_limit=3)
     assert f"Missed targets ({h.missed})" in html and "The 3 furthest from their target" in html
-    assert html.count("<td class=\"span\">") == 2 * 3 + 2 * 3  # missed, then to review: both texts, 3 rows each
+    assert html.count('<td class="span">') == 2 * 3 + 2 * 3  # missed, then to review: both texts, 3 rows each
     assert "To review (3)" in html and "reviewed_verdicts.csv" in html
     assert "The first 3; all of them are the tasks of" in html
 
@@ -246,10 +259,13 @@ def test_every_mart_column_is_described(seed_workspace, seed_run):
     }
     missing = {}
     for table, columns in described.items():
-        actual = {c for (c,) in seed_workspace.query(
-            "select column_name from information_schema.columns where table_schema = 'marts' and table_name = ?",
-            [table],
-        )}
+        actual = {
+            c
+            for (c,) in seed_workspace.query(
+                "select column_name from information_schema.columns where table_schema = 'marts' and table_name = ?",
+                [table],
+            )
+        }
         if actual - columns:
             missing[table] = sorted(actual - columns)
     assert described and not missing

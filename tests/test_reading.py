@@ -8,16 +8,13 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipelines.core.extraction import find_quantities
-from pipelines.core.reading import (
-    SourceFileError,
-    completion_statement,
-    group_heading,
-    header_role,
-    read_report,
-    task_number,
-)
-from pipelines.core.units import unit_assignments
+from pipelines.core.extraction.mentions import find_quantities
+from pipelines.core.layout.header import header_role
+from pipelines.core.layout.normalise import completion_statement
+from pipelines.core.layout.rows import group_heading, task_number
+from pipelines.core.layout.tasks import read_report
+from pipelines.core.sources.grid import SourceFileError
+from pipelines.core.units.names import unit_assignments
 from tests.conftest import SEED, SEED_REPORT_ID
 
 HEADER = "序号 | 内容与要求 | 完成情况 | 责任单位 |"
@@ -92,7 +89,9 @@ class TestRows:
         assert task(read_report(path), 1)["units_raw"] == "市交通运输局 市交投集团"
 
     def test_fullwidth_punctuation_and_digits(self, tmp_path):
-        path = write(tmp_path, f"{HEADER}\n１２ | 新增（省级）企业１３０００家，增长５％ | 完成 | 各区、县（市）政府 |\n")
+        path = write(
+            tmp_path, f"{HEADER}\n１２ | 新增（省级）企业１３０００家，增长５％ | 完成 | 各区、县（市）政府 |\n"
+        )
         t = task(read_report(path), 12)
         assert t["requirement"] == "新增(省级)企业13000家,增长5%"
         assert t["units_raw"] == "各区、县(市)政府"
@@ -233,17 +232,34 @@ class TestColumnRoles:
         assert header_role(header) == role
 
     def test_a_plan_without_an_achievement_column_is_read(self, tmp_path):
-        report = read_report(write(tmp_path, "序号 | 主  要  工  作  任  务 | 责 任 单 位 |\n1 | 生产总值增长6%左右。 | 发改局 |\n"))
+        report = read_report(
+            write(tmp_path, "序号 | 主  要  工  作  任  务 | 责 任 单 位 |\n1 | 生产总值增长6%左右。 | 发改局 |\n")
+        )
         assert task(report, 1) | {"source_file": None} == {
-            "report_id": "report", "task_id": 1, "requirement": "生产总值增长6%左右。", "completion": None,
-            "units_raw": "发改局", "lead_units_raw": None, "support_units_raw": None, "source_file": None,
-            "first_line": 2, "last_line": 2, "task_label": "1", "task_group": None, "continues_merged_cell": False,
-            "sub_rows": 0, "completion_statement": None, "text_read_in_part": False}
+            "report_id": "report",
+            "task_id": 1,
+            "requirement": "生产总值增长6%左右。",
+            "completion": None,
+            "units_raw": "发改局",
+            "lead_units_raw": None,
+            "support_units_raw": None,
+            "source_file": None,
+            "first_line": 2,
+            "last_line": 2,
+            "task_label": "1",
+            "task_group": None,
+            "continues_merged_cell": False,
+            "sub_rows": 0,
+            "completion_statement": None,
+            "text_read_in_part": False,
+        }
 
     def test_other_columns_are_kept_beside_the_task(self, tmp_path):
-        text = ("序号 | 项目内容 | 当前进度 | 牵头单位 | 备注 | 说明 |\n"
-                "1 | 建设四好农村路55公里。 | 95% | 县交通局 | 县民生实事 | 已验收 |\n"
-                "2 | 完成农村公路大中修70公里。 | 90% | 县交通局 |  |  |\n")
+        text = (
+            "序号 | 项目内容 | 当前进度 | 牵头单位 | 备注 | 说明 |\n"
+            "1 | 建设四好农村路55公里。 | 95% | 县交通局 | 县民生实事 | 已验收 |\n"
+            "2 | 完成农村公路大中修70公里。 | 90% | 县交通局 |  |  |\n"
+        )
         report = read_report(write(tmp_path, text))
         assert task(report, 1)["lead_units_raw"] == "县交通局"  # no 责任单位: the lead units' column names who
         assert task(report, 1)["units_raw"] is None
@@ -259,8 +275,10 @@ class TestColumnRoles:
 
     @pytest.mark.parametrize(
         ("cells", "role"),
-        [(("80%(进度滞后)", "95%", "50%(马站未开工"), "progress_percent"),  # a note after the percent, even unclosed
-         (("80%", "已完成主体工程"), "completion")],  # one text: the column is read as completion text
+        [
+            (("80%(进度滞后)", "95%", "50%(马站未开工"), "progress_percent"),  # a note after the percent, even unclosed
+            (("80%", "已完成主体工程"), "completion"),
+        ],  # one text: the column is read as completion text
     )
     def test_a_progress_column_of_percents_is_a_progress_percent(self, tmp_path, cells, role):
         rows = "".join(f"{i} | 建设道路{i}公里。 | {c} | 县交通局 |\n" for i, c in enumerate(cells, start=1))
@@ -268,7 +286,9 @@ class TestColumnRoles:
         assert report.summary()["column_roles"].split(" | ")[2] == f"当前进度: {role}"
 
     def test_without_an_id_column_tasks_are_numbered_in_order(self, tmp_path):
-        report = read_report(write(tmp_path, "工作任务 | 责任单位 |\n新增企业10家。 | 市经信局 |\n新增学位800个。 | 市教育局 |\n"))
+        report = read_report(
+            write(tmp_path, "工作任务 | 责任单位 |\n新增企业10家。 | 市经信局 |\n新增学位800个。 | 市教育局 |\n")
+        )
         assert report.tasks.select("task_id", "requirement").rows() == [(1, "新增企业10家。"), (2, "新增学位800个。")]
 
     def test_no_requirement_column_is_the_one_header_that_fails(self, tmp_path):
@@ -289,20 +309,33 @@ def as_a_person_reads_it(report) -> dict:
     for t in report.tasks.iter_rows(named=True):
         units = assignments.filter(task_id=t["task_id"])
 
-        def named(*roles):
+        def named(*roles, units=units):
             return units.filter(pl.col("role").is_in(roles)).get_column("unit_name").to_list()
 
-        tasks.append({
-            "task_id": t["task_id"], "label": t["task_label"], "group": t["task_group"],
-            "lines": [t["first_line"], t["last_line"]],
-            "requirement_starts": t["requirement"][:12], "completion_starts": (t["completion"] or "")[:12] or None,
-            "lead": named("lead"), "support": named("support"), "sole_or_joint": named("sole", "joint"),
-            "leaders": report.leaders.filter(task_id=t["task_id"]).get_column("leader_name").to_list(),
-            "merged_from_above": t["continues_merged_cell"], "sub_rows": t["sub_rows"],
-        })
-    return {"context": {k: getattr(context, k) for k in
-                        ("place", "year", "period", "months_covered", "report_kind", "plan_type")},
-            "title": report.header.title, "rejected": report.rejected.height, "tasks": tasks}
+        tasks.append(
+            {
+                "task_id": t["task_id"],
+                "label": t["task_label"],
+                "group": t["task_group"],
+                "lines": [t["first_line"], t["last_line"]],
+                "requirement_starts": t["requirement"][:12],
+                "completion_starts": (t["completion"] or "")[:12] or None,
+                "lead": named("lead"),
+                "support": named("support"),
+                "sole_or_joint": named("sole", "joint"),
+                "leaders": report.leaders.filter(task_id=t["task_id"]).get_column("leader_name").to_list(),
+                "merged_from_above": t["continues_merged_cell"],
+                "sub_rows": t["sub_rows"],
+            }
+        )
+    return {
+        "context": {
+            k: getattr(context, k) for k in ("place", "year", "period", "months_covered", "report_kind", "plan_type")
+        },
+        "title": report.header.title,
+        "rejected": report.rejected.height,
+        "tasks": tasks,
+    }
 
 
 @pytest.mark.parametrize("report_id", sorted(PINNED))
@@ -317,7 +350,20 @@ def test_each_real_table_reads_as_a_person_reads_it(report_id):
 class TestIdsAndGroups:
     @pytest.mark.parametrize(
         ("written", "number"),
-        [("12", 12), ("1.", 1), ("1、", 1), ("(3)", 3), ("（二）", 2), ("１２", 12), ("四", 4), ("十二、", 12), ("甲", None), ("1.1", None), ("1)", None), ("", None)],
+        [
+            ("12", 12),
+            ("1.", 1),
+            ("1、", 1),
+            ("(3)", 3),
+            ("（二）", 2),
+            ("１２", 12),
+            ("四", 4),
+            ("十二、", 12),
+            ("甲", None),
+            ("1.1", None),
+            ("1)", None),
+            ("", None),
+        ],
     )
     def test_task_number_as_written(self, written, number):
         assert task_number(written) == number
@@ -336,12 +382,14 @@ class TestIdsAndGroups:
         assert group_heading(cells) == (title.replace("（", "(").replace("）", ")") if title else None)
 
     def test_numbering_restarts_under_group_headings(self, tmp_path):
-        text = ("序号 | 重点工作 | 牵头单位 | 配合单位 |\n"
-                "一、甲市长牵头重点工作 |\n"
-                "1. | 一般公共预算收入增长2%。 | 市财政局 | 市住建局 |\n"
-                "2. | 探索设立产业链集群发展基金。 | 市财政局 | 市发改委 |\n"
-                "二、乙副市长牵头重点工作 |\n"
-                "1. | 地区生产总值增长5.5%以上。 | 市发改委 | 市经信局 |\n")
+        text = (
+            "序号 | 重点工作 | 牵头单位 | 配合单位 |\n"
+            "一、甲市长牵头重点工作 |\n"
+            "1. | 一般公共预算收入增长2%。 | 市财政局 | 市住建局 |\n"
+            "2. | 探索设立产业链集群发展基金。 | 市财政局 | 市发改委 |\n"
+            "二、乙副市长牵头重点工作 |\n"
+            "1. | 地区生产总值增长5.5%以上。 | 市发改委 | 市经信局 |\n"
+        )
         report = read_report(write(tmp_path, text))
         assert report.tasks.select("task_id", "task_label", "task_group", "lead_units_raw").rows() == [
             (1, "1.", "一、甲市长牵头重点工作", "市财政局"),
@@ -353,34 +401,49 @@ class TestIdsAndGroups:
         assert report.attributes.is_empty()
 
     def test_unique_written_numbers_stay_the_ids(self, tmp_path):
-        report = read_report(write(tmp_path, f"{HEADER}\n3. | 甲。 | 完成。 | 市发改委 |\n7、 | 乙。 | 完成。 | 市发改委 |\n"))
+        report = read_report(
+            write(tmp_path, f"{HEADER}\n3. | 甲。 | 完成。 | 市发改委 |\n7、 | 乙。 | 完成。 | 市发改委 |\n")
+        )
         assert report.tasks.select("task_id", "task_label").rows() == [(3, "3."), (7, "7、")]
 
     def test_a_repeated_number_within_one_group_is_still_a_defect(self, tmp_path):
-        report = read_report(write(tmp_path, f"{HEADER}\n1 | 甲。 | 完成。 | 市发改委 |\n1 | 乙。 | 完成。 | 市发改委 |\n"))
+        report = read_report(
+            write(tmp_path, f"{HEADER}\n1 | 甲。 | 完成。 | 市发改委 |\n1 | 乙。 | 完成。 | 市发改委 |\n")
+        )
         assert report.tasks.is_empty()
-        assert report.rejected.get_column("reason").to_list() == ["task id 1 appears on lines 2, 3 with different content"] * 2
+        assert (
+            report.rejected.get_column("reason").to_list()
+            == ["task id 1 appears on lines 2, 3 with different content"] * 2
+        )
 
 
 class TestMergedCells:
     def test_a_merged_lead_column_is_taken_from_the_row_above(self, tmp_path):
-        text = ("序号 | 项目内容 | 牵头单位 | 落实情况 |\n"
-                "1 | 完成帮扶学校1所。 | 教育局 | 基本完成。 |\n"
-                "2 | 保障入学100%。 | 提前完成年度任务。 |\n"
-                "3 | 新建ICU床位10张。 | 县卫生健康局 | 提前完成年度任务。 |\n")
+        text = (
+            "序号 | 项目内容 | 牵头单位 | 落实情况 |\n"
+            "1 | 完成帮扶学校1所。 | 教育局 | 基本完成。 |\n"
+            "2 | 保障入学100%。 | 提前完成年度任务。 |\n"
+            "3 | 新建ICU床位10张。 | 县卫生健康局 | 提前完成年度任务。 |\n"
+        )
         report = read_report(write(tmp_path, text))
         assert report.tasks.select("task_id", "lead_units_raw", "completion", "continues_merged_cell").rows() == [
-            (1, "教育局", "基本完成。", False), (2, "教育局", "提前完成年度任务。", True),
-            (3, "县卫生健康局", "提前完成年度任务。", False)]
+            (1, "教育局", "基本完成。", False),
+            (2, "教育局", "提前完成年度任务。", True),
+            (3, "县卫生健康局", "提前完成年度任务。", False),
+        ]
 
     def test_a_merged_group_column_left_empty_gives_no_group(self, tmp_path):
         text = "分块 | 序号 | 主要工作 | 责任单位 |\n1 | 生产总值增长7.5%左右 | ▲发改局,各部门 |\n"
         report = read_report(write(tmp_path, text))
         assert report.tasks.select("task_id", "task_group", "units_raw", "continues_merged_cell").rows() == [
-            (1, None, "▲发改局,各部门", True)]
+            (1, None, "▲发改局,各部门", True)
+        ]
 
     def test_a_group_column_gives_the_group(self, tmp_path):
-        text = "分块 | 序号 | 主要工作 | 责任单位 |\n经济发展 | 1 | 生产总值增长7.5%左右 | 发改局 |\n2 | 新增企业10家 | 经信局 |\n"
+        text = (
+            "分块 | 序号 | 主要工作 | 责任单位 |\n经济发展 | 1 | 生产总值增长7.5%左右 | 发改局 |\n"
+            "2 | 新增企业10家 | 经信局 |\n"
+        )
         report = read_report(write(tmp_path, text))
         assert report.tasks.select("task_id", "task_group").rows() == [(1, "经济发展"), (2, "经济发展")]
 
@@ -395,7 +458,10 @@ class TestHeaderAndTitle:
         text = f"2021年市政府重点工作完成情况表\n\n{HEADER}\n1 | 要求 | 完成 | 市发改委 |\n"
         report = read_report(write(tmp_path, text))
         assert (report.header.title, report.header.title_lines, report.header_line) == (
-            "2021年市政府重点工作完成情况表", (1,), 3)
+            "2021年市政府重点工作完成情况表",
+            (1,),
+            3,
+        )
         assert report.rejected.get_column("reason").to_list() == ["empty line"]  # line 2
         assert report.summary()["title_lines"] == 1 and report.context.year == 2021
 
@@ -414,42 +480,54 @@ class TestHeaderAndTitle:
 class TestSubRowsAndShortRows:
     def test_short_rows_with_cells_over_several_lines(self, tmp_path):
         # The lead column merged over rows 2-3 (one cell short), each progress cell over two lines.
-        text = ("序号 | 项目内容 | 牵头单位 | 落实情况 |\n"
-                "1 | 新增老年大学3所。 | 教育局 | 基本完成。\n建成3所。 |\n"
-                "2 | 开展培训3350人次。 | 提前完成。\n开展培训4348人次 |\n"
-                "3 | 1)提升416人;\n2)提升902人。 | 基本完成。\n1)895人\n2)1937人 |\n")
+        text = (
+            "序号 | 项目内容 | 牵头单位 | 落实情况 |\n"
+            "1 | 新增老年大学3所。 | 教育局 | 基本完成。\n建成3所。 |\n"
+            "2 | 开展培训3350人次。 | 提前完成。\n开展培训4348人次 |\n"
+            "3 | 1)提升416人;\n2)提升902人。 | 基本完成。\n1)895人\n2)1937人 |\n"
+        )
         report = read_report(write(tmp_path, text))
         assert report.rejected.is_empty()
-        assert report.tasks.select("task_id", "first_line", "last_line", "lead_units_raw", "continues_merged_cell"
-                                   ).rows() == [(1, 2, 3, "教育局", False), (2, 4, 5, "教育局", True),
-                                                (3, 6, 9, "教育局", True)]
+        assert report.tasks.select(
+            "task_id", "first_line", "last_line", "lead_units_raw", "continues_merged_cell"
+        ).rows() == [(1, 2, 3, "教育局", False), (2, 4, 5, "教育局", True), (3, 6, 9, "教育局", True)]
 
     def test_a_sub_row_continues_the_task_above(self, tmp_path):
-        text = ("序号 | 工作任务 | 责任单位 | 进展情况 |\n"
-                "1 | 新改扩建公办中小学校1所 | 教体局 | 室内装修完成80%。 |\n"
-                "新增学位810个 | | | |\n"
-                "2 | 保障入学 | 教体局 | 已公布政策。 |\n")
+        text = (
+            "序号 | 工作任务 | 责任单位 | 进展情况 |\n"
+            "1 | 新改扩建公办中小学校1所 | 教体局 | 室内装修完成80%。 |\n"
+            "新增学位810个 | | | |\n"
+            "2 | 保障入学 | 教体局 | 已公布政策。 |\n"
+        )
         report = read_report(write(tmp_path, text))
         assert report.tasks.select("task_id", "requirement", "first_line", "last_line", "sub_rows").rows() == [
-            (1, "新改扩建公办中小学校1所;新增学位810个", 2, 3, 1), (2, "保障入学", 4, 4, 0)]
+            (1, "新改扩建公办中小学校1所;新增学位810个", 2, 3, 1),
+            (2, "保障入学", 4, 4, 0),
+        ]
 
     def test_a_row_without_an_id_after_a_gap_is_not_guessed(self, tmp_path):
         text = f"{HEADER}\n1 | 要求 | 完成 | 市发改委 |\n\n新增学位810个 | | | |\n"
         report = read_report(write(tmp_path, text))
         assert report.rejected.get_column("reason").to_list() == [
-            "empty line", "task id is not a number: '新增学位810个'"]
+            "empty line",
+            "task id is not a number: '新增学位810个'",
+        ]
 
 
 class TestLeadersInCharge:
     def test_leaders_from_a_leader_column_and_from_group_headings(self, tmp_path):
-        text = ("序号 | 重点工作 | 分管市领导 | 牵头单位 |\n"
-                "一、汤飞帆市长牵头重点工作 |\n"
-                "1. | 一般公共预算收入增长2%。 | 李关定副市长 | 市财政局 |\n"
-                "2. | 探索设立产业链集群发展基金。 |  | 市财政局 |\n")
+        text = (
+            "序号 | 重点工作 | 分管市领导 | 牵头单位 |\n"
+            "一、汤飞帆市长牵头重点工作 |\n"
+            "1. | 一般公共预算收入增长2%。 | 李关定副市长 | 市财政局 |\n"
+            "2. | 探索设立产业链集群发展基金。 |  | 市财政局 |\n"
+        )
         report = read_report(write(tmp_path, text))
         assert report.leaders.select("task_id", "position", "leader_name", "leader_title", "source").rows() == [
-            (1, 1, "李关定", "副市长", "leader_column"), (1, 2, "汤飞帆", "市长", "group_heading"),
-            (2, 1, "汤飞帆", "市长", "group_heading")]
+            (1, 1, "李关定", "副市长", "leader_column"),
+            (1, 2, "汤飞帆", "市长", "group_heading"),
+            (2, 1, "汤飞帆", "市长", "group_heading"),
+        ]
         assert report.attributes.filter(role="leader").height == 1  # the cell as written stays too
 
 
@@ -457,9 +535,11 @@ class TestOtherLayouts:
     """Conventions of tables not among the shared ones, each a rule of rules.py."""
 
     def test_a_second_header_row_names_the_parts_of_a_merged_header_cell(self, tmp_path):
-        text = ("序号 | 工作任务 | 责任单位 |  | 进展情况 |\n"
-                " |  | 牵头单位 | 配合单位 |  |\n"
-                "1 | 新增企业10家。 | 市经信局 | 市财政局 | 新增企业12家。 |\n")
+        text = (
+            "序号 | 工作任务 | 责任单位 |  | 进展情况 |\n"
+            " |  | 牵头单位 | 配合单位 |  |\n"
+            "1 | 新增企业10家。 | 市经信局 | 市财政局 | 新增企业12家。 |\n"
+        )
         report = read_report(write(tmp_path, text))
         assert report.header.names[2:4] == ["责任单位牵头单位", "责任单位配合单位"]
         assert report.header.roles == ["task_id", "requirement", "lead_units", "support_units", "completion"]
@@ -467,30 +547,51 @@ class TestOtherLayouts:
         assert task(report, 1)["lead_units_raw"] == "市经信局" and task(report, 1)["support_units_raw"] == "市财政局"
 
     def test_a_target_column_joins_the_requirement(self, tmp_path):
-        text = ("序号 | 重点任务 | 年度目标 | 一季度目标 | 完成情况 | 责任单位 |\n"
-                "1 | 城乡居民收入增长。 | 6%以上 | 1.5% | 增长8.1%。 | 市发改委 |\n"
-                "2 | 新改扩建中小学校 | 新增学位810个 | 开工 | 完成。 | 市教育局 |\n")
+        text = (
+            "序号 | 重点任务 | 年度目标 | 一季度目标 | 完成情况 | 责任单位 |\n"
+            "1 | 城乡居民收入增长。 | 6%以上 | 1.5% | 增长8.1%。 | 市发改委 |\n"
+            "2 | 新改扩建中小学校 | 新增学位810个 | 开工 | 完成。 | 市教育局 |\n"
+        )
         report = read_report(write(tmp_path, text))
         assert report.tasks.get_column("requirement").to_list() == [
-            "城乡居民收入增长6%以上", "新改扩建中小学校;新增学位810个"]
+            "城乡居民收入增长6%以上",
+            "新改扩建中小学校;新增学位810个",
+        ]
         # as written, both target columns stay attributes; the part-year one only there
         assert report.attributes.select("task_id", "column_name", "value").rows()[:2] == [
-            (1, "年度目标", "6%以上"), (1, "一季度目标", "1.5%")]
+            (1, "年度目标", "6%以上"),
+            (1, "一季度目标", "1.5%"),
+        ]
 
     def test_a_units_column_of_measure_units_is_not_who_is_responsible(self, tmp_path):
-        text = ("序号 | 指标名称 | 单位 | 目标值 | 1-9月完成 | 责任单位 |\n"
-                "1 | 地区生产总值增长 | % | 6.5 | 5.8 | 市发改委 |\n"
-                "2 | 一般公共预算收入 | 亿元 | 300 | 210 | 市财政局 |\n")
+        text = (
+            "序号 | 指标名称 | 单位 | 目标值 | 1-9月完成 | 责任单位 |\n"
+            "1 | 地区生产总值增长 | % | 6.5 | 5.8 | 市发改委 |\n"
+            "2 | 一般公共预算收入 | 亿元 | 300 | 210 | 市财政局 |\n"
+        )
         report = read_report(write(tmp_path, text))
         assert report.header.roles == ["task_id", "requirement", "measure_unit", "target", "completion", "units"]
         assert report.tasks.select("requirement", "completion", "units_raw").rows()[0] == (
-            "地区生产总值增长6.5%", "5.8%", "市发改委")  # a bare number is in the column's unit
+            "地区生产总值增长6.5%",
+            "5.8%",
+            "市发改委",
+        )  # a bare number is in the column's unit
         assert report.context.period == "1-9月"
 
     @pytest.mark.parametrize(
         ("header", "role"),
-        [("项目名称", "requirement"), ("指标名称", "requirement"), ("名称", None), ("1-9月完成", "completion"), ("实施情况", "completion"), ("进度(%)", "progress_percent"),
-         ("计量单位", "measure_unit"), ("工作目标", "requirement"), ("具体目标", "target"), ("责任领导", "leader")],
+        [
+            ("项目名称", "requirement"),
+            ("指标名称", "requirement"),
+            ("名称", None),
+            ("1-9月完成", "completion"),
+            ("实施情况", "completion"),
+            ("进度(%)", "progress_percent"),
+            ("计量单位", "measure_unit"),
+            ("工作目标", "requirement"),
+            ("具体目标", "target"),
+            ("责任领导", "leader"),
+        ],
     )
     def test_more_header_words(self, header, role):
         assert header_role(header) == role
@@ -502,7 +603,9 @@ class TestOtherLayouts:
         assert report.summary()["header_lines"] == 2
 
     def test_tasks_numbered_with_chinese_numerals(self, tmp_path):
-        report = read_report(write(tmp_path, f"{HEADER}\n一 | 要求一 | 完成一 | 市发改委 |\n二、 | 要求二 | 完成二 | 市经信局 |\n"))
+        report = read_report(
+            write(tmp_path, f"{HEADER}\n一 | 要求一 | 完成一 | 市发改委 |\n二、 | 要求二 | 完成二 | 市经信局 |\n")
+        )
         assert report.tasks.select("task_id", "task_label").rows() == [(1, "一"), (2, "二、")]
 
 
@@ -530,10 +633,15 @@ class TestInvisibleCharacters:
 
     @pytest.mark.parametrize(
         ("completion", "number"),
-        [("完成12\u00a0300人", "12300人"),  # no-break space grouping thousands
-         ("完成12\u202f300人", "12300人"), ("完成1 234 567人", "1234567人"),
-         ("完成1\u200b2\u200b800人", "12800人"),  # zero-width spaces inside the number
-         ("增长4.\u200b5%", "4.5%"), ("增长4\u2060.5%", "4.5%"), ("新增\u00ad300家", "300家")],
+        [
+            ("完成12\u00a0300人", "12300人"),  # no-break space grouping thousands
+            ("完成12\u202f300人", "12300人"),
+            ("完成1 234 567人", "1234567人"),
+            ("完成1\u200b2\u200b800人", "12800人"),  # zero-width spaces inside the number
+            ("增长4.\u200b5%", "4.5%"),
+            ("增长4\u2060.5%", "4.5%"),
+            ("新增\u00ad300家", "300家"),
+        ],
     )
     def test_a_number_reads_as_the_text_means_it(self, tmp_path, completion, number):
         report = read_report(write(tmp_path, f"{HEADER}\n1 | 新增企业10家。 | {completion} | 市经信局 |\n"))
@@ -548,12 +656,16 @@ class TestInvisibleCharacters:
     def test_invisible_characters_in_ids_and_headers_are_dropped(self, tmp_path):
         text = "序\u200b号 | 内容与要求 | 完成情况 | 责任单位 |\n1\u200b | 新增企业10家。 | 完成 | 市\u200b经信局 |\n"
         report = read_report(write(tmp_path, text))
-        assert task(report, 1)["units_raw"] == "市经信局" and report.summary()["column_roles"].startswith("序号: task_id")
+        assert task(report, 1)["units_raw"] == "市经信局" and report.summary()["column_roles"].startswith(
+            "序号: task_id"
+        )
 
 
 def test_an_id_too_long_for_a_task_number_quarantines_its_row_only(tmp_path):
-    text = (f"{HEADER}\n1 | 新增企业10家。 | 完成12家 | 市经信局 |\n"
-            "12345678901234567890 | 新增学位800个。 | 完成900个 | 市教育局 |\n")
+    text = (
+        f"{HEADER}\n1 | 新增企业10家。 | 完成12家 | 市经信局 |\n"
+        "12345678901234567890 | 新增学位800个。 | 完成900个 | 市教育局 |\n"
+    )
     report = read_report(write(tmp_path, text))
     assert report.tasks.get_column("task_id").to_list() == [1]
     [(line, reason)] = report.rejected.select("source_line", "reason").rows()
@@ -561,7 +673,7 @@ def test_an_id_too_long_for_a_task_number_quarantines_its_row_only(tmp_path):
 
 
 def test_a_cell_too_long_to_read_whole_says_so(tmp_path):
-    from pipelines.core.mentions import extract_mentions
+    from pipelines.core.extraction.batch import extract_mentions
     from pipelines.core.rules import MAX_READ_CHARS
 
     long_text = "新增企业10家;" * (MAX_READ_CHARS // 4)

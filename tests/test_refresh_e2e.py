@@ -18,10 +18,22 @@ from tests.conftest import REPO_ROOT, SEED, Workspace, make_workspace, sha256
 pytestmark = pytest.mark.e2e
 
 TABLES_WITH_REPORT_ID = [
-    "staging.raw_tasks", "staging.raw_task_attributes", "staging.rejected_rows", "staging.raw_reports", "staging.raw_unit_assignments",
-    "staging.raw_target_mentions", "staging.raw_actual_mentions", "staging.raw_target_pairs", "staging.build_state",
-    "marts.dim_tasks", "marts.dim_reports", "marts.fct_unit_assignments", "marts.fct_targets",
-    "marts.fct_actuals", "marts.fct_target_achievement", "marts.achievement_by_unit",
+    "staging.raw_tasks",
+    "staging.raw_task_attributes",
+    "staging.rejected_rows",
+    "staging.raw_reports",
+    "staging.raw_unit_assignments",
+    "staging.raw_target_mentions",
+    "staging.raw_actual_mentions",
+    "staging.raw_target_pairs",
+    "staging.build_state",
+    "marts.dim_tasks",
+    "marts.dim_reports",
+    "marts.fct_unit_assignments",
+    "marts.fct_targets",
+    "marts.fct_actuals",
+    "marts.fct_target_achievement",
+    "marts.achievement_by_unit",
 ]
 
 
@@ -72,19 +84,24 @@ def test_an_up_to_date_run_rebuilds_a_report_older_than_the_warehouse(ws, first_
 def test_changed_report_is_reread_alone_while_a_reader_holds_the_warehouse(ws, first_run):
     before = loaded_by(ws)
     text = (ws.raw_dir / "b.txt").read_text(encoding="utf-8")
-    (ws.raw_dir / "b.txt").write_text(text.replace("全年GDP预计增长4.5%左右", "全年GDP预计增长7.5%左右"), encoding="utf-8")
+    (ws.raw_dir / "b.txt").write_text(
+        text.replace("全年GDP预计增长4.5%左右", "全年GDP预计增长7.5%左右"), encoding="utf-8"
+    )
     reader = duckdb.connect(str(ws.warehouse), read_only=True)  # an analyst's notebook, left open
     try:
         run = ws.run_pipeline().check()
         # The open connection keeps its view; new connections see the new data.
-        assert reader.execute("select status from marts.fct_target_achievement where task_key = 'b/1'").fetchall() == [("missed",)]
+        assert reader.execute("select status from marts.fct_target_achievement where task_key = 'b/1'").fetchall() == [
+            ("missed",)
+        ]
     finally:
         reader.close()
     assert "0 new, 1 changed, 0 removed, 1 unchanged" in run.stdout
     after = loaded_by(ws)
     assert after["a"] == before["a"] and after["b"] != before["b"]
     assert ws.query("select status from marts.fct_target_achievement where task_key in ('a/1', 'b/1') order by 1") == [
-        ("met",), ("missed",)
+        ("met",),
+        ("missed",),
     ]
 
 
@@ -92,8 +109,14 @@ def test_killed_run_leaves_the_published_warehouse_readable(ws, first_run):
     (ws.raw_dir / "c.txt").write_bytes(SEED.read_bytes())
     published = sha256(ws.warehouse)
     log = ws.warehouse.parent / "logs" / "last_run.log"
-    proc = subprocess.Popen([sys.executable, "-m", "pipelines.run"], cwd=REPO_ROOT, env=ws.env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pipelines.run"],
+        cwd=REPO_ROOT,
+        env=ws.env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     try:
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline and proc.poll() is None:
@@ -117,14 +140,22 @@ def test_killed_run_leaves_the_published_warehouse_readable(ws, first_run):
 def test_two_runs_at_once_one_waits(ws, first_run):
     (ws.raw_dir / "a.txt").write_text(SEED.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     procs = [
-        subprocess.Popen([sys.executable, "-m", "pipelines.run"], cwd=REPO_ROOT, env=ws.env,
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, "-m", "pipelines.run"],
+            cwd=REPO_ROOT,
+            env=ws.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for _ in range(2)
     ]
     outputs = [p.communicate(timeout=600) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], outputs
     assert ws.query("select report_id, count(*) from marts.dim_tasks group by 1 order by 1") == [
-        ("a", 177), ("b", 177), ("c", 177)
+        ("a", 177),
+        ("b", 177),
+        ("c", 177),
     ]
     (runs,) = ws.query("select count(*) from staging.refresh_log")[0]
     assert runs >= 4
@@ -154,26 +185,43 @@ def test_two_warehouses_refreshed_at_once_from_one_checkout(tmp_path):
         ws = Workspace(tmp_path / name)
         ws.raw_dir.mkdir(parents=True)
         (ws.raw_dir / f"{name}-2024-progress.txt").write_text(
-            f"序号 | 内容与要求 | 完成情况 | 责任单位 |\n1 | {task} | 完成 | 市经信局 |\n", encoding="utf-8")
+            f"序号 | 内容与要求 | 完成情况 | 责任单位 |\n1 | {task} | 完成 | 市经信局 |\n", encoding="utf-8"
+        )
         spaces.append(ws)
-    procs = [subprocess.Popen([sys.executable, "-m", "pipelines.run"], cwd=REPO_ROOT,
-                              env={**ws.env, "DAGSTER_HOME": str(home)}, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True) for ws in spaces]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "pipelines.run"],
+            cwd=REPO_ROOT,
+            env={**ws.env, "DAGSTER_HOME": str(home)},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for ws in spaces
+    ]
     outputs = [p.communicate(timeout=600) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], [err[-2000:] for _, err in outputs]
-    for ws, name in zip(spaces, ("east", "west")):
+    for ws, name in zip(spaces, ("east", "west"), strict=False):
         assert ws.query("select report_id from marts.dim_reports") == [(f"{name}-2024-progress",)]
 
 
 def test_a_read_only_warehouse_folder_is_one_line_naming_it(tmp_path):
     folder = tmp_path / "ro"
     folder.mkdir()
-    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m,ro", "tmpfs", str(folder)], capture_output=True).returncode:
+    if subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=4m,ro", "tmpfs", str(folder)], capture_output=True
+    ).returncode:
         pytest.skip("cannot mount a read-only tmpfs here")
     try:
         ws = make_workspace(tmp_path / "ws", [SEED])
-        run = subprocess.run([sys.executable, "-m", "pipelines.run"], cwd=REPO_ROOT, capture_output=True, text=True,
-                             env={**ws.env, "WAREHOUSE_PATH": str(folder / "warehouse.duckdb")}, timeout=600)
+        run = subprocess.run(
+            [sys.executable, "-m", "pipelines.run"],
+            cwd=REPO_ROOT,
+            capture_output=True,
+            text=True,
+            env={**ws.env, "WAREHOUSE_PATH": str(folder / "warehouse.duckdb")},
+            timeout=600,
+        )
     finally:
         subprocess.run(["umount", "-l", str(folder)], capture_output=True)
     assert run.returncode == 1 and "Traceback" not in run.stderr

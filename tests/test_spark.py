@@ -13,22 +13,37 @@ import dagster as dg
 import duckdb
 import pytest
 
-from pipelines.core.spark_session import spark_available
-from pipelines.core.tables import RAW_ACTUAL_MENTIONS, RAW_TARGET_MENTIONS, RAW_TARGET_PAIRS
-from pipelines.core.warehouse_build import build_path
+from pipelines.core.spark.session import spark_available
+from pipelines.core.warehouse.build import build_path
+from pipelines.core.warehouse.tables import RAW_ACTUAL_MENTIONS, RAW_TARGET_MENTIONS, RAW_TARGET_PAIRS
 
 MISSING = spark_available()
-pytestmark = [pytest.mark.e2e, pytest.mark.spark,
-              pytest.mark.skipif(MISSING is not None, reason=f"Spark cannot run here: {MISSING}")]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.spark,
+    pytest.mark.skipif(MISSING is not None, reason=f"Spark cannot run here: {MISSING}"),
+]
 
-MARTS = {"achievement_by_unit", "achievement_by_unit_type", "dim_plans", "dim_reports", "dim_tasks", "dim_units",
-         "fct_actuals", "fct_target_achievement", "fct_targets", "fct_task_leaders", "fct_task_progress",
-         "fct_unit_assignments", "plan_progress"}
+MARTS = {
+    "achievement_by_unit",
+    "achievement_by_unit_type",
+    "dim_plans",
+    "dim_reports",
+    "dim_tasks",
+    "dim_units",
+    "fct_actuals",
+    "fct_target_achievement",
+    "fct_targets",
+    "fct_task_leaders",
+    "fct_task_progress",
+    "fct_unit_assignments",
+    "plan_progress",
+}
 
 
 @pytest.fixture(scope="module")
 def spark():
-    from pipelines.core.spark_session import spark_session
+    from pipelines.core.spark.session import spark_session
 
     with spark_session() as session:
         yield session
@@ -60,13 +75,16 @@ def test_every_mart_built_by_spark_equals_duckdbs_by_value(seed_on_spark):
 
 def test_the_extraction_on_spark_writes_the_local_workers_rows(seed_on_spark):
     assert [t.name for t in seed_on_spark.extraction] == [
-        RAW_TARGET_MENTIONS.name, RAW_ACTUAL_MENTIONS.name, RAW_TARGET_PAIRS.name]
+        RAW_TARGET_MENTIONS.name,
+        RAW_ACTUAL_MENTIONS.name,
+        RAW_TARGET_PAIRS.name,
+    ]
     assert all(t.identical and t.duckdb_rows > 0 for t in seed_on_spark.extraction), seed_on_spark.extraction
 
 
 def test_duckdb_reads_the_spark_marts_with_the_analysts_queries(seed_on_spark, spark, seed_workspace):
     """The analysts' client stays DuckDB: the Parquet Spark wrote answers "which targets were missed"."""
-    from pipelines.core.spark_marts import mart_locations
+    from pipelines.core.spark.marts import mart_locations
 
     location = mart_locations(spark)["fct_target_achievement"]
     sql = "select status, count(*) from {} group by status order by status"
@@ -83,16 +101,24 @@ def test_the_extraction_asset_runs_on_spark_when_the_resource_says_so(spark, see
 
     published = tmp_path / "warehouse" / "warehouse.duckdb"
     (tmp_path / "home").mkdir()
-    instance = dg.DagsterInstance.local_temp(tempdir=str(tmp_path / "home"), overrides={"telemetry": {"enabled": False}})
+    instance = dg.DagsterInstance.local_temp(
+        tempdir=str(tmp_path / "home"), overrides={"telemetry": {"enabled": False}}
+    )
     result = dg.materialize(
-        [ingest_reports, raw_unit_assignments, extract_targets_and_actuals], instance=instance,
-        resources={"raw_folder": RawFolderResource(path=str(seed_workspace.raw_dir)),
-                   "warehouse_build": WarehouseBuildResource(path=str(published)),
-                   "extraction": ExtractionResource(engine="spark")},
+        [ingest_reports, raw_unit_assignments, extract_targets_and_actuals],
+        instance=instance,
+        resources={
+            "raw_folder": RawFolderResource(path=str(seed_workspace.raw_dir)),
+            "warehouse_build": WarehouseBuildResource(path=str(published)),
+            "extraction": ExtractionResource(engine="spark"),
+        },
     )
     assert result.success
-    [event] = [e for e in result.get_asset_materialization_events()
-               if e.asset_key == dg.AssetKey(["staging", RAW_TARGET_MENTIONS.name])]
+    [event] = [
+        e
+        for e in result.get_asset_materialization_events()
+        if e.asset_key == dg.AssetKey(["staging", RAW_TARGET_MENTIONS.name])
+    ]
     assert event.event_specific_data.materialization.metadata["extraction_engine"].value == "spark"
     build = tmp_path / "build.duckdb"
     shutil.copyfile(build_path(published), build)
@@ -109,6 +135,10 @@ def test_great_expectations_loads_beside_pyspark_in_a_process_started_with_c():
     """GE imports pyspark's Spark Connect DataFrame when pyspark is installed, and pyspark's import guard ends a
     process whose main module has no file (`python -c`, as Dagster's run workers are) unless Spark Connect's
     libraries are there: the extra installs pyspark[connect]. Without it the UI's runs failed at the GE gates."""
-    proc = subprocess.run([sys.executable, "-c", "import great_expectations; print('loaded')"],
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-c", "import great_expectations; print('loaded')"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0 and proc.stdout.strip() == "loaded", proc.stderr[-2000:]

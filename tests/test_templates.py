@@ -8,11 +8,11 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from pipelines.core.mentions import ACTUAL_SCHEMA, PAIR_SCHEMA, TARGET_SCHEMA, extract_mentions, read_task
-from pipelines.core.pairing import containment
-from pipelines.core.reading import read_report
+from pipelines.core.extraction.batch import ACTUAL_SCHEMA, PAIR_SCHEMA, TARGET_SCHEMA, extract_mentions, read_task
+from pipelines.core.extraction.pairing import containment
+from pipelines.core.extraction.templates import STAND_INS, restore, template
+from pipelines.core.layout.tasks import read_report
 from pipelines.core.rules import unit_kind
-from pipelines.core.templates import STAND_INS, restore, template
 from pipelines.tooling.bench.corpus import SEED_FILE, _perturb_numbers
 
 
@@ -29,7 +29,7 @@ class TestTemplate:
         assert template("新增企业3080家")[0] != template("新增企业308家")[0]  # another number of digits
 
     def test_each_number_its_own_stand_in(self):
-        masked, numbers = template("跨境电商9794业务,出口2113.6亿元")
+        masked, _ = template("跨境电商9794业务,出口2113.6亿元")
         assert len({c for c in masked if c in STAND_INS}) == 3
 
     def test_restore_puts_the_digits_back(self):
@@ -63,18 +63,59 @@ def _own_reading(tasks: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, pl.Da
     ).iter_rows():
         key = (report_id, task_id)
         found_targets, found_actuals, found_pairs = read_task(requirement or "", completion or "")
-        targets += [(*key, m.seq, m.metric, m.value, m.unit, m.upper, m.normalised_value, m.normalised_unit,
-                     unit_kind(m.normalised_unit), m.comparator, m.direction, m.is_cumulative, m.span,
-                     m.span_start, m.span_end) for m in found_targets]
-        actuals += [(*key, m.seq, m.metric, m.value, m.unit, m.normalised_value, m.normalised_unit,
-                     unit_kind(m.normalised_unit), m.direction, m.period, m.is_part_year, m.is_estimate,
-                     m.is_completion_ratio, m.months_covered, m.period_stated, m.statement, m.span, m.span_start, m.span_end)
-                    for m in found_actuals]
-        pairs += [(*key, p.target_seq, p.actual_seq, p.similarity, p.metric_coverage, p.statement, list(p.parts))
-                  for p in found_pairs]
-    return (pl.DataFrame(targets, schema=TARGET_SCHEMA, orient="row"),
-            pl.DataFrame(actuals, schema=ACTUAL_SCHEMA, orient="row"),
-            pl.DataFrame(pairs, schema=PAIR_SCHEMA, orient="row"))
+        targets += [
+            (
+                *key,
+                m.seq,
+                m.metric,
+                m.value,
+                m.unit,
+                m.upper,
+                m.normalised_value,
+                m.normalised_unit,
+                unit_kind(m.normalised_unit),
+                m.comparator,
+                m.direction,
+                m.is_cumulative,
+                m.span,
+                m.span_start,
+                m.span_end,
+            )
+            for m in found_targets
+        ]
+        actuals += [
+            (
+                *key,
+                m.seq,
+                m.metric,
+                m.value,
+                m.unit,
+                m.normalised_value,
+                m.normalised_unit,
+                unit_kind(m.normalised_unit),
+                m.direction,
+                m.period,
+                m.is_part_year,
+                m.is_estimate,
+                m.is_completion_ratio,
+                m.months_covered,
+                m.period_stated,
+                m.statement,
+                m.span,
+                m.span_start,
+                m.span_end,
+            )
+            for m in found_actuals
+        ]
+        pairs += [
+            (*key, p.target_seq, p.actual_seq, p.similarity, p.metric_coverage, p.statement, list(p.parts))
+            for p in found_pairs
+        ]
+    return (
+        pl.DataFrame(targets, schema=TARGET_SCHEMA, orient="row"),
+        pl.DataFrame(actuals, schema=ACTUAL_SCHEMA, orient="row"),
+        pl.DataFrame(pairs, schema=PAIR_SCHEMA, orient="row"),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -95,19 +136,22 @@ def seed_and_variants() -> pl.DataFrame:
 
 
 def test_template_reading_is_the_own_reading(seed_and_variants):
-    for by_template, own in zip(extract_mentions(seed_and_variants), _own_reading(seed_and_variants)):
+    for by_template, own in zip(extract_mentions(seed_and_variants), _own_reading(seed_and_variants), strict=False):
         assert_frame_equal(by_template, own)
 
 
 def test_workers_split_by_template_and_return_the_same_rows(seed_and_variants, tmp_path):
     """The parallel path (used from 20,000 tasks) on a small input: two spawned workers, Parquet in and out."""
-    from pipelines.core.mentions import PARALLEL_MIN_TASKS, TABLES, extract_mentions_to_files
+    from pipelines.core.extraction.batch import PARALLEL_MIN_TASKS, TABLES, extract_mentions_to_files
 
     tasks_file = tmp_path / "tasks.parquet"
     seed_and_variants.write_parquet(tasks_file)
     files = extract_mentions_to_files(tasks_file, tmp_path, n_tasks=PARALLEL_MIN_TASKS, workers=2)
     assert all(len(files[table]) == 2 for table in TABLES)
-    keys = (["report_id", "task_id", "target_seq"], ["report_id", "task_id", "actual_seq"],
-            ["report_id", "task_id", "target_seq"])
-    for table, key, expected in zip(TABLES, keys, extract_mentions(seed_and_variants)):
+    keys = (
+        ["report_id", "task_id", "target_seq"],
+        ["report_id", "task_id", "actual_seq"],
+        ["report_id", "task_id", "target_seq"],
+    )
+    for table, key, expected in zip(TABLES, keys, extract_mentions(seed_and_variants), strict=False):
         assert_frame_equal(pl.read_parquet(files[table]).sort(key), expected.sort(key))

@@ -6,6 +6,7 @@ complete with the network off. Screenshots go to test-artifacts/ui/ (kept by CI 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -28,8 +29,16 @@ pytestmark = pytest.mark.e2e
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = REPO_ROOT / "test-artifacts" / "ui"
 # As root, in a sandbox without a network: no sandbox, no GPU, no background requests.
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 if not Path(CHROMIUM).exists():
     if os.environ.get("CI"):
@@ -45,7 +54,8 @@ def free_port() -> int:
 
 def graphql(port: int, query: str) -> dict:
     request = urllib.request.Request(
-        f"http://127.0.0.1:{port}/graphql", data=json.dumps({"query": query}).encode(),
+        f"http://127.0.0.1:{port}/graphql",
+        data=json.dumps({"query": query}).encode(),
         headers={"Content-Type": "application/json"},
     )
     with urllib.request.urlopen(request, timeout=30) as response:
@@ -56,17 +66,38 @@ def graphql(port: int, query: str) -> dict:
 def dagster_ui(tmp_path_factory):
     """`dagster dev` over a workspace holding the seed, automation off (this test launches the run)."""
     ws = make_workspace(tmp_path_factory.mktemp("ui"), [SEED])
-    env = {**ws.env, "PIPELINE_AUTOMATION": "off",
-           "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    env = {
+        **ws.env,
+        "PIPELINE_AUTOMATION": "off",
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+    }
     # As `make dev` does before it starts the UI: the pool's limit (see the Makefile).
-    subprocess.run([str(Path(sys.executable).parent / "dagster"), "instance", "concurrency", "set", WAREHOUSE_POOL, "1"],
-                   env=env, check=True, capture_output=True)
+    subprocess.run(
+        [str(Path(sys.executable).parent / "dagster"), "instance", "concurrency", "set", WAREHOUSE_POOL, "1"],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     port = free_port()
     log = (ws.root / "dagster_dev.log").open("w")
     proc = subprocess.Popen(
-        ["env", "--default-signal=INT,TERM", str(Path(sys.executable).parent / "dagster"), "dev",
-         "-h", "127.0.0.1", "-p", str(port), "-w", "workspace.yaml"],
-        cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        [
+            "env",
+            "--default-signal=INT,TERM",
+            str(Path(sys.executable).parent / "dagster"),
+            "dev",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "-w",
+            "workspace.yaml",
+        ],
+        cwd=REPO_ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     try:
         deadline = time.monotonic() + 180
@@ -105,10 +136,8 @@ def wait_for_runs(port: int, count: int, before: tuple[dict, ...] = (), timeout:
 
 
 def skip_welcome(page) -> None:
-    try:  # a one-time "join the community" dialog
+    with contextlib.suppress(Exception):  # a one-time "join the community" dialog
         page.get_by_role("button", name="Skip").click(timeout=5000)
-    except Exception:
-        pass
 
 
 def test_ui_as_a_data_engineer_uses_it(dagster_ui):
@@ -150,20 +179,26 @@ def test_ui_as_a_data_engineer_uses_it(dagster_ui):
         page.screenshot(path=str(ARTIFACTS / "3-run-succeeded.png"))
         assert ws.query("select count(*) from marts.dim_tasks") == [(177,)]
         # The second run found nothing changed: it read no report again.
-        assert ws.query("select distinct reading_run from staging.build_state where report_id is not null") == [(first["runId"],)]
+        assert ws.query("select distinct reading_run from staging.build_state where report_id is not null") == [
+            (first["runId"],)
+        ]
 
         # Re-read one report: the job's launchpad, its config naming the report (file name without extension).
         page.goto(f"{base}/locations/pipelines/jobs/refresh_warehouse/playground", wait_until="networkidle")
         page.wait_for_selector(".CodeMirror")
         config = page.evaluate("document.querySelector('.CodeMirror').CodeMirror.getValue()")
         assert "reports: []" in config  # offered, with its default
-        page.evaluate("value => document.querySelector('.CodeMirror').CodeMirror.setValue(value)",
-                      config.replace("reports: []", f"reports: [{SEED.stem}]"))
+        page.evaluate(
+            "value => document.querySelector('.CodeMirror').CodeMirror.setValue(value)",
+            config.replace("reports: []", f"reports: [{SEED.stem}]"),
+        )
         page.screenshot(path=str(ARTIFACTS / "4-launchpad-one-report.png"))
         page.get_by_role("button", name="Launch Run").click()
         [reread] = wait_for_runs(port, 1, before=(first, second))
         assert reread["status"] == "SUCCESS" and reread["jobName"] == "refresh_warehouse", reread
-        assert ws.query("select distinct reading_run from staging.build_state where report_id is not null") == [(reread["runId"],)]
+        assert ws.query("select distinct reading_run from staging.build_state where report_id is not null") == [
+            (reread["runId"],)
+        ]
 
         page.goto(f"{base}/assets/staging/raw_tasks?view=checks", wait_until="networkidle")
         page.get_by_text("tasks_read_completely").first.click()
@@ -180,22 +215,38 @@ def test_docs_and_report_open_complete_offline(dagster_ui):
     from playwright.sync_api import sync_playwright
 
     _, ws = dagster_ui
-    subprocess.run([sys.executable, "-m", "pipelines.tooling.docs"], cwd=REPO_ROOT, env=ws.env, check=True,
-                   capture_output=True, timeout=300)
+    subprocess.run(
+        [sys.executable, "-m", "pipelines.tooling.docs"],
+        cwd=REPO_ROOT,
+        env=ws.env,
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     docs = ws.warehouse.parent / "docs"
     validation = next((docs / "gx" / "validations").rglob("*.html"))
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context(viewport={"width": 1400, "height": 1000}, offline=True)
         fetched: list[str] = []
-        context.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:")
-                      else (fetched.append(route.request.url), route.abort()))
-        for name, path in (("6-docs-index", docs / "index.html"), ("7-data-docs", docs / "gx" / "index.html"),
-                           ("8-data-docs-validation", validation), ("9-dbt-docs", docs / "dbt" / "index.html"),
-                           ("10-report", ws.warehouse.parent / "reports" / "achievement.html")):
+        context.route(
+            "**/*",
+            lambda route: (
+                route.continue_()
+                if route.request.url.startswith("file:")
+                else (fetched.append(route.request.url), route.abort())
+            ),
+        )
+        for name, path in (
+            ("6-docs-index", docs / "index.html"),
+            ("7-data-docs", docs / "gx" / "index.html"),
+            ("8-data-docs-validation", validation),
+            ("9-dbt-docs", docs / "dbt" / "index.html"),
+            ("10-report", ws.warehouse.parent / "reports" / "achievement.html"),
+        ):
             page = context.new_page()
             errors: list[str] = []
-            page.on("pageerror", lambda err: errors.append(str(err)))
+            page.on("pageerror", lambda err, errors=errors: errors.append(str(err)))
             page.goto(path.as_uri(), wait_until="load")
             page.wait_for_timeout(1000)
             page.screenshot(path=str(ARTIFACTS / f"{name}.png"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.core.units import read_unit_columns, read_units, unit_type
+from pipelines.core.units.names import read_unit_columns, read_units, unit_type
 
 
 def reading(cell: str) -> list[tuple[str, str]]:
@@ -101,27 +101,44 @@ class TestUnitColumns:
 
     def test_a_lead_column_and_a_support_column(self):
         assert roles_from(lead_units_raw="市财政局", support_units_raw="市住建局、市发改委") == [
-            ("市财政局", "lead"), ("市住建局", "support"), ("市发改委", "support")]
+            ("市财政局", "lead"),
+            ("市住建局", "support"),
+            ("市发改委", "support"),
+        ]
 
     def test_a_lead_column_alone_names_leads(self):
         assert roles_from(lead_units_raw="县教育局、县卫健局") == [("县教育局", "lead"), ("县卫健局", "lead")]
 
     def test_a_units_column_beside_a_lead_column_supports(self):
         assert roles_from(lead_units_raw="市发改委", units_raw="市发改委 市经信局") == [
-            ("市发改委", "lead"), ("市经信局", "support")]
+            ("市发改委", "lead"),
+            ("市经信局", "support"),
+        ]
 
     def test_labels_inside_one_cell(self):
         assert roles_from(units_raw="牵头单位:市发改委;配合单位:市经信局、市财政局") == [
-            ("市发改委", "lead"), ("市经信局", "support"), ("市财政局", "support")]
+            ("市发改委", "lead"),
+            ("市经信局", "support"),
+            ("市财政局", "support"),
+        ]
         assert roles_from(units_raw="牵头:市建设局 配合:各区、县(市)政府") == [
-            ("市建设局", "lead"), ("各区、县(市)政府", "support")]
+            ("市建设局", "lead"),
+            ("各区、县(市)政府", "support"),
+        ]
 
     def test_a_vague_tail_is_one_collective_unit(self):
         assert roles_from(support_units_raw="市经信局、市科技局等市级有关部门,宁波海关") == [
-            ("市经信局", "support"), ("市科技局", "support"), ("市级有关部门", "support"), ("宁波海关", "support")]
+            ("市经信局", "support"),
+            ("市科技局", "support"),
+            ("市级有关部门", "support"),
+            ("宁波海关", "support"),
+        ]
 
     def test_a_collective_ends_at_a_complete_name(self):
-        assert [a.unit_name for a in read_units("各区(县、市)政府、开发园区管委会")] == ["各区(县、市)政府", "开发园区管委会"]
+        assert [a.unit_name for a in read_units("各区(县、市)政府、开发园区管委会")] == [
+            "各区(县、市)政府",
+            "开发园区管委会",
+        ]
         assert [a.unit_name for a in read_units("各区、县(市)政府")] == ["各区、县(市)政府"]
 
     def test_an_alias_in_brackets(self):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from pipelines.core.duckdb_io import open_published
-from pipelines.core.warehouse_build import RefreshBusy, WarehouseBuild, build_path
+from pipelines.core.warehouse.build import RefreshBusy, WarehouseBuild, build_path
+from pipelines.core.warehouse.connection import open_published
 
 
 def write(path, value: int) -> None:
@@ -34,9 +34,8 @@ def test_a_build_starts_as_a_copy_of_the_published_file(tmp_path):
 
 def test_one_refresh_at_a_time_and_the_second_says_who_holds_it(tmp_path):
     published = tmp_path / "warehouse.duckdb"
-    with WarehouseBuild(published, "run-1"):
-        with pytest.raises(RefreshBusy, match="run run-1"):
-            WarehouseBuild(published, "run-2", wait_seconds=0).open()
+    with WarehouseBuild(published, "run-1"), pytest.raises(RefreshBusy, match="run run-1"):
+        WarehouseBuild(published, "run-2", wait_seconds=0).open()
     with WarehouseBuild(published, "run-2", wait_seconds=0):
         pass  # released when the first closed
 
@@ -83,15 +82,24 @@ def test_a_warehouse_held_for_writing_is_one_line_naming_the_holder(tmp_path):
     import subprocess
     import sys
 
-    from pipelines.core.duckdb_io import WarehouseHeld, connect_read_only
+    from pipelines.core.warehouse.connection import WarehouseHeld, connect_read_only
 
     path = tmp_path / "warehouse.duckdb"
     duckdb.connect(str(path)).close()
-    holder = subprocess.Popen([sys.executable, "-c", f"import duckdb, time; c = duckdb.connect({str(path)!r}); "
-                               "print('held', flush=True); time.sleep(60)"], stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb, time; c = duckdb.connect({str(path)!r}); print('held', flush=True); time.sleep(60)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "held"
-        with pytest.raises(WarehouseHeld, match=rf"{path.name}: held for writing by another process \(PID {holder.pid}\)"):
+        with pytest.raises(
+            WarehouseHeld, match=rf"{path.name}: held for writing by another process \(PID {holder.pid}\)"
+        ):
             connect_read_only(path)
     finally:
         holder.kill()
@@ -118,11 +126,12 @@ def test_a_build_left_by_a_full_disk_is_reclaimed_by_the_next_run(small_disk):
     first = WarehouseBuild(published, "first", wait_seconds=0)
     first.open()
     with pytest.raises(duckdb.Error, match="No space left"), first.connect() as con:
-        con.execute("create table big as select range as i, md5(range::varchar) || md5((range + 1)::varchar) as h "
-                    "from range(2000000)")
+        con.execute(
+            "create table big as select range as i, md5(range::varchar) || md5((range + 1)::varchar) as h "
+            "from range(2000000)"
+        )
     first.close()  # the run ends (killed or failed): its build and WAL hold the disk
-    with WarehouseBuild(published, "next", wait_seconds=0) as build:  # not "no space left" again
-        with build.connect() as con:
-            con.execute("create table small as select range as i from range(50000)")  # a retry's writes fit
-            assert con.execute("select count(*) from t").fetchone() == (60000,)
-            assert con.execute("select count(*) from information_schema.tables where table_name = 'big'").fetchone() == (0,)
+    with WarehouseBuild(published, "next", wait_seconds=0) as build, build.connect() as con:  # not "no space left"
+        con.execute("create table small as select range as i from range(50000)")  # a retry's writes fit
+        assert con.execute("select count(*) from t").fetchone() == (60000,)
+        assert con.execute("select count(*) from information_schema.tables where table_name = 'big'").fetchone() == (0,)

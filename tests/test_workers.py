@@ -34,8 +34,13 @@ def _alive(pid: int) -> bool:
 def test_a_worker_leaves_when_its_parent_is_killed(tmp_path):
     script = tmp_path / "parent.py"
     script.write_text(PARENT)
-    parent = subprocess.Popen([sys.executable, str(script)], cwd=REPO_ROOT, stdout=subprocess.PIPE, text=True,
-                              env={**os.environ, "PYTHONPATH": str(REPO_ROOT)})
+    parent = subprocess.Popen(
+        [sys.executable, str(script)],
+        cwd=REPO_ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
+    )
     worker = int(parent.stdout.readline())
     assert _alive(worker)
     parent.send_signal(signal.SIGKILL)

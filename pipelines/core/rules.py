@@ -26,8 +26,11 @@ HEADER_ROLES: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("support_units", ("配合", "协办"), "配合单位"),
     ("measure_unit", ("计量单位",), "计量单位"),
     ("units", ("责任", "单位"), "责 任 单 位"),
-    ("completion", ("完成", "进展", "落实", "进度", "推进", "执行情况", "实施情况", "办理情况", "开展情况", "成效"),
-     "前三季度完成情况"),
+    (
+        "completion",
+        ("完成", "进展", "落实", "进度", "推进", "执行情况", "实施情况", "办理情况", "开展情况", "成效"),
+        "前三季度完成情况",
+    ),
     ("requirement", ("内容", "任务", "工作", "项目", "要求", "事项", "指标名称"), "主  要  工  作  任  务"),
     ("target", ("目标", "指标"), "一季度目标"),
     ("note", ("备注",), "备注"),
@@ -93,8 +96,10 @@ MAX_HEADER_LINES = 3
 REPORT_YEAR_FORM = (r"(?<!\d)(20\d\d)(?!\d)", "2021年市政府重点工作完成情况表")
 # A place heads a title ("柯桥区2023年…", "2021年绍兴市…") or a file name ("shaoxing-2020-…", as written).
 REPORT_PLACE_FORMS: tuple[tuple[str, str], ...] = (
-    (r"^(?:关于(?:印发)?)?(?:20\d\d年度?)?(?P<place>[\u4e00-\u9fff]{1,6}?[省市县区])(?:人民政府|政府|20\d\d|年|重点|民生|$)",
-     "关于2023年柯桥区民生实事项目一季度进展情况的公示"),
+    (
+        r"^(?:关于(?:印发)?)?(?:20\d\d年度?)?(?P<place>[\u4e00-\u9fff]{1,6}?[省市县区])(?:人民政府|政府|20\d\d|年|重点|民生|$)",
+        "关于2023年柯桥区民生实事项目一季度进展情况的公示",
+    ),
     (r"^(?P<place>[a-z]+)[-_ ]+20\d\d(?!\d)", "shaoxing-2020-work-progress"),
 )
 # Periods as written in a title or header; the months covered from the start of the year (None: read
@@ -109,10 +114,19 @@ REPORT_PERIOD_FORMS: tuple[tuple[str, str | None, int | None, str], ...] = (
 )
 # Periods as written in a file name, token by token ("taishun-2023-minsheng-oct-progress").
 REPORT_PERIOD_TOKENS: dict[str, tuple[str, int]] = {
-    "q1": ("1-3月", 3), "h1": ("1-6月", 6), "q2": ("1-6月", 6), "q3": ("1-9月", 9), "q4": ("全年", 12),
-    "annual": ("全年", 12), "yearend": ("全年", 12),
-    **{month: (f"1-{n}月", n) for n, month in enumerate(
-        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)},
+    "q1": ("1-3月", 3),
+    "h1": ("1-6月", 6),
+    "q2": ("1-6月", 6),
+    "q3": ("1-9月", 9),
+    "q4": ("全年", 12),
+    "annual": ("全年", 12),
+    "yearend": ("全年", 12),
+    **{
+        month: (f"1-{n}月", n)
+        for n, month in enumerate(
+            ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1
+        )
+    },
 }
 # Kind of report from its words; a table without a completion column is a plan whatever it says, and
 # a known period decides between progress (part of the year) and completion (the whole year).
@@ -174,9 +188,15 @@ UNIT_SEPARATORS: tuple[str, ...] = (",", ";")
 # Labels inside one units cell ("牵头单位:市发改委;配合单位:市经信局、市财政局"): the units after a label
 # take its role (None: read from the lead marks). Only a label followed by ":" counts.
 UNIT_ROLE_LABELS: tuple[tuple[str, str | None], ...] = (
-    ("牵头单位", "lead"), ("牵头部门", "lead"), ("牵头", "lead"),
-    ("配合单位", "support"), ("配合部门", "support"), ("协办单位", "support"), ("配合", "support"),
-    ("责任单位", None), ("责任部门", None),
+    ("牵头单位", "lead"),
+    ("牵头部门", "lead"),
+    ("牵头", "lead"),
+    ("配合单位", "support"),
+    ("配合部门", "support"),
+    ("协办单位", "support"),
+    ("配合", "support"),
+    ("责任单位", None),
+    ("责任部门", None),
 )
 # "市住建局、市自然资源规划局等市级有关部门": 等 ends a list of named units before a vague collective
 # one; it separates them. (pattern, example)
@@ -188,10 +208,42 @@ VAGUE_LIST_END: tuple[str, str] = (r"等(?=[^、,;\s]*(?:有关|相关|其他|�
 UNIT_SUFFIXES: tuple[str, ...] = tuple(
     sorted(
         {
-            "人民政府", "政府", "管委会", "开发办", "军分区", "海关", "部门", "单位",
-            "局", "委", "办", "部", "厅", "处", "室", "所", "站", "队", "中心",
-            "集团", "公司", "总社", "社", "学院", "大学", "高校", "学校", "院",
-            "支行", "分行", "银行", "行", "会", "联", "协", "团",
+            "人民政府",
+            "政府",
+            "管委会",
+            "开发办",
+            "军分区",
+            "海关",
+            "部门",
+            "单位",
+            "局",
+            "委",
+            "办",
+            "部",
+            "厅",
+            "处",
+            "室",
+            "所",
+            "站",
+            "队",
+            "中心",
+            "集团",
+            "公司",
+            "总社",
+            "社",
+            "学院",
+            "大学",
+            "高校",
+            "学校",
+            "院",
+            "支行",
+            "分行",
+            "银行",
+            "行",
+            "会",
+            "联",
+            "协",
+            "团",
         },
         key=len,
         reverse=True,
@@ -230,15 +282,21 @@ UNIT_TYPE_FALLBACK = "other"
 # --- leaders in charge (people, never units) ----------------------------------------
 
 # Titles a leader's name is written with, longest first ("赵海滨常务副市长").
-LEADER_TITLES: tuple[str, ...] = tuple(sorted(
-    {f"{deputy}{office}" for deputy in ("", "副", "常务副") for office in ("市长", "县长", "区长", "镇长", "主任")}
-    | {"书记", "副书记", "秘书长", "副秘书长"},
-    key=len, reverse=True,
-))
+LEADER_TITLES: tuple[str, ...] = tuple(
+    sorted(
+        {f"{deputy}{office}" for deputy in ("", "副", "常务副") for office in ("市长", "县长", "区长", "镇长", "主任")}
+        | {"书记", "副书记", "秘书长", "副秘书长"},
+        key=len,
+        reverse=True,
+    )
+)
 # Where a table names the leader in charge: a leader column's cell ("汤飞帆", "汤飞帆副市长") or a group
 # heading ("一、汤飞帆市长牵头重点工作"). A name is two to four characters before the title. (pattern, example)
 LEADER_IN_CELL = (r"^(?P<name>[\u4e00-\u9fff·]{2,4}?)[(（]?(?P<title>{titles})?[)）]?$", "汤飞帆(副市长)")
-LEADER_IN_HEADING = (r"(?P<name>[\u4e00-\u9fff·]{2,4}?)(?P<title>{titles})(?:牵头|负责|分管|领衔)", "一、汤飞帆市长牵头重点工作")
+LEADER_IN_HEADING = (
+    r"(?P<name>[\u4e00-\u9fff·]{2,4}?)(?P<title>{titles})(?:牵头|负责|分管|领衔)",
+    "一、汤飞帆市长牵头重点工作",
+)
 # Between leaders in one cell.
 LEADER_SEPARATORS = "、,;/ "
 
@@ -250,16 +308,81 @@ LEADER_SEPARATORS = "、,;/ "
 # Units as written after an Arabic number, without a multiplier. The value compares only with
 # the same base unit (after UNIT_EQUIVALENTS), so a unit missing here is a number not read.
 BASE_UNITS: tuple[str, ...] = (
-    "个百分点", "百分点", "%", "‰",
-    "元", "美元",
-    "亩", "公顷", "平方米", "平方公里", "立方米", "公里", "千米", "米",
-    "吨", "蒸吨", "千瓦", "兆瓦", "千瓦时",
-    "人次", "户次", "家次", "人", "名", "户", "位",
-    "家", "个", "所", "座", "处", "项", "条", "台", "辆", "套", "间", "张", "件", "本", "幢", "栋",
-    "场", "次", "只", "头", "艘", "架", "部", "册", "篇", "床", "块", "片", "支", "批", "株", "棵", "方",
-    "天", "小时", "分钟", "日", "个工作日", "周",
+    "个百分点",
+    "百分点",
+    "%",
+    "‰",
+    "元",
+    "美元",
+    "亩",
+    "公顷",
+    "平方米",
+    "平方公里",
+    "立方米",
+    "公里",
+    "千米",
+    "米",
+    "吨",
+    "蒸吨",
+    "千瓦",
+    "兆瓦",
+    "千瓦时",
+    "人次",
+    "户次",
+    "家次",
+    "人",
+    "名",
+    "户",
+    "位",
+    "家",
+    "个",
+    "所",
+    "座",
+    "处",
+    "项",
+    "条",
+    "台",
+    "辆",
+    "套",
+    "间",
+    "张",
+    "件",
+    "本",
+    "幢",
+    "栋",
+    "场",
+    "次",
+    "只",
+    "头",
+    "艘",
+    "架",
+    "部",
+    "册",
+    "篇",
+    "床",
+    "块",
+    "片",
+    "支",
+    "批",
+    "株",
+    "棵",
+    "方",
+    "天",
+    "小时",
+    "分钟",
+    "日",
+    "个工作日",
+    "周",
     # Latin units, read as their Chinese names (UNIT_EQUIVALENTS)
-    "km", "m²", "m2", "m³", "m3", "kWh", "kW", "MW", "t",
+    "km",
+    "m²",
+    "m2",
+    "m³",
+    "m3",
+    "kWh",
+    "kW",
+    "MW",
+    "t",
 )
 # A multiplier written between the number and its unit: 1.7万家 = 17000 家; 300亿 = 3e10 (no unit).
 MULTIPLIERS: dict[str, float] = {"万": 1e4, "亿": 1e8, "千": 1e3, "百": 1e2, "万亿": 1e12, "百万": 1e6, "千万": 1e7}
@@ -267,15 +390,55 @@ MULTIPLIERS: dict[str, float] = {"万": 1e4, "亿": 1e8, "千": 1e3, "百": 1e2,
 RATE_DENOMINATORS: tuple[str, ...] = ("日", "天", "月", "年", "亩", "人", "小时", "户", "平方米", "立方米")
 # Count words that name the same thing: a target in one compares with an actual in the other.
 UNIT_EQUIVALENTS: dict[str, str] = {
-    "名": "人", "位": "人", "辆": "台", "家": "个", "%": "%", "百分点": "个百分点",
-    "km": "公里", "千米": "公里", "m²": "平方米", "m2": "平方米", "m³": "立方米", "m3": "立方米", "t": "吨",
-    "kW": "千瓦", "kWh": "千瓦时", "MW": "兆瓦",
+    "名": "人",
+    "位": "人",
+    "辆": "台",
+    "家": "个",
+    "%": "%",
+    "百分点": "个百分点",
+    "km": "公里",
+    "千米": "公里",
+    "m²": "平方米",
+    "m2": "平方米",
+    "m³": "立方米",
+    "m3": "立方米",
+    "t": "吨",
+    "kW": "千瓦",
+    "kWh": "千瓦时",
+    "MW": "兆瓦",
 }
 # Counting classifiers: "5个以上产业扶贫基地" counts the noun that follows (a target), while a measure
 # unit before 以上/以下 + noun describes it ("300人以上学校", "3万元以下企业": not targets).
 COUNT_CLASSIFIERS: frozenset[str] = frozenset(
-    {"家", "个", "所", "座", "处", "项", "条", "台", "辆", "套", "间", "张", "件", "本", "幢", "栋", "场", "只", "头",
-     "艘", "架", "部", "册", "篇", "批", "名", "位"}
+    {
+        "家",
+        "个",
+        "所",
+        "座",
+        "处",
+        "项",
+        "条",
+        "台",
+        "辆",
+        "套",
+        "间",
+        "张",
+        "件",
+        "本",
+        "幢",
+        "栋",
+        "场",
+        "只",
+        "头",
+        "艘",
+        "架",
+        "部",
+        "册",
+        "篇",
+        "批",
+        "名",
+        "位",
+    }
 )
 # What kind of quantity a (normalised) unit measures: rates, counts of things, or amounts.
 RATE_UNITS: frozenset[str] = frozenset({"%", "‰", "个百分点"})
@@ -286,21 +449,62 @@ def unit_kind(normalised_unit: str) -> str:
         return "rate"
     return "count" if normalised_unit in COUNT_CLASSIFIERS or normalised_unit in ("人", "户") else "amount"
 
+
 CHINESE_DIGITS = "零〇一二两三四五六七八九十百千万亿"
 # Chinese numerals are read only before a classifier or a small set of units (一星级, 一体化, 五化 are
 # not quantities), and never inside these set phrases.
 CHINESE_NUMERAL_UNITS: tuple[str, ...] = (
-    "个百分点", "个", "家", "所", "座", "处", "项", "条", "台", "辆", "套", "间", "名", "位", "人", "户", "批",
-    "万元", "亿元", "元", "万亩", "亩", "公里", "天", "小时",
+    "个百分点",
+    "个",
+    "家",
+    "所",
+    "座",
+    "处",
+    "项",
+    "条",
+    "台",
+    "辆",
+    "套",
+    "间",
+    "名",
+    "位",
+    "人",
+    "户",
+    "批",
+    "万元",
+    "亿元",
+    "元",
+    "万亩",
+    "亩",
+    "公里",
+    "天",
+    "小时",
 )
 NUMERAL_SET_PHRASES: tuple[str, ...] = (
-    "一件事", "一次", "一张网", "一网", "一站式", "一体", "一城一策", "一县一策", "一区一", "一村一", "一户一",
-    "一号", "一批", "一个中心", "两个维护", "四个全面", "四个意识", "两个确立", "一事一议",
+    "一件事",
+    "一次",
+    "一张网",
+    "一网",
+    "一站式",
+    "一体",
+    "一城一策",
+    "一县一策",
+    "一区一",
+    "一村一",
+    "一户一",
+    "一号",
+    "一批",
+    "一个中心",
+    "两个维护",
+    "四个全面",
+    "四个意识",
+    "两个确立",
+    "一事一议",
 )
 # A list item ends at these too when reading the words after a number: "20座和病险山塘整治69座".
 AFTER_WORDS_BREAKS: tuple[str, ...] = ("以及", "和", "及", "与")
 # Before a Chinese numeral, an opening quote makes it a slogan ("两个特殊", "四个全面").
-SLOGAN_OPENERS = "“‘\"《"
+SLOGAN_OPENERS = '“‘"《'
 # In a completion text, a number inside quotation marks is a name or the target quoted (“最多80天”实现率100%,
 # 完成“15分钟应急消防救援圈”, 完成省定“14所乡村初中、122所小学乡村全覆盖”的目标), not a figure reported.
 # (opening, closing)
@@ -321,17 +525,46 @@ NAME_BEFORE = "第.·+-—/"
 
 # Comparator from the qualifier. After the number+unit:
 QUALIFIERS_AFTER: dict[str, str] = {
-    "以上": "gte", "及以上": "gte", "以内": "lte", "以下": "lte", "及以下": "lte", "左右": "approx", "上下": "approx",
-    "余": "gte", "多": "gte",
+    "以上": "gte",
+    "及以上": "gte",
+    "以内": "lte",
+    "以下": "lte",
+    "及以下": "lte",
+    "左右": "approx",
+    "上下": "approx",
+    "余": "gte",
+    "多": "gte",
 }
 # Before the number (the words right before it, after the metric):
 QUALIFIERS_BEFORE: dict[str, str] = {
-    "不低于": "gte", "不少于": "gte", "超过": "gte", "至少": "gte", "高于": "gte", "突破": "gte", "超": "gte",
-    "大于": "gte", "多于": "gte", "力争超": "gte",
-    "不超过": "lte", "不高于": "lte", "控制在": "lte", "低于": "lte", "少于": "lte", "小于": "lte",
-    "约": "approx", "大约": "approx", "近": "approx",
-    "最多": "lte", "最长": "lte", "最高": "lte",
-    ">": "gte", "≥": "gte", ">=": "gte", "<": "lte", "≤": "lte", "<=": "lte",
+    "不低于": "gte",
+    "不少于": "gte",
+    "超过": "gte",
+    "至少": "gte",
+    "高于": "gte",
+    "突破": "gte",
+    "超": "gte",
+    "大于": "gte",
+    "多于": "gte",
+    "力争超": "gte",
+    "不超过": "lte",
+    "不高于": "lte",
+    "控制在": "lte",
+    "低于": "lte",
+    "少于": "lte",
+    "小于": "lte",
+    "约": "approx",
+    "大约": "approx",
+    "近": "approx",
+    "最多": "lte",
+    "最长": "lte",
+    "最高": "lte",
+    ">": "gte",
+    "≥": "gte",
+    ">=": "gte",
+    "<": "lte",
+    "≤": "lte",
+    "<=": "lte",
 }
 # How far before the number (characters) a qualifier of two or more characters still governs it.
 QUALIFIER_REACH = 6
@@ -340,25 +573,116 @@ RANGE_SEPARATORS = "-—~～至到"
 
 # Direction from the change word governing the number.
 INCREASE_WORDS: tuple[str, ...] = (
-    "新增", "增加", "增长", "提高", "提升", "新建", "增至", "增幅", "增速", "扩大", "新培育", "新引进", "新招引",
-    "新开工", "新发展", "新认定", "新创建", "净增", "上升", "翻番",
+    "新增",
+    "增加",
+    "增长",
+    "提高",
+    "提升",
+    "新建",
+    "增至",
+    "增幅",
+    "增速",
+    "扩大",
+    "新培育",
+    "新引进",
+    "新招引",
+    "新开工",
+    "新发展",
+    "新认定",
+    "新创建",
+    "净增",
+    "上升",
+    "翻番",
 )
 DECREASE_WORDS: tuple[str, ...] = (
-    "下降", "压降", "减少", "降低", "削减", "压减", "降幅", "减排", "缩减", "缩短", "减至", "降至", "下调",
+    "下降",
+    "压降",
+    "减少",
+    "降低",
+    "削减",
+    "压减",
+    "降幅",
+    "减排",
+    "缩减",
+    "缩短",
+    "减至",
+    "降至",
+    "下调",
 )
 # A cumulative level is a level, whatever verb follows ("累计新建提升小微企业园100个以上").
 LEVEL_MARKERS: tuple[str, ...] = ("累计",)
 
 # Words stripped from the ends of a metric: they frame the number, they do not name what it measures.
 METRIC_LEADING_FILLERS: tuple[str, ...] = (
-    "共计", "合计", "总计", "确保", "力争", "争取", "努力", "全市", "全年", "年内", "今年", "推进", "推动", "加快", "持续", "积极", "进一步",
-    "深入", "其中", "均", "同时", "并", "和", "及", "以及", "对", "共", "已", "全面", "基本", "继续", "实现",
-    "完成了", "分别", "达", "为",
+    "共计",
+    "合计",
+    "总计",
+    "确保",
+    "力争",
+    "争取",
+    "努力",
+    "全市",
+    "全年",
+    "年内",
+    "今年",
+    "推进",
+    "推动",
+    "加快",
+    "持续",
+    "积极",
+    "进一步",
+    "深入",
+    "其中",
+    "均",
+    "同时",
+    "并",
+    "和",
+    "及",
+    "以及",
+    "对",
+    "共",
+    "已",
+    "全面",
+    "基本",
+    "继续",
+    "实现",
+    "完成了",
+    "分别",
+    "达",
+    "为",
 )
 METRIC_TRAILING_FILLERS: tuple[str, ...] = (
-    "达到", "达", "到", "至", "为", "保持在", "保持", "控制在", "稳定在", "不低于", "不少于", "超过", "突破", "高于",
-    "低于", "不超过", "至少", "在", "了", "约", "共", "累计", "已", "超", "近", "实现", "以上", "的", "同比",
-    "比上年", "比去年",
+    "达到",
+    "达",
+    "到",
+    "至",
+    "为",
+    "保持在",
+    "保持",
+    "控制在",
+    "稳定在",
+    "不低于",
+    "不少于",
+    "超过",
+    "突破",
+    "高于",
+    "低于",
+    "不超过",
+    "至少",
+    "在",
+    "了",
+    "约",
+    "共",
+    "累计",
+    "已",
+    "超",
+    "近",
+    "实现",
+    "以上",
+    "的",
+    "同比",
+    "比上年",
+    "比去年",
 )
 # Characters dropped from a metric to keep it short and readable.
 METRIC_DROP_CHARS = "“”‘’《》\"'"
@@ -372,9 +696,27 @@ CLAUSE_BREAKS = ",:" + SENTENCE_BREAKS
 LIST_BREAK = "、"
 # Leading verbs a list item inherits from the first item when it has none of its own
 # ("新增上云企业3000家、机器人应用2200台": both are 新增).
-LIST_VERBS: tuple[str, ...] = INCREASE_WORDS + DECREASE_WORDS + (
-    "创建", "建成", "完成", "实施", "打造", "引进", "培育", "淘汰", "改造", "整治", "建设", "新改扩建", "招引", "开工",
-    "累计", "实现",
+LIST_VERBS: tuple[str, ...] = (
+    INCREASE_WORDS
+    + DECREASE_WORDS
+    + (
+        "创建",
+        "建成",
+        "完成",
+        "实施",
+        "打造",
+        "引进",
+        "培育",
+        "淘汰",
+        "改造",
+        "整治",
+        "建设",
+        "新改扩建",
+        "招引",
+        "开工",
+        "累计",
+        "实现",
+    )
 )
 
 # Actuals: the period a number covers, as written. Ranges and quarters cover the whole sentence
@@ -427,13 +769,29 @@ STATED_TARGET_MIN_CONTAINMENT = 0.8
 # misses it.
 # (pattern over the words before the number, with the group `parts`; example)
 EACH_PART_FORMS: tuple[tuple[str, str], ...] = (
-    (r"(?:\d+|[一二三四五六七八九十]+)(?:个|项|类|大)(?P<parts>[^\d,;。、]{2,12}?)(?:均|都|全部)", "4个结构性指标均实现"),
+    (
+        r"(?:\d+|[一二三四五六七八九十]+)(?:个|项|类|大)(?P<parts>[^\d,;。、]{2,12}?)(?:均|都|全部)",
+        "4个结构性指标均实现",
+    ),
 )
 
 # Words that frame a reported number rather than name what it counts: left out when weighing whether the
 # target's words hold the actual's metric (pairing's metric_coverage), wherever they stand in it.
 COVERAGE_IGNORED_WORDS: tuple[str, ...] = (
-    "全市", "全县", "全区", "全省", "同比", "预计", "累计", "完成", "实现", "达到", "共计", "其中", "已经", "已",
+    "全市",
+    "全县",
+    "全区",
+    "全省",
+    "同比",
+    "预计",
+    "累计",
+    "完成",
+    "实现",
+    "达到",
+    "共计",
+    "其中",
+    "已经",
+    "已",
 )
 
 # Words that make an actual count a part of what a target counts when the target does not say them

@@ -1,4 +1,5 @@
-"""Where things are. Read from the environment, with defaults relative to the repository root."""
+"""Every setting, read from the environment in this one place, with defaults (paths relative to the repository
+root)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ REPORT_PLANS_FILE = DBT_PROJECT_DIR / "seeds" / "report_plans.csv"
 
 DEFAULT_RAW_DIR = "raw"
 DEFAULT_WAREHOUSE_PATH = "warehouse/warehouse.duckdb"
-# Where the extraction runs: worker processes on this machine, or a Spark session (pipelines/core/spark_*.py).
+# Where the extraction runs: worker processes on this machine, or a Spark session (pipelines/core/spark/).
 EXTRACTION_ENGINES = ("local", "spark")
+DEFAULT_LOCK_WAIT_SECONDS = 900.0
 
 
 def _from_env(name: str, default: str) -> Path:
@@ -54,3 +56,24 @@ def automation_on() -> bool:
     """`PIPELINE_AUTOMATION=off` starts the nightly schedule and the raw-folder sensor stopped
     (for a UI session or a test that launches runs by hand). Default: on."""
     return os.environ.get("PIPELINE_AUTOMATION", "on").lower() not in ("off", "0", "false", "no")
+
+
+def lock_wait_seconds() -> float:
+    """`REFRESH_LOCK_WAIT_SECONDS`: how long a refresh waits for another one of the same warehouse (default 900)."""
+    return float(os.environ.get("REFRESH_LOCK_WAIT_SECONDS") or DEFAULT_LOCK_WAIT_SECONDS)
+
+
+def run_stats_path() -> Path | None:
+    """`RUN_STATS_PATH`: where `make run` writes its run's figures as JSON (for `make bench`); unset: nowhere."""
+    path = os.environ.get("RUN_STATS_PATH")
+    return Path(path) if path else None
+
+
+def java_home() -> str | None:
+    """`JAVA_HOME`: a Java runtime for Spark where `java` is not on the PATH."""
+    return os.environ.get("JAVA_HOME") or None
+
+
+def bench_sizes() -> str:
+    """`BENCH_SIZES`: the report counts `make bench` runs the pipeline at (default 1,100,1000)."""
+    return os.environ.get("BENCH_SIZES", "1,100,1000")

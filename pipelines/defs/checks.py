@@ -10,10 +10,10 @@ from dataclasses import dataclass
 
 import dagster as dg
 
-from pipelines.core.duckdb_io import read_table
-from pipelines.core.gx_suites import SAMPLE_SIZE, QualityGates
-from pipelines.core.suite_frames import SUITE_FRAMES
-from pipelines.core.tables import (
+from pipelines.core.quality.frames import SUITE_FRAMES
+from pipelines.core.quality.gates import SAMPLE_SIZE, QualityGates
+from pipelines.core.warehouse.connection import read_table
+from pipelines.core.warehouse.tables import (
     RAW_ACTUAL_MENTIONS,
     RAW_REPORTS,
     RAW_TARGET_MENTIONS,
@@ -39,32 +39,69 @@ class Gate:
 
 
 GATES = (
-    Gate("tasks_read_completely", table_key(RAW_TASKS), ("raw_tasks", "raw_line_accounting"), True,
-         "Every line of every file is accounted for; task ids unique and positive within a report; no empty "
-         "requirement or units cell.", (table_key(RAW_REPORTS), table_key(REJECTED_ROWS))),
-    Gate("unit_assignments_valid", table_key(RAW_UNIT_ASSIGNMENTS), ("raw_unit_assignments",), True,
-         "Every assignment references a task and names a unit; roles and unit types in their sets."),
+    Gate(
+        "tasks_read_completely",
+        table_key(RAW_TASKS),
+        ("raw_tasks", "raw_line_accounting"),
+        True,
+        "Every line of every file is accounted for; task ids unique and positive within a report; no empty "
+        "requirement or units cell.",
+        (table_key(RAW_REPORTS), table_key(REJECTED_ROWS)),
+    ),
+    Gate(
+        "unit_assignments_valid",
+        table_key(RAW_UNIT_ASSIGNMENTS),
+        ("raw_unit_assignments",),
+        True,
+        "Every assignment references a task and names a unit; roles and unit types in their sets.",
+    ),
     # A task whose units cell is empty (or holds only △) still has its targets: it lands, and this warns with
     # the file and line to mend, instead of one cell stopping every report.
-    Gate("every_task_has_a_unit", table_key(RAW_UNIT_ASSIGNMENTS), ("raw_task_units",), False,
-         "Every task has at least one responsible unit, and its leads are among its units (a warning naming the "
-         "file and line)."),
-    Gate("targets_valid", table_key(RAW_TARGET_MENTIONS), ("raw_target_mentions",), True,
-         "Targets reference tasks; comparators, directions and unit kinds in their sets; values finite; each span "
-         "is the exact substring of its requirement."),
-    Gate("actuals_valid", table_key(RAW_ACTUAL_MENTIONS), ("raw_actual_mentions",), True,
-         "Actuals reference tasks; values finite; a period for each; each span is the exact substring of its "
-         "completion text."),
-    Gate("target_coverage_within_band", table_key(RAW_TARGET_MENTIONS), ("raw_target_coverage",), False,
-         "Drift alarm: the share of tasks with at least one target stays within its expected band."),
-    Gate("achievement_valid", FCT_TARGET_ACHIEVEMENT, ("fct_target_achievement",), True,
-         "Statuses in their set, met/missed only with a paired actual (or a statement of completion), ratios finite: "
-         "the gate before publishing."),
+    Gate(
+        "every_task_has_a_unit",
+        table_key(RAW_UNIT_ASSIGNMENTS),
+        ("raw_task_units",),
+        False,
+        "Every task has at least one responsible unit, and its leads are among its units (a warning naming the "
+        "file and line).",
+    ),
+    Gate(
+        "targets_valid",
+        table_key(RAW_TARGET_MENTIONS),
+        ("raw_target_mentions",),
+        True,
+        "Targets reference tasks; comparators, directions and unit kinds in their sets; values finite; each span "
+        "is the exact substring of its requirement.",
+    ),
+    Gate(
+        "actuals_valid",
+        table_key(RAW_ACTUAL_MENTIONS),
+        ("raw_actual_mentions",),
+        True,
+        "Actuals reference tasks; values finite; a period for each; each span is the exact substring of its "
+        "completion text.",
+    ),
+    Gate(
+        "target_coverage_within_band",
+        table_key(RAW_TARGET_MENTIONS),
+        ("raw_target_coverage",),
+        False,
+        "Drift alarm: the share of tasks with at least one target stays within its expected band.",
+    ),
+    Gate(
+        "achievement_valid",
+        FCT_TARGET_ACHIEVEMENT,
+        ("fct_target_achievement",),
+        True,
+        "Statuses in their set, met/missed only with a paired actual (or a statement of completion), ratios finite: "
+        "the gate before publishing.",
+    ),
 )
 
 
-def run_gate(gate: Gate, run_id: str, warehouse_build: WarehouseBuildResource,
-             quality: QualityGates) -> dg.AssetCheckResult:
+def run_gate(
+    gate: Gate, run_id: str, warehouse_build: WarehouseBuildResource, quality: QualityGates
+) -> dg.AssetCheckResult:
     """Validate each of the gate's suites on its frame, read from the run's build; one result."""
     with warehouse_build.get_connection() as con:
         frames = {suite: SUITE_FRAMES[suite](con) for suite in gate.suites}
@@ -85,10 +122,19 @@ def run_gate(gate: Gate, run_id: str, warehouse_build: WarehouseBuildResource,
 
 
 def gate_check(gate: Gate) -> dg.AssetChecksDefinition:
-    @dg.asset_check(name=gate.name, asset=gate.asset, blocking=gate.blocking, description=gate.description,
-                    additional_deps=list(gate.reads_also), pool=WAREHOUSE_POOL)
-    def check(context: dg.AssetCheckExecutionContext, warehouse_build: WarehouseBuildResource,
-              quality: dg.ResourceParam[QualityGates]) -> dg.AssetCheckResult:
+    @dg.asset_check(
+        name=gate.name,
+        asset=gate.asset,
+        blocking=gate.blocking,
+        description=gate.description,
+        additional_deps=list(gate.reads_also),
+        pool=WAREHOUSE_POOL,
+    )
+    def check(
+        context: dg.AssetCheckExecutionContext,
+        warehouse_build: WarehouseBuildResource,
+        quality: dg.ResourceParam[QualityGates],
+    ) -> dg.AssetCheckResult:
         result = run_gate(gate, context.run.run_id, warehouse_build, quality)
         (context.log.info if result.passed else context.log.error)(result.description or f"{gate.name} passed")
         return result
@@ -106,12 +152,15 @@ def no_rows_quarantined(warehouse_build: WarehouseBuildResource) -> dg.AssetChec
     return dg.AssetCheckResult(
         passed=rejected.height == 0,
         severity=dg.AssetCheckSeverity.WARN,
-        description=f"{rejected.height} source rows quarantined in {REJECTED_ROWS.qualified}" if rejected.height else None,
+        description=f"{rejected.height} source rows quarantined in {REJECTED_ROWS.qualified}"
+        if rejected.height
+        else None,
         metadata={
             "rejected_rows": rejected.height,
             "reports_with_rejects": rejected.get_column("report_id").n_unique(),
             "by_reason": dg.MetadataValue.md(
-                "\n".join(f"- {reason}: {n}" for reason, n in by_reason.iter_rows()) or "none"),
+                "\n".join(f"- {reason}: {n}" for reason, n in by_reason.iter_rows()) or "none"
+            ),
             "sample": markdown_table(["report", "line", "reason", "text"], sample.iter_rows()),
         },
     )

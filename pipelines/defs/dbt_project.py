@@ -6,7 +6,7 @@ from pathlib import Path
 from dagster_dbt import DbtProject
 
 from pipelines.core import settings
-from pipelines.core.warehouse_build import build_path
+from pipelines.core.warehouse.build import build_path
 
 
 def dbt_vars(warehouse: Path) -> str:

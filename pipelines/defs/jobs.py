@@ -9,7 +9,9 @@ from dataclasses import dataclass
 
 import dagster as dg
 
-from pipelines.core.planning import Plan, code_fingerprint, file_hash, transform_fingerprint
+from pipelines.core.refresh.changes import Changes
+from pipelines.core.refresh.fingerprint import code_fingerprint, transform_fingerprint
+from pipelines.core.warehouse.state import file_hash
 
 # In-process: on a 2-core machine each step's process start-up (imports of dbt, polars, GE)
 # costs more than the work itself. One refresh at a time: every step is in the `warehouse` pool.
@@ -33,17 +35,17 @@ class RefreshRequest:
     skip_reason: str | None = None
 
 
-def refresh_request(plan: Plan) -> RefreshRequest:
-    if not plan.files:  # a folder gone or emptied by mistake: the warehouse stays as it is
+def refresh_request(changes: Changes) -> RefreshRequest:
+    if not changes.files:  # a folder gone or emptied by mistake: the warehouse stays as it is
         return RefreshRequest(skip_reason="the raw folder has no reports")
-    if plan.nothing_to_do:
-        return RefreshRequest(skip_reason=f"up to date: {plan.describe()}")
-    return RefreshRequest(run_tags={PLAN_TAG: plan.describe()[:200]})
+    if changes.nothing_to_do:
+        return RefreshRequest(skip_reason=f"up to date: {changes.describe()}")
+    return RefreshRequest(run_tags={PLAN_TAG: changes.describe()[:200]})
 
 
-def plan_key(plan: Plan) -> str:
+def changes_key(changes: Changes) -> str:
     """Names a raw-folder state (files and code), so the sensor launches one run per state."""
     digest = hashlib.sha256(f"{code_fingerprint()}|{transform_fingerprint()}".encode())
-    for report_id, path in sorted(plan.files.items()):
+    for report_id, path in sorted(changes.files.items()):
         digest.update(f"|{report_id}:{file_hash(path)}".encode())
     return digest.hexdigest()[:20]

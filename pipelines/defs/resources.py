@@ -18,8 +18,8 @@ from packaging import version
 from pydantic import PrivateAttr
 
 from pipelines.core import settings
-from pipelines.core.gx_suites import QualityGates
-from pipelines.core.warehouse_build import DiskFull, WarehouseBuild, is_disk_full
+from pipelines.core.quality.gates import QualityGates
+from pipelines.core.warehouse.build import DiskFull, WarehouseBuild, is_disk_full
 from pipelines.defs.dbt_project import dbt_project
 
 # Every step that reads or writes a warehouse joins this pool. The instance (.dagster/dagster.yaml) limits
@@ -68,8 +68,10 @@ class WarehouseBuildResource(dg.ConfigurableResource):
                 raise
             # A build written on a full disk cannot be trusted and keeps the disk full: removed now.
             self._build.discard()
-            raise DiskFull(f"{self._build.path}: no space left on the device while writing the build; the build "
-                           "was removed to free its space: free more and run again") from err
+            raise DiskFull(
+                f"{self._build.path}: no space left on the device while writing the build; the build "
+                "was removed to free its space: free more and run again"
+            ) from err
 
     def publish(self) -> Path:
         return self._build.publish()
@@ -104,8 +106,10 @@ class ExtractionResource(dg.ConfigurableResource):
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         if self.engine not in settings.EXTRACTION_ENGINES:
-            raise ValueError(f"extraction engine {self.engine!r} (PIPELINE_EXTRACTION_ENGINE): use one of "
-                             f"{', '.join(settings.EXTRACTION_ENGINES)}")
+            raise ValueError(
+                f"extraction engine {self.engine!r} (PIPELINE_EXTRACTION_ENGINE): use one of "
+                f"{', '.join(settings.EXTRACTION_ENGINES)}"
+            )
         self._stack = ExitStack()
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
@@ -116,11 +120,11 @@ class ExtractionResource(dg.ConfigurableResource):
         """refresh_steps.Extractor on the configured engine. Imported here: neither the extraction nor
         pyspark loads in processes that only load the definitions."""
         if self.engine == "local" or n_tasks == 0:  # nothing to read: no JVM to start
-            from pipelines.core.mentions import extract_mentions_to_files
+            from pipelines.core.extraction.batch import extract_mentions_to_files
 
             return extract_mentions_to_files(tasks_file, out_dir, n_tasks)
-        from pipelines.core.spark_extraction import extract_mentions_on_spark
-        from pipelines.core.spark_session import spark_session
+        from pipelines.core.spark.extract import extract_mentions_on_spark
+        from pipelines.core.spark.session import spark_session
 
         if self._spark is None:
             self._spark = self._stack.enter_context(spark_session(self.spark_master or None))

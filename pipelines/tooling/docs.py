@@ -20,7 +20,8 @@ import tempfile
 from datetime import datetime
 from pathlib import Path
 
-from pipelines.core import gx_suites, settings
+from pipelines.core import settings
+from pipelines.core.quality import gates
 from pipelines.defs.resources import dbt_executable
 
 INDEX = """<!doctype html>
@@ -58,8 +59,17 @@ def build_dbt_docs(warehouse: Path, out: Path) -> Path:
         if warehouse.exists():
             shutil.copyfile(warehouse, copy)
         subprocess.run(
-            [dbt_executable(), "docs", "generate", "--static", "--quiet",
-             "--vars", json.dumps({"warehouse_path": str(copy)}), "--target-path", str(Path(tmp) / "target")],
+            [
+                dbt_executable(),
+                "docs",
+                "generate",
+                "--static",
+                "--quiet",
+                "--vars",
+                json.dumps({"warehouse_path": str(copy)}),
+                "--target-path",
+                str(Path(tmp) / "target"),
+            ],
             cwd=settings.DBT_PROJECT_DIR,
             check=True,
         )
@@ -79,18 +89,30 @@ OFFLINE_ASSETS = (
     ("https://maxcdn.bootstrapcdn.com/bootstrap/4.3.1/css/bootstrap.min.css", "bootstrap.min.css"),
     ("https://unpkg.com/bootstrap-table@1.19.1/dist/bootstrap-table.min.js", "bootstrap-table.min.js"),
     ("https://unpkg.com/bootstrap-table@1.19.1/dist/bootstrap-table.min.css", "bootstrap-table.min.css"),
-    ("https://unpkg.com/bootstrap-table@1.19.1/dist/extensions/filter-control/bootstrap-table-filter-control.min.js",
-     "bootstrap-table-filter-control.min.js"),
-    ("https://unpkg.com/bootstrap-table@1.19.0/dist/extensions/filter-control/bootstrap-table-filter-control.min.css",
-     "bootstrap-table-filter-control.min.css"),
-    ("https://unpkg.com/bootstrap-table@1.19.0/dist/extensions/filter-control/bootstrap-table-filter-control.css",
-     "bootstrap-table-filter-control.min.css"),
-    ("https://cdnjs.cloudflare.com/ajax/libs/bootstrap-datepicker/1.9.0/js/bootstrap-datepicker.min.js",
-     "bootstrap-datepicker.min.js"),
-    ("https://cdnjs.cloudflare.com/ajax/libs/bootstrap-datepicker/1.9.0/css/bootstrap-datepicker.min.css",
-     "bootstrap-datepicker.min.css"),
-    ("https://cdn.jsdelivr.net/npm/@forevolve/bootstrap-dark@1.1.0/dist/css/bootstrap-prefers-dark.css",
-     "bootstrap-prefers-dark.css"),
+    (
+        "https://unpkg.com/bootstrap-table@1.19.1/dist/extensions/filter-control/bootstrap-table-filter-control.min.js",
+        "bootstrap-table-filter-control.min.js",
+    ),
+    (
+        "https://unpkg.com/bootstrap-table@1.19.0/dist/extensions/filter-control/bootstrap-table-filter-control.min.css",
+        "bootstrap-table-filter-control.min.css",
+    ),
+    (
+        "https://unpkg.com/bootstrap-table@1.19.0/dist/extensions/filter-control/bootstrap-table-filter-control.css",
+        "bootstrap-table-filter-control.min.css",
+    ),
+    (
+        "https://cdnjs.cloudflare.com/ajax/libs/bootstrap-datepicker/1.9.0/js/bootstrap-datepicker.min.js",
+        "bootstrap-datepicker.min.js",
+    ),
+    (
+        "https://cdnjs.cloudflare.com/ajax/libs/bootstrap-datepicker/1.9.0/css/bootstrap-datepicker.min.css",
+        "bootstrap-datepicker.min.css",
+    ),
+    (
+        "https://cdn.jsdelivr.net/npm/@forevolve/bootstrap-dark@1.1.0/dist/css/bootstrap-prefers-dark.css",
+        "bootstrap-prefers-dark.css",
+    ),
     ("https://cdnjs.cloudflare.com/ajax/libs/font-awesome/6.6.0/css/all.min.css", "fontawesome/css/all.min.css"),
     ("https://cdn.jsdelivr.net/npm/vega@5", None),
     ("https://cdn.jsdelivr.net/npm/vega-lite@5", None),
@@ -117,7 +139,9 @@ def make_offline(page: Path, site: Path) -> str:
     def replace(match: re.Match) -> str:
         tag, url = match.group(0), match.group(2)
         if url not in local:
-            raise RemoteAsset(f"{page}: loads {url} from the network; add it to OFFLINE_ASSETS (pipelines/tooling/docs.py)")
+            raise RemoteAsset(
+                f"{page}: loads {url} from the network; add it to OFFLINE_ASSETS (pipelines/tooling/docs.py)"
+            )
         if local[url] is None:
             if "vegaEmbed" in html:
                 raise RemoteAsset(f"{page}: draws a Vega chart; vendor {url} in expectations/data_docs_assets/")
@@ -132,9 +156,9 @@ def make_offline(page: Path, site: Path) -> str:
 
 
 def build_gx_docs(warehouse: Path, out: Path) -> Path:
-    context = gx_suites.gx_context(gx_suites.gx_root_for(warehouse))
+    context = gates.gx_context(gates.gx_root_for(warehouse))
     context.build_data_docs()
-    site = gx_suites.gx_root_for(warehouse) / "gx" / "uncommitted" / "data_docs" / "local_site"
+    site = gates.gx_root_for(warehouse) / "gx" / "uncommitted" / "data_docs" / "local_site"
     shutil.copytree(site, out, dirs_exist_ok=True)
     shutil.copytree(ASSETS_DIR, out / VENDOR, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.md"))
     for page in out.rglob("*.html"):
@@ -149,7 +173,7 @@ def main() -> int:
         print(f"note: no warehouse at {warehouse} yet: the docs will show the models without data", file=sys.stderr)
     print(f"dbt docs: {build_dbt_docs(warehouse, docs / 'dbt')}")
     print(f"GE Data Docs: {build_gx_docs(warehouse, docs / 'gx')}")
-    suites = len(list((gx_suites.EXPECTATIONS_DIR / "expectations").glob("*.json")))
+    suites = len(list((gates.EXPECTATIONS_DIR / "expectations").glob("*.json")))
     built = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
     (docs / "index.html").write_text(INDEX.format(warehouse=warehouse, built=built, suites=suites), encoding="utf-8")
     print(f"docs: {docs / 'index.html'}")

@@ -59,7 +59,7 @@ class Score:
     missed_both: int = 0
     misses: list[str] = field(default_factory=list)
 
-    def add(self, other: "Score") -> "Score":
+    def add(self, other: Score) -> Score:
         """Counts of two label sets together."""
         counts = {f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self) if f.type == "int"}
         return Score(**counts, misses=self.misses + other.misses)
@@ -127,8 +127,14 @@ def score(labels: list[dict], tasks: dict, extracted: dict[int, list[Extracted]]
         for target in label["targets"]:
             where = _locate(requirement, target["span"])
             hit = next(
-                (e for e in candidates if e.target_seq not in matched and e.target_seq not in scope_matched
-                 and _same(e.value, target["value"]) and _overlaps((e.start, e.end), where)),
+                (
+                    e
+                    for e in candidates
+                    if e.target_seq not in matched
+                    and e.target_seq not in scope_matched
+                    and _same(e.value, target["value"])
+                    and _overlaps((e.start, e.end), where)
+                ),
                 None,
             )
             if target.get("scope"):
@@ -137,21 +143,25 @@ def score(labels: list[dict], tasks: dict, extracted: dict[int, list[Extracted]]
                 continue
             result.labelled += 1
             if hit is None:
-                result.misses.append(f"task {task_id}: target not found: {target['span']!r} ({target['value']}{target['unit']})")
+                result.misses.append(
+                    f"task {task_id}: target not found: {target['span']!r} ({target['value']}{target['unit']})"
+                )
                 continue
             matched.add(hit.target_seq)
             result.found += 1
             if hit.comparator == target["comparator"]:
                 result.comparator_ok += 1
             else:
-                result.misses.append(f"task {task_id}: comparator {hit.comparator} != {target['comparator']}: {target['span']!r}")
+                result.misses.append(
+                    f"task {task_id}: comparator {hit.comparator} != {target['comparator']}: {target['span']!r}"
+                )
             actual = target.get("actual")
             if actual is None:
                 paired_ok = hit.actual_span is None
             else:
-                paired_ok = _same(abs(hit.actual_value) if hit.actual_value is not None else None, abs(actual["value"])) and _overlaps(
-                    (hit.actual_start, hit.actual_end), _locate(completion, actual["span"])
-                )
+                paired_ok = _same(
+                    abs(hit.actual_value) if hit.actual_value is not None else None, abs(actual["value"])
+                ) and _overlaps((hit.actual_start, hit.actual_end), _locate(completion, actual["span"]))
             if paired_ok:
                 result.pairing_ok += 1
             else:
@@ -204,9 +214,13 @@ def score_files(con: duckdb.DuckDBPyConnection, label_files: list[Path]) -> dict
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--labels", type=Path, action="append",
-                        help="a labels file (repeatable); default: every dev_targets*.json in ../shared/data/labels "
-                             "and every file in tests/data/labels")
+    parser.add_argument(
+        "--labels",
+        type=Path,
+        action="append",
+        help="a labels file (repeatable); default: every dev_targets*.json in ../shared/data/labels "
+        "and every file in tests/data/labels",
+    )
     parser.add_argument("--warehouse", type=Path, default=settings.warehouse_path())
     parser.add_argument("--json", action="store_true", help="print the figures as JSON only")
     args = parser.parse_args(argv)
@@ -223,8 +237,10 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps({name: r.figures() for name, r in results.items()}, indent=2))
         return 0
     for name, result in results.items():
-        print(f"labels: {name} ({result.labelled} targets; extracted in those tasks: {result.extracted}, "
-              f"{result.found} found; missed: {result.missed_labelled} labelled, {result.missed_said} said)")
+        print(
+            f"labels: {name} ({result.labelled} targets; extracted in those tasks: {result.extracted}, "
+            f"{result.found} found; missed: {result.missed_labelled} labelled, {result.missed_said} said)"
+        )
         for figure, value in result.figures().items():
             print(f"  {figure:<22} {value:6.1%}")
         if name != "all label sets":

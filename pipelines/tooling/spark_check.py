@@ -27,8 +27,9 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.core import build_state, refresh_steps, settings
-from pipelines.core.spark_marts import (
+from pipelines.core import settings
+from pipelines.core.refresh import steps
+from pipelines.core.spark.marts import (
     DbtOnSpark,
     TableComparison,
     build_marts,
@@ -38,7 +39,8 @@ from pipelines.core.spark_marts import (
     mart_locations,
     register_sources,
 )
-from pipelines.core.tables import RAW_ACTUAL_MENTIONS, RAW_TARGET_MENTIONS, RAW_TARGET_PAIRS
+from pipelines.core.warehouse import state
+from pipelines.core.warehouse.tables import RAW_ACTUAL_MENTIONS, RAW_TARGET_MENTIONS, RAW_TARGET_PAIRS
 
 EXTRACTED = (RAW_TARGET_MENTIONS, RAW_ACTUAL_MENTIONS, RAW_TARGET_PAIRS)
 
@@ -60,17 +62,23 @@ def build_reference(raw_dir: Path, warehouse: Path) -> None:
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="dagster-home-") as home:
         shutil.copy(settings.REPO_ROOT / ".dagster" / "dagster.yaml", Path(home) / "dagster.yaml")
-        env = {**os.environ, "PIPELINE_RAW_DIR": str(raw_dir), "WAREHOUSE_PATH": str(warehouse),
-               "DAGSTER_HOME": home, "PIPELINE_EXTRACTION_ENGINE": "local"}
-        proc = subprocess.run([sys.executable, "-m", "pipelines.run"], cwd=settings.REPO_ROOT, env=env,
-                              capture_output=True, text=True)
+        env = {
+            **os.environ,
+            "PIPELINE_RAW_DIR": str(raw_dir),
+            "WAREHOUSE_PATH": str(warehouse),
+            "DAGSTER_HOME": home,
+            "PIPELINE_EXTRACTION_ENGINE": "local",
+        }
+        proc = subprocess.run(
+            [sys.executable, "-m", "pipelines.run"], cwd=settings.REPO_ROOT, env=env, capture_output=True, text=True
+        )
     if proc.returncode != 0:
         raise RuntimeError(f"the DuckDB build of {raw_dir} failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
 
 
 def check_on_spark(spark, reference: Path, out: Path) -> SparkCheck:
     """Steps 2 and 3 above on a copy of the `reference` warehouse (left as it is), in `out`."""
-    from pipelines.core.spark_extraction import extract_mentions_on_spark
+    from pipelines.core.spark.extract import extract_mentions_on_spark
 
     seconds: dict[str, float] = {}
     out.mkdir(parents=True, exist_ok=True)
@@ -78,9 +86,9 @@ def check_on_spark(spark, reference: Path, out: Path) -> SparkCheck:
     shutil.copyfile(reference, copy)
     with duckdb.connect(str(copy)) as con:
         # Every report extracted again: the copy forgets which readings its mention tables hold.
-        build_state.forget_table(con, RAW_TARGET_MENTIONS.qualified)
+        state.forget_table(con, RAW_TARGET_MENTIONS.qualified)
         started = time.perf_counter()
-        refresh_steps.derive_mentions(con, "spark-check", lambda *args: extract_mentions_on_spark(spark, *args))
+        steps.derive_mentions(con, "spark-check", lambda *args: extract_mentions_on_spark(spark, *args))
         seconds["extraction"] = time.perf_counter() - started
         con.execute(f"attach '{reference}' as reference (read_only)")
         extraction = [compare_relations(con, t.name, t.qualified, f"reference.{t.qualified}") for t in EXTRACTED]
@@ -100,9 +108,14 @@ def print_check(check: SparkCheck, out=sys.stdout) -> None:
     print(f"{'table':<28} {'duckdb rows':>11} {'spark rows':>10}  result", file=out)
     for kind, tables in (("extraction", check.extraction), ("mart", check.marts)):
         for t in tables:
-            said = "identical" if t.identical else (
-                f"DIFFERENT: {t.only_in_duckdb} rows only in DuckDB, {t.only_in_spark} only in Spark"
-                + (f", columns {', '.join(t.columns_differ)}" if t.columns_differ else ""))
+            said = (
+                "identical"
+                if t.identical
+                else (
+                    f"DIFFERENT: {t.only_in_duckdb} rows only in DuckDB, {t.only_in_spark} only in Spark"
+                    + (f", columns {', '.join(t.columns_differ)}" if t.columns_differ else "")
+                )
+            )
             print(f"{kind + ' ' + t.name:<28} {t.duckdb_rows:>11} {t.spark_rows:>10}  {said}", file=out)
     if not check.dbt.success:
         print(f"dbt build --target spark failed: {check.dbt.error or check.dbt.failures()}", file=out)
@@ -115,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=settings.warehouse_path().parent / "spark")
     parser.add_argument("--warehouse", type=Path, help="a built DuckDB warehouse to compare with (else built here)")
     args = parser.parse_args(argv)
-    from pipelines.core.spark_session import spark_session
+    from pipelines.core.spark.session import spark_session
 
     out = args.out.resolve()
     shutil.rmtree(out, ignore_errors=True)

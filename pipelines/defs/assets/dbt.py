@@ -9,7 +9,7 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtProject, dbt_assets
 
-from pipelines.core.tables import MARTS
+from pipelines.core.warehouse.tables import MARTS
 from pipelines.defs.dbt_project import dbt_project, dbt_vars
 from pipelines.defs.resources import WAREHOUSE_POOL, DbtResource, WarehouseBuildResource
 
@@ -18,23 +18,25 @@ class WarehouseDbtTranslator(DagsterDbtTranslator):
     """Key every dbt node as `<schema>/<name>`, so dbt sources land on the staging assets that write
     them (`staging/raw_tasks`) and marts read as `marts/dim_tasks`: one connected lineage graph."""
 
-    def get_asset_spec(
-        self, manifest: Mapping[str, Any], unique_id: str, project: DbtProject | None
-    ) -> dg.AssetSpec:
+    def get_asset_spec(self, manifest: Mapping[str, Any], unique_id: str, project: DbtProject | None) -> dg.AssetSpec:
         spec = super().get_asset_spec(manifest, unique_id, project)
         props = self.get_resource_props(manifest, unique_id)
         name = props.get("identifier") or props["name"]
         # The model's own description (its .yml), not dagster-dbt's default with the raw SQL appended: the
         # catalog is read by people; the SQL is one click away in the code.
         description = (props.get("description") or "").strip() or f"dbt {props['resource_type']} {name}"
-        return spec.replace_attributes(key=dg.AssetKey([props["schema"], name]), group_name=props["schema"],
-                                       description=description)
+        return spec.replace_attributes(
+            key=dg.AssetKey([props["schema"], name]), group_name=props["schema"], description=description
+        )
 
 
-@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, dagster_dbt_translator=WarehouseDbtTranslator(),
-            pool=WAREHOUSE_POOL)
-def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtResource,
-                         warehouse_build: WarehouseBuildResource):
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    dagster_dbt_translator=WarehouseDbtTranslator(),
+    pool=WAREHOUSE_POOL,
+)
+def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtResource, warehouse_build: WarehouseBuildResource):
     # dbt writes the run's build (held by warehouse_build from the run's start), named by its vars.
     # Unit tests check the SQL, not the data: they run in `make test` (tests/test_dbt_unit_tests.py),
     # not in every refresh, as dbt advises for production runs.
@@ -45,8 +47,9 @@ def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtResource,
     prune_invocation_targets(invocation.target_path.parent, context.op_execution_context.op.name)
 
 
-def with_table_metadata(events: Iterator, context: dg.AssetExecutionContext,
-                        warehouse_build: WarehouseBuildResource) -> Iterator:
+def with_table_metadata(
+    events: Iterator, context: dg.AssetExecutionContext, warehouse_build: WarehouseBuildResource
+) -> Iterator:
     """dbt's events, the marts' with each table's row count and column types, as the catalog shows them. Read
     from the build once dbt has ended, as dagster-dbt's `fetch_row_counts()` / `fetch_column_metadata()` do
     on DuckDB, but in one query on the run's own connection: their in-process dbt adapter costs ~10 s a
@@ -55,8 +58,11 @@ def with_table_metadata(events: Iterator, context: dg.AssetExecutionContext,
     waiting = []
     try:
         for event in events:
-            key = (context.asset_key_for_output(event.output_name) if isinstance(event, dg.Output)
-                   else getattr(event, "asset_key", None))
+            key = (
+                context.asset_key_for_output(event.output_name)
+                if isinstance(event, dg.Output)
+                else getattr(event, "asset_key", None)
+            )
             if key is not None and key.path[0] == MARTS:
                 waiting.append((key, event))
             else:
@@ -77,12 +83,14 @@ def relation_metadata(con, schema: str) -> dict[tuple[str, str], dict]:
     columns: dict[tuple[str, str], list[dg.TableColumn]] = {}
     for table, column, data_type in con.execute(
         "select table_name, column_name, data_type from information_schema.columns "
-        "where table_schema = ? order by table_name, ordinal_position", [schema],
+        "where table_schema = ? order by table_name, ordinal_position",
+        [schema],
     ).fetchall():
         columns.setdefault((schema, table), []).append(dg.TableColumn(column, data_type))
     metadata = {key: {"dagster/column_schema": dg.TableSchema(columns=cols)} for key, cols in columns.items()}
     for (table,) in con.execute(
-        "select table_name from duckdb_tables() where schema_name = ?", [schema],
+        "select table_name from duckdb_tables() where schema_name = ?",
+        [schema],
     ).fetchall():
         (count,) = con.execute(f'select count(*) from "{schema}"."{table}"').fetchall()[0]
         metadata[(schema, table)]["dagster/row_count"] = count
@@ -109,8 +117,9 @@ INVOCATION_TARGETS_KEPT = 5
 
 def prune_invocation_targets(target_dir: Path, op_name: str, keep: int = INVOCATION_TARGETS_KEPT) -> list[Path]:
     """Remove all but the `keep` newest `<op_name>-*` invocation folders; returns the removed ones."""
-    folders = sorted((p for p in target_dir.glob(f"{op_name}-*") if p.is_dir()),
-                     key=lambda p: p.stat().st_mtime, reverse=True)
+    folders = sorted(
+        (p for p in target_dir.glob(f"{op_name}-*") if p.is_dir()), key=lambda p: p.stat().st_mtime, reverse=True
+    )
     for old in folders[keep:]:
         shutil.rmtree(old, ignore_errors=True)
     return folders[keep:]

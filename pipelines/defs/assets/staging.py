@@ -1,6 +1,6 @@
 """Staging assets: raw report files -> the `staging.raw_*` tables of the run's build.
 
-Thin: each calls a step of `core/refresh_steps.py` and describes what it did. Every run considers every
+Thin: each calls a step of `core/steps.py` and describes what it did. Every run considers every
 report of the raw folder and reads only those whose file or reading code changed; the rows of the others
 are carried over, and the rows of reports whose file is gone leave every table. Not partitioned by report:
 the UI's "Materialize all" then runs everything at once, and Dagster records no event per report.
@@ -8,11 +8,12 @@ the UI's "Materialize all" then runs everything at once, and Dagster records no 
 
 import dagster as dg
 
-from pipelines.core import refresh_steps, settings
-from pipelines.core.duckdb_io import read_query
-from pipelines.core.planning import code_fingerprint
-from pipelines.core.reading import report_files, report_id_for
-from pipelines.core.tables import (
+from pipelines.core import settings
+from pipelines.core.refresh import steps
+from pipelines.core.refresh.fingerprint import code_fingerprint
+from pipelines.core.sources.files import report_files, report_id_for
+from pipelines.core.warehouse.connection import read_query
+from pipelines.core.warehouse.tables import (
     RAW_ACTUAL_MENTIONS,
     RAW_REPORT_PLANS,
     RAW_REPORTS,
@@ -38,7 +39,7 @@ RAW_WORK_PLANS = dg.AssetSpec(
     group_name="raw",
     kinds={"file"},
     description="Raw work-plan tables (`PIPELINE_RAW_DIR`): one file per report, as published (a saved HTML page, "
-                ".xlsx/.xls, .docx, CSV) or copied by hand (`|`-separated text).",
+    ".xlsx/.xls, .docx, CSV) or copied by hand (`|`-separated text).",
 )
 
 
@@ -48,76 +49,134 @@ def table_key(table: Table) -> dg.AssetKey:
 
 def table_spec(table: Table, deps, **kwargs) -> dg.AssetSpec:
     """The asset of a staging table, described from its declaration (core/tables.py)."""
-    return dg.AssetSpec(table_key(table), deps=deps, kinds={"polars", "duckdb"}, description=table.description,
-                        metadata={"dagster/column_schema": column_schema(table.schema)}, **kwargs)
+    return dg.AssetSpec(
+        table_key(table),
+        deps=deps,
+        kinds={"polars", "duckdb"},
+        description=table.description,
+        metadata={"dagster/column_schema": column_schema(table.schema)},
+        **kwargs,
+    )
 
 
 class RefreshConfig(dg.Config):
     """A refresh reads only the reports whose file or reading code changed. To read some again anyway (in the
     UI: shift-click "Materialize" for the launchpad), name them here."""
 
-    reports: list[str] = []
+    reports: list[str] = []  # noqa: RUF012 - a pydantic field: each config gets its own copy
     """Report ids (a file name without its extension) to read again, changed or not."""
     force: bool = False
     """Read every report again."""
 
 
 @dg.multi_asset(
-    specs=[table_spec(t, [RAW_WORK_PLANS]) for t in (RAW_TASKS, RAW_TASK_ATTRIBUTES, RAW_TASK_LEADERS, REJECTED_ROWS,
-                                                     RAW_REPORTS)],
+    specs=[
+        table_spec(t, [RAW_WORK_PLANS])
+        for t in (RAW_TASKS, RAW_TASK_ATTRIBUTES, RAW_TASK_LEADERS, REJECTED_ROWS, RAW_REPORTS)
+    ],
     group_name=INGEST_GROUP,
     pool=WAREHOUSE_POOL,
 )
-def ingest_reports(context: dg.AssetExecutionContext, config: RefreshConfig, raw_folder: RawFolderResource,
-                   warehouse_build: WarehouseBuildResource):
+def ingest_reports(
+    context: dg.AssetExecutionContext,
+    config: RefreshConfig,
+    raw_folder: RawFolderResource,
+    warehouse_build: WarehouseBuildResource,
+):
     """Read the reports whose file or reading code changed (and those the run's config names): tasks, the other
     columns' cells, leaders in charge, rejected rows, one row per file. Reports whose file is gone are removed."""
     files = {report_id_for(p): p for p in report_files(raw_folder.directory)}
     with warehouse_build.get_connection() as con:
-        done = refresh_steps.ingest_reports(
-            con, files, reread=files if config.force else config.reports, code_version=code_fingerprint(),
-            pipeline_version=settings.pipeline_version(), run_id=context.run.run_id,
+        done = steps.ingest_reports(
+            con,
+            files,
+            reread=files if config.force else config.reports,
+            code_version=code_fingerprint(),
+            pipeline_version=settings.pipeline_version(),
+            run_id=context.run.run_id,
             progress=lambda line: context.log.info(f"progress: {line}"),
         )
         # Every report as the build now holds it, those read in this run first.
-        reports = read_query(con, f"select report_id, report_id in (select unnest(?::varchar[])) as read_in_this_run, "
-                                  f"encoding, line_count, task_rows, rejected_rows from {RAW_REPORTS.qualified} "
-                                  "order by read_in_this_run desc, report_id", [done.read])
+        reports = read_query(
+            con,
+            f"select report_id, report_id in (select unnest(?::varchar[])) as read_in_this_run, "
+            f"encoding, line_count, task_rows, rejected_rows from {RAW_REPORTS.qualified} "
+            "order by read_in_this_run desc, report_id",
+            [done.read],
+        )
     context.log.info(f"{len(done.read)} reports read, {len(done.unchanged)} unchanged, {len(done.removed)} removed")
-    counts = {"reports_read": len(done.read), "reports_unchanged": len(done.unchanged),
-              "reports_removed": len(done.removed)}
-    yield dg.MaterializeResult(asset_key=table_key(RAW_TASKS), metadata={
-        "dagster/row_count": done.total_tasks, **counts,
-        "preview": preview(done.tasks.select("report_id", "task_id", "requirement", "units_raw"))})
-    yield dg.MaterializeResult(asset_key=table_key(RAW_TASK_ATTRIBUTES), metadata={
-        "dagster/row_count": done.total_attributes, "columns_in_reports_read": dg.MetadataValue.md(
-            "\n".join(f"- {name} ({role or 'role not known'}): {n}" for name, role, n in
-                      done.attributes.group_by("column_name", "role").len().sort("len", descending=True).iter_rows())
-            or "none")})
-    yield dg.MaterializeResult(asset_key=table_key(RAW_TASK_LEADERS), metadata={
-        "dagster/row_count": done.total_leaders,
-        "preview": preview(done.leaders.select("report_id", "task_id", "leader_name", "leader_title", "source"))})
-    yield dg.MaterializeResult(asset_key=table_key(REJECTED_ROWS), metadata={
-        "dagster/row_count": done.total_rejected, "rejected_in_reports_read": done.rejected.height,
-        "preview": preview(done.rejected.select("report_id", "source_line", "reason", "raw_text"))})
-    yield dg.MaterializeResult(asset_key=table_key(RAW_REPORTS), metadata={
-        "dagster/row_count": reports.height, **counts, "reports": preview(reports, rows=50)})
+    counts = {
+        "reports_read": len(done.read),
+        "reports_unchanged": len(done.unchanged),
+        "reports_removed": len(done.removed),
+    }
+    yield dg.MaterializeResult(
+        asset_key=table_key(RAW_TASKS),
+        metadata={
+            "dagster/row_count": done.total_tasks,
+            **counts,
+            "preview": preview(done.tasks.select("report_id", "task_id", "requirement", "units_raw")),
+        },
+    )
+    yield dg.MaterializeResult(
+        asset_key=table_key(RAW_TASK_ATTRIBUTES),
+        metadata={
+            "dagster/row_count": done.total_attributes,
+            "columns_in_reports_read": dg.MetadataValue.md(
+                "\n".join(
+                    f"- {name} ({role or 'role not known'}): {n}"
+                    for name, role, n in done.attributes.group_by("column_name", "role")
+                    .len()
+                    .sort("len", descending=True)
+                    .iter_rows()
+                )
+                or "none"
+            ),
+        },
+    )
+    yield dg.MaterializeResult(
+        asset_key=table_key(RAW_TASK_LEADERS),
+        metadata={
+            "dagster/row_count": done.total_leaders,
+            "preview": preview(done.leaders.select("report_id", "task_id", "leader_name", "leader_title", "source")),
+        },
+    )
+    yield dg.MaterializeResult(
+        asset_key=table_key(REJECTED_ROWS),
+        metadata={
+            "dagster/row_count": done.total_rejected,
+            "rejected_in_reports_read": done.rejected.height,
+            "preview": preview(done.rejected.select("report_id", "source_line", "reason", "raw_text")),
+        },
+    )
+    yield dg.MaterializeResult(
+        asset_key=table_key(RAW_REPORTS),
+        metadata={"dagster/row_count": reports.height, **counts, "reports": preview(reports, rows=50)},
+    )
 
 
-@dg.multi_asset(specs=[table_spec(RAW_UNIT_ASSIGNMENTS, [table_key(RAW_TASKS)])], group_name=INGEST_GROUP,
-                pool=WAREHOUSE_POOL)
+@dg.multi_asset(
+    specs=[table_spec(RAW_UNIT_ASSIGNMENTS, [table_key(RAW_TASKS)])], group_name=INGEST_GROUP, pool=WAREHOUSE_POOL
+)
 def raw_unit_assignments(context: dg.AssetExecutionContext, warehouse_build: WarehouseBuildResource):
     """One row per (task, responsible unit): the units cell read with its lead mark, stray spaces and
     shared suffixes resolved; position and role (lead, support, sole, joint) per unit."""
     with warehouse_build.get_connection() as con:
-        done = refresh_steps.derive_unit_assignments(con, context.run.run_id)
-        rows, units = con.execute(f"select count(*), count(distinct unit_name) from {RAW_UNIT_ASSIGNMENTS.qualified}"
-                                  ).fetchall()[0]
-        roles = con.execute(f"select role, count(*) from {RAW_UNIT_ASSIGNMENTS.qualified} group by role order by role"
-                            ).fetchall()
-    return dg.MaterializeResult(metadata={
-        "dagster/row_count": rows, "reports_recomputed": len(done.recomputed), "distinct_units": units,
-        **{f"role_{role}": n for role, n in roles}})
+        done = steps.derive_unit_assignments(con, context.run.run_id)
+        rows, units = con.execute(
+            f"select count(*), count(distinct unit_name) from {RAW_UNIT_ASSIGNMENTS.qualified}"
+        ).fetchall()[0]
+        roles = con.execute(
+            f"select role, count(*) from {RAW_UNIT_ASSIGNMENTS.qualified} group by role order by role"
+        ).fetchall()
+    return dg.MaterializeResult(
+        metadata={
+            "dagster/row_count": rows,
+            "reports_recomputed": len(done.recomputed),
+            "distinct_units": units,
+            **{f"role_{role}": n for role, n in roles},
+        }
+    )
 
 
 @dg.multi_asset(
@@ -125,24 +184,42 @@ def raw_unit_assignments(context: dg.AssetExecutionContext, warehouse_build: War
     group_name=INGEST_GROUP,
     pool=WAREHOUSE_POOL,
 )
-def extract_targets_and_actuals(context: dg.AssetExecutionContext, warehouse_build: WarehouseBuildResource,
-                                extraction: ExtractionResource):
+def extract_targets_and_actuals(
+    context: dg.AssetExecutionContext, warehouse_build: WarehouseBuildResource, extraction: ExtractionResource
+):
     """Read targets from requirements and actuals from completions; pair them by metric (on the `extraction`
     resource's engine: local worker processes, or Spark)."""
     with warehouse_build.get_connection() as con:
-        done = refresh_steps.derive_mentions(con, context.run.run_id, extraction.extract)
-        totals = {t.name: refresh_steps.row_count(con, t.qualified) for t in (RAW_TARGET_MENTIONS, RAW_ACTUAL_MENTIONS, RAW_TARGET_PAIRS)}
-    context.log.info(f"{done.tasks} tasks: {done.written[RAW_TARGET_MENTIONS.name]} targets, "
-                     f"{done.written[RAW_ACTUAL_MENTIONS.name]} actuals in {done.seconds:.2f}s ({extraction.engine})")
-    speed = {"tasks_extracted": done.tasks, "extraction_engine": extraction.engine,
-             "tasks_per_second": round(done.tasks / done.seconds) if done.seconds and done.tasks else 0}
-    yield dg.MaterializeResult(asset_key=table_key(RAW_TARGET_MENTIONS), metadata={
-        "dagster/row_count": totals[RAW_TARGET_MENTIONS.name], **speed, "preview": preview(done.preview)})
-    yield dg.MaterializeResult(asset_key=table_key(RAW_ACTUAL_MENTIONS), metadata={
-        "dagster/row_count": totals[RAW_ACTUAL_MENTIONS.name], "estimates_in_recomputed": done.estimates,
-        "part_year_in_recomputed": done.part_year})
-    yield dg.MaterializeResult(asset_key=table_key(RAW_TARGET_PAIRS), metadata={
-        "dagster/row_count": totals[RAW_TARGET_PAIRS.name], "paired_in_recomputed": done.paired})
+        done = steps.derive_mentions(con, context.run.run_id, extraction.extract)
+        totals = {
+            t.name: steps.row_count(con, t.qualified)
+            for t in (RAW_TARGET_MENTIONS, RAW_ACTUAL_MENTIONS, RAW_TARGET_PAIRS)
+        }
+    context.log.info(
+        f"{done.tasks} tasks: {done.written[RAW_TARGET_MENTIONS.name]} targets, "
+        f"{done.written[RAW_ACTUAL_MENTIONS.name]} actuals in {done.seconds:.2f}s ({extraction.engine})"
+    )
+    speed = {
+        "tasks_extracted": done.tasks,
+        "extraction_engine": extraction.engine,
+        "tasks_per_second": round(done.tasks / done.seconds) if done.seconds and done.tasks else 0,
+    }
+    yield dg.MaterializeResult(
+        asset_key=table_key(RAW_TARGET_MENTIONS),
+        metadata={"dagster/row_count": totals[RAW_TARGET_MENTIONS.name], **speed, "preview": preview(done.preview)},
+    )
+    yield dg.MaterializeResult(
+        asset_key=table_key(RAW_ACTUAL_MENTIONS),
+        metadata={
+            "dagster/row_count": totals[RAW_ACTUAL_MENTIONS.name],
+            "estimates_in_recomputed": done.estimates,
+            "part_year_in_recomputed": done.part_year,
+        },
+    )
+    yield dg.MaterializeResult(
+        asset_key=table_key(RAW_TARGET_PAIRS),
+        metadata={"dagster/row_count": totals[RAW_TARGET_PAIRS.name], "paired_in_recomputed": done.paired},
+    )
 
 
 @dg.multi_asset(
@@ -154,14 +231,26 @@ def link_plan_tasks(context: dg.AssetExecutionContext, warehouse_build: Warehous
     """Each report's plan (place, year, plan type; the mapping file where the report cannot say), and each
     task's plan task: the same task in the plan's other reports, linked by the similarity of its requirement."""
     with warehouse_build.get_connection() as con:
-        done = refresh_steps.link_plan_tasks(con, settings.REPORT_PLANS_FILE, context.run.run_id)
+        done = steps.link_plan_tasks(con, settings.REPORT_PLANS_FILE, context.run.run_id)
     if done.reports_without_plan:
-        context.log.warning(f"no plan for {len(done.reports_without_plan)} reports (add them to "
-                            f"{settings.REPORT_PLANS_FILE.name}): {', '.join(done.reports_without_plan[:10])}")
-    yield dg.MaterializeResult(asset_key=table_key(RAW_REPORT_PLANS), metadata={
-        "dagster/row_count": done.reports, "plans": done.plans,
-        "reports_without_plan": len(done.reports_without_plan)})
-    yield dg.MaterializeResult(asset_key=table_key(RAW_TASK_LINKS), metadata={
-        "dagster/row_count": done.tasks, "plans_relinked": done.plans_relinked,
-        "reports_relinked": done.reports_relinked,
-        **{f"tasks_{method}": n for method, n in sorted(done.links.items())}})
+        context.log.warning(
+            f"no plan for {len(done.reports_without_plan)} reports (add them to "
+            f"{settings.REPORT_PLANS_FILE.name}): {', '.join(done.reports_without_plan[:10])}"
+        )
+    yield dg.MaterializeResult(
+        asset_key=table_key(RAW_REPORT_PLANS),
+        metadata={
+            "dagster/row_count": done.reports,
+            "plans": done.plans,
+            "reports_without_plan": len(done.reports_without_plan),
+        },
+    )
+    yield dg.MaterializeResult(
+        asset_key=table_key(RAW_TASK_LINKS),
+        metadata={
+            "dagster/row_count": done.tasks,
+            "plans_relinked": done.plans_relinked,
+            "reports_relinked": done.reports_relinked,
+            **{f"tasks_{method}": n for method, n in sorted(done.links.items())},
+        },
+    )

@@ -15,7 +15,7 @@ import random
 import re
 from pathlib import Path
 
-from pipelines.core.reading import read_report
+from pipelines.core.layout.tasks import read_report
 from pipelines.core.settings import REPO_ROOT
 
 SEED_FILE = REPO_ROOT / "raw" / "shaoxing-2020-work-progress.txt"
@@ -53,7 +53,7 @@ def _vary(text: str, rng: random.Random, districts: dict[str, str]) -> str:
 
 
 def report_text(seed_tasks: list[dict], rng: random.Random) -> str:
-    districts = dict(zip(DISTRICTS, rng.sample(DISTRICTS + OTHER_DISTRICTS, len(DISTRICTS))))
+    districts = dict(zip(DISTRICTS, rng.sample(DISTRICTS + OTHER_DISTRICTS, len(DISTRICTS)), strict=False))
     tasks = [t for t in seed_tasks if rng.random() > DROP_SHARE]
     rng.shuffle(tasks)
     lines = [HEADER]

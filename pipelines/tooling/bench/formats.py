@@ -3,7 +3,8 @@ normalised, as the ingest asset does) in the fastest and the slowest format.
 
     python -m pipelines.tooling.bench.formats [--reports 1000]
 
-The fixtures are written by the tests' own writer (tests/formats.py) from the seed's text.
+The fixtures are written from the seed's text by pipelines/tooling/fixtures.py, one per format the
+registry (pipelines/core/sources/formats.py) reads.
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines.core.reading import normalise_tasks, read_or_quarantine
+from pipelines.core.layout.normalise import normalise_tasks
+from pipelines.core.layout.tasks import read_or_quarantine
 from pipelines.tooling.bench.corpus import SEED_FILE, generate
+from pipelines.tooling.fixtures import table_of, write_all, write_as
 
 REPEATS = 5
 
@@ -40,12 +43,10 @@ def ingest_seconds(files: list[Path]) -> float:
 
 
 def measure(tmp: Path, reports: int) -> dict:
-    from tests.formats import table_of, write_all, write_as
-
     seed_dir = tmp / "seed"
     seed_dir.mkdir()
     files = write_all(seed_dir, "seed", table_of(SEED_FILE), "seed")
-    per_format = {"txt": _best_read_ms(SEED_FILE)} | {f.stem.removeprefix("seed-"): _best_read_ms(f) for f in files}
+    per_format = {"txt": _best_read_ms(SEED_FILE)} | {name: _best_read_ms(f) for name, f in files.items()}
     fastest, slowest = min(per_format, key=per_format.get), max(per_format, key=per_format.get)
     corpus = tmp / "corpus"
     generate(corpus, reports)
@@ -59,8 +60,11 @@ def measure(tmp: Path, reports: int) -> dict:
         out.mkdir()
         converted = [write_as(name, out, text.stem, table_of(text), text.stem) for text in texts]
         at_scale[name] = ingest_seconds(converted)
-    return {"seed_read_ms": {k: round(v, 1) for k, v in per_format.items()}, "reports": reports,
-            "ingest_s": {k: round(v, 2) for k, v in at_scale.items()}}
+    return {
+        "seed_read_ms": {k: round(v, 1) for k, v in per_format.items()},
+        "reports": reports,
+        "ingest_s": {k: round(v, 2) for k, v in at_scale.items()},
+    }
 
 
 def markdown(result: dict) -> str:

@@ -17,15 +17,16 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
-from pipelines.core import build_state, refresh_steps
+from pipelines.core.refresh import steps
 from pipelines.core.settings import DBT_PROJECT_DIR, REPO_ROOT
-from pipelines.core.spark_marts import build_marts, compare_marts, export_sources, mart_locations, register_sources
-from pipelines.core.tables import RAW_TARGET_MENTIONS
+from pipelines.core.spark.marts import build_marts, compare_marts, export_sources, mart_locations, register_sources
+from pipelines.core.warehouse import state
+from pipelines.core.warehouse.tables import RAW_TARGET_MENTIONS
 from pipelines.tooling.bench.corpus import generate
 from pipelines.tooling.spark_check import build_reference
 
@@ -77,16 +78,27 @@ def dbt_on_duckdb(warehouse: Path, target: Path) -> float:
     dbt = str(Path(sys.executable).parent / "dbt")
     started = time.perf_counter()
     proc = subprocess.run(
-        [dbt, "build", *REFRESH_DBT_ARGS, "--vars", json.dumps({"warehouse_path": str(warehouse)}),
-         "--target-path", str(target)], cwd=DBT_PROJECT_DIR, capture_output=True, text=True)
+        [
+            dbt,
+            "build",
+            *REFRESH_DBT_ARGS,
+            "--vars",
+            json.dumps({"warehouse_path": str(warehouse)}),
+            "--target-path",
+            str(target),
+        ],
+        cwd=DBT_PROJECT_DIR,
+        capture_output=True,
+        text=True,
+    )
     if proc.returncode != 0:
         raise RuntimeError(f"dbt build on DuckDB failed:\n{proc.stdout[-2000:]}")
     return time.perf_counter() - started
 
 
 def measure_size(spark, n_reports: int, work: Path) -> dict:
-    from pipelines.core.mentions import extract_mentions_to_files
-    from pipelines.core.spark_extraction import extract_mentions_on_spark
+    from pipelines.core.extraction.batch import extract_mentions_to_files
+    from pipelines.core.spark.extract import extract_mentions_on_spark
 
     raw, reference = work / "raw", work / "duckdb" / "warehouse.duckdb"
     generate(raw, n_reports)
@@ -96,10 +108,13 @@ def measure_size(spark, n_reports: int, work: Path) -> dict:
         copy = work / f"{engine}.duckdb"
         shutil.copyfile(reference, copy)
         with duckdb.connect(str(copy)) as con:
-            build_state.forget_table(con, RAW_TARGET_MENTIONS.qualified)  # every report extracted again
-            extract = extract_mentions_to_files if engine == "duckdb" else (
-                lambda *args: extract_mentions_on_spark(spark, *args))
-            row[f"{engine}_extraction_s"], done = timed(refresh_steps.derive_mentions, con, f"bench-{engine}", extract)
+            state.forget_table(con, RAW_TARGET_MENTIONS.qualified)  # every report extracted again
+            extract = (
+                extract_mentions_to_files
+                if engine == "duckdb"
+                else (lambda *args: extract_mentions_on_spark(spark, *args))
+            )
+            row[f"{engine}_extraction_s"], done = timed(steps.derive_mentions, con, f"bench-{engine}", extract)
             row["tasks"] = done.tasks
     row["duckdb_dbt_s"] = dbt_on_duckdb(work / "duckdb.duckdb", work / "dbt-duckdb")
     with duckdb.connect(str(work / "spark.duckdb")) as con:
@@ -116,21 +131,29 @@ def measure_size(spark, n_reports: int, work: Path) -> dict:
 
 
 def markdown(result: dict) -> str:
-    lines = [f"Spark beside DuckDB {result['when']} on {result['cores']} cores, Spark {result['spark']} "
-             f"(local[{result['cores']}]), Java {result['java']}", "",
-             f"Spark session start-up (JVM, first query): {result['session_start_s']:.1f} s; peak RSS: JVM "
-             f"{result['jvm_peak_mib']:.0f} MiB, this Python process {result['python_peak_mib']:.0f} MiB", "",
-             "| reports | tasks | extraction: local workers | extraction: Spark | dbt build: DuckDB | "
-             "staging to Parquet | dbt build: Spark | marts identical |",
-             "|---|---|---|---|---|---|---|---|"]
-    for r in result["sizes"]:
-        lines.append(f"| {r['reports']} | {r['tasks']:,} | {r['duckdb_extraction_s']:.1f} s | "
-                     f"{r['spark_extraction_s']:.1f} s | {r['duckdb_dbt_s']:.1f} s | {r['spark_staging_s']:.1f} s | "
-                     f"{r['spark_dbt_s']:.1f} s | {r['marts_identical']} of {r['marts']} |")
+    lines = [
+        f"Spark beside DuckDB {result['when']} on {result['cores']} cores, Spark {result['spark']} "
+        f"(local[{result['cores']}]), Java {result['java']}",
+        "",
+        f"Spark session start-up (JVM, first query): {result['session_start_s']:.1f} s; peak RSS: JVM "
+        f"{result['jvm_peak_mib']:.0f} MiB, this Python process {result['python_peak_mib']:.0f} MiB",
+        "",
+        "| reports | tasks | extraction: local workers | extraction: Spark | dbt build: DuckDB | "
+        "staging to Parquet | dbt build: Spark | marts identical |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    lines += [
+        f"| {r['reports']} | {r['tasks']:,} | {r['duckdb_extraction_s']:.1f} s | "
+        f"{r['spark_extraction_s']:.1f} s | {r['duckdb_dbt_s']:.1f} s | {r['spark_staging_s']:.1f} s | "
+        f"{r['spark_dbt_s']:.1f} s | {r['marts_identical']} of {r['marts']} |"
+        for r in result["sizes"]
+    ]
     if len(result["sizes"]) >= 2:
         a, b = result["sizes"][0], result["sizes"][-1]
-        per = {k: (b[k] - a[k]) / (b["reports"] - a["reports"]) * 1000 for k in
-               ("duckdb_extraction_s", "spark_extraction_s", "duckdb_dbt_s", "spark_staging_s", "spark_dbt_s")}
+        per = {
+            k: (b[k] - a[k]) / (b["reports"] - a["reports"]) * 1000
+            for k in ("duckdb_extraction_s", "spark_extraction_s", "duckdb_dbt_s", "spark_staging_s", "spark_dbt_s")
+        }
         lines += ["", "Per added report (ms): " + ", ".join(f"{k.removesuffix('_s')} {v:.0f}" for k, v in per.items())]
     return "\n".join(lines) + "\n"
 
@@ -142,11 +165,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     import pyspark
 
-    from pipelines.core.spark_session import spark_session
+    from pipelines.core.spark.session import spark_session
 
     sizes = [int(s) for s in args.sizes.split(",")]
-    result = {"when": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "cores": os.cpu_count(),
-              "spark": pyspark.__version__, "sizes": []}
+    result = {
+        "when": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "cores": os.cpu_count(),
+        "spark": pyspark.__version__,
+        "sizes": [],
+    }
     java = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()
     result["java"] = java[0].split('"')[1] if java and '"' in java[0] else "?"
     started = time.perf_counter()

@@ -1,0 +1,282 @@
+"""Tasks frame -> target mentions, actual mentions and target-actual pairs (polars frames).
+
+Each task is read once per template (pipelines.core.extraction.templates: its two texts with their numbers masked,
+so that reports repeating a phrasing with other numbers share one reading); the template's mentions
+and pairs then take each task's own numbers, words and spans, which stand at the same places.
+tests/test_templates.py holds that this is the reading of the task's own texts.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import polars as pl
+
+from pipelines.core.extraction.mentions import (
+    Mention,
+    extract_actuals,
+    extract_targets,
+    is_part_year,
+    months_covered,
+    quantity_at,
+)
+from pipelines.core.extraction.pairing import Pair, pair_targets
+from pipelines.core.extraction.templates import STAND_IN_PATTERN, restore, template
+from pipelines.core.rules import MAX_READ_CHARS, unit_kind
+from pipelines.core.warehouse.tables import RAW_ACTUAL_MENTIONS, RAW_TARGET_MENTIONS, RAW_TARGET_PAIRS
+from pipelines.core.workers import worker_pool
+
+TARGET_SCHEMA, ACTUAL_SCHEMA, PAIR_SCHEMA = (
+    RAW_TARGET_MENTIONS.schema,
+    RAW_ACTUAL_MENTIONS.schema,
+    RAW_TARGET_PAIRS.schema,
+)
+
+
+TaskMentions = tuple[tuple[Mention, ...], tuple[Mention, ...], list[Pair]]
+
+
+def read_task(requirement: str, completion: str) -> TaskMentions:
+    """Targets, actuals and pairs of one task, read from its own texts."""
+    targets, actuals = extract_targets(requirement), extract_actuals(completion)
+    return targets, actuals, pair_targets(targets, actuals, requirement, completion)
+
+
+# What a template's reading leaves to each task: where its numbers stand (read from the task's own
+# text), the template's value (for its sign; a Chinese numeral, not masked, keeps its value) and
+# the multiplier of its unit.
+_PLACES = {
+    "num_start": pl.Int64,
+    "num_len": pl.Int64,
+    "upper_start": pl.Int64,
+    "upper_len": pl.Int64,
+    "template_value": pl.Float64,
+    "template_upper": pl.Float64,
+    "multiplier": pl.Float64,
+}
+_TARGET_WORDS = (
+    "target_seq",
+    "metric",
+    "unit",
+    "normalised_unit",
+    "unit_kind",
+    "comparator",
+    "direction",
+    "is_cumulative",
+    "span_start",
+    "span_end",
+)
+_ACTUAL_WORDS = (
+    "actual_seq",
+    "metric",
+    "unit",
+    "normalised_unit",
+    "unit_kind",
+    "direction",
+    "period",
+    "is_part_year",
+    "is_estimate",
+    "is_completion_ratio",
+    "months_covered",
+    "period_stated",
+    "statement",
+    "span_start",
+    "span_end",
+)
+
+
+def _places(m: Mention, text: str) -> tuple:
+    match = quantity_at(text, m.number_start)
+    if match is None:  # a Chinese numeral
+        return None, None, None, None, m.value, m.upper, m.multiplier
+    upper = (match.start("upper"), match.end("upper") - match.start("upper")) if match["upper"] else (None, None)
+    return match.start("num"), match.end("num") - match.start("num"), *upper, m.value, m.upper, m.multiplier
+
+
+def _template_readings(templates: list[tuple[str, str]]) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """Targets, actuals and pairs of each template, keyed by its index."""
+    targets, actuals, pairs = [], [], []
+    for key, (requirement, completion) in enumerate(templates):
+        found_targets, found_actuals, found_pairs = read_task(requirement, completion)
+        targets += [
+            (
+                key,
+                m.seq,
+                m.metric,
+                m.unit,
+                m.normalised_unit,
+                unit_kind(m.normalised_unit),
+                m.comparator,
+                m.direction,
+                m.is_cumulative,
+                m.span_start,
+                m.span_end,
+                *_places(m, requirement),
+            )
+            for m in found_targets
+        ]
+        actuals += [
+            (
+                key,
+                m.seq,
+                m.metric,
+                m.unit,
+                m.normalised_unit,
+                unit_kind(m.normalised_unit),
+                m.direction,
+                m.period,
+                m.is_part_year,
+                m.is_estimate,
+                m.is_completion_ratio,
+                m.months_covered,
+                m.period_stated,
+                m.statement,
+                m.span_start,
+                m.span_end,
+                *_places(m, completion),
+            )
+            for m in found_actuals
+        ]
+        pairs += [
+            (key, p.target_seq, p.actual_seq, p.similarity, p.metric_coverage, p.statement, list(p.parts))
+            for p in found_pairs
+        ]
+    key = {"template": pl.Int64}
+    return (
+        pl.DataFrame(targets, orient="row", schema={**key, **{c: TARGET_SCHEMA[c] for c in _TARGET_WORDS}, **_PLACES}),
+        pl.DataFrame(actuals, orient="row", schema={**key, **{c: ACTUAL_SCHEMA[c] for c in _ACTUAL_WORDS}, **_PLACES}),
+        pl.DataFrame(
+            pairs,
+            orient="row",
+            schema={
+                **key,
+                **{
+                    c: PAIR_SCHEMA[c]
+                    for c in (
+                        "target_seq",
+                        "actual_seq",
+                        "pairing_similarity",
+                        "metric_coverage",
+                        "statement",
+                        "part_actual_seqs",
+                    )
+                },
+            },
+        ),
+    )
+
+
+def _own_number(text: str, start: str, length: str) -> pl.Expr:
+    return pl.col(text).str.slice(pl.col(start), pl.col(length)).str.replace_all(",", "").cast(pl.Float64)
+
+
+def _instantiate(mentions: pl.DataFrame, text: str) -> pl.DataFrame:
+    """A template's mentions with the task's own numbers and spans (they stand at the same places)."""
+    sign = pl.when(pl.col("template_value") < 0).then(-1.0).otherwise(1.0)  # a decline, read from the words
+    return mentions.with_columns(
+        pl.when(pl.col("num_start").is_not_null())
+        .then(_own_number(text, "num_start", "num_len") * sign)
+        .otherwise(pl.col("template_value"))
+        .alias("value"),
+        pl.when(pl.col("upper_start").is_not_null())
+        .then(_own_number(text, "upper_start", "upper_len"))
+        .otherwise(pl.col("template_upper"))
+        .alias("upper_value"),
+        pl.col(text).str.slice(pl.col("span_start"), pl.col("span_end") - pl.col("span_start")).alias("span"),
+    ).with_columns((pl.col("value") * pl.col("multiplier")).alias("normalised_value"))
+
+
+def _restore_words(mentions: pl.DataFrame, text: str, columns: list[str]) -> pl.DataFrame:
+    """Words read from a template that hold a masked number ("跨境电商9794业务") take the task's digits."""
+    held = pl.any_horizontal([pl.col(c).str.contains(STAND_IN_PATTERN) for c in columns])
+    holding = mentions.filter(held)
+    if holding.is_empty():
+        return mentions
+    restored: dict[str, list[str]] = {c: [] for c in columns}
+    for own_text, *words in holding.select(text, *columns).iter_rows():
+        numbers = template(own_text)[1]
+        for c, w in zip(columns, words, strict=False):
+            restored[c].append(restore(w, numbers))
+    holding = holding.with_columns([pl.Series(c, v, dtype=pl.String) for c, v in restored.items()])
+    if "period" in columns:  # dates are not masked, so not seen; were it, the months are the task's
+        holding = holding.with_columns(
+            pl.col("period").map_elements(months_covered, return_dtype=pl.Int64).alias("months_covered"),
+            pl.col("period").map_elements(is_part_year, return_dtype=pl.Boolean).alias("is_part_year"),
+        )
+    return pl.concat([mentions.filter(~held), holding])
+
+
+def extract_mentions(tasks: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """(targets, actuals, pairs) for every task, in task order. Span offsets are 0-based characters.
+
+    Each distinct template is read once; its reading is joined onto every task that has it."""
+    # A cell longer than MAX_READ_CHARS is read in part (raw_tasks.text_read_in_part): its first characters.
+    tasks = tasks.select(
+        "report_id",
+        "task_id",
+        *(pl.col(c).fill_null("").str.slice(0, MAX_READ_CHARS) for c in ("requirement", "completion")),
+    ).with_row_index("task_row")
+    keys: dict[tuple[str, str], int] = {}
+    task_templates = [
+        keys.setdefault((template(requirement)[0], template(completion)[0]), len(keys))
+        for requirement, completion in zip(tasks["requirement"], tasks["completion"], strict=True)
+    ]
+    tasks = tasks.with_columns(pl.Series("template", task_templates, dtype=pl.Int64))
+    targets, actuals, pairs = _template_readings(list(keys))
+
+    def per_task(readings: pl.DataFrame, seq: str, schema: dict, text: str | None = None) -> pl.DataFrame:
+        own = ["task_row", "report_id", "task_id", "template"] + ([text] if text else [])
+        joined = tasks.select(own).join(readings, on="template", how="inner")
+        if text is not None:
+            words = ["metric", "period"] if "period" in schema else ["metric"]
+            joined = _restore_words(_instantiate(joined, text), text, words)
+        return joined.sort("task_row", seq).select(list(schema)).cast(schema)
+
+    return (
+        per_task(targets, "target_seq", TARGET_SCHEMA, "requirement"),
+        per_task(actuals, "actual_seq", ACTUAL_SCHEMA, "completion"),
+        per_task(pairs, "target_seq", PAIR_SCHEMA),
+    )
+
+
+# Below this many tasks, starting worker processes (each imports the extraction code) costs more
+# than it saves.
+PARALLEL_MIN_TASKS = 20000
+TABLES = ("targets", "actuals", "pairs")
+
+
+def _share(shares: int) -> pl.Expr:
+    """Which worker reads a task: by its texts without their digits, the same for every task of a
+    template, so each template is read by one worker only."""
+    texts = pl.concat_str(pl.col("requirement").fill_null(""), pl.col("completion").fill_null(""))
+    return texts.str.replace_all(r"\d", "").hash() % shares
+
+
+def _extract_share(tasks_file: str, out_dir: str, share: int, shares: int) -> dict[str, str]:
+    """One worker: its share of the tasks file read, its rows written as Parquet files."""
+    tasks = pl.read_parquet(tasks_file)
+    if shares > 1:
+        tasks = tasks.filter(_share(shares) == share)
+    files = {}
+    for table, frame in zip(TABLES, extract_mentions(tasks), strict=False):
+        files[table] = str(Path(out_dir) / f"{table}-{share}.parquet")
+        frame.write_parquet(files[table], compression="lz4")
+    return files
+
+
+def extract_mentions_to_files(
+    tasks_file: Path, out_dir: Path, n_tasks: int, workers: int | None = None
+) -> dict[str, list[str]]:
+    """extract_mentions over a Parquet file of tasks, in worker processes (one per core) for many
+    tasks: Parquet files of targets, actuals and pairs per worker, which DuckDB loads without the
+    rows passing through this process (at 1,000 reports they are a million rows)."""
+    workers = workers or os.cpu_count() or 1
+    shares = workers if workers > 1 and n_tasks >= PARALLEL_MIN_TASKS else 1
+    args = [str(tasks_file)] * shares, [str(out_dir)] * shares, range(shares), [shares] * shares
+    if shares == 1:
+        results = [_extract_share(*(a[0] for a in args))]
+    else:
+        with worker_pool(shares) as pool:
+            results = list(pool.map(_extract_share, *args))
+    return {table: [r[table] for r in results] for table in TABLES}

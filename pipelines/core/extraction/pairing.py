@@ -1,0 +1,245 @@
+"""Pair each target with the actual in the same task that reports the same metric, or with none.
+
+Each (target, actual) gets a similarity: the share of the target metric's character bigrams
+(Chinese does not space its words) found around the actual, in its own clause first, then
+with the clause before it, then in its sentence, each wider view counting for less. A comparable
+unit, a shared cumulative reading (累计) and a full-year actual add small bonuses. The best pairs
+are taken greedily, each actual serving one target; ties go to the actual whose place in the
+completion text matches the target's place in the requirement.
+
+The pairs are chosen together, as the assignment with the greatest total similarity (each actual
+serves at most one target), rather than greedily: "10亿元以上项目40个、其中50亿元以上项目8个" against
+"10亿元以上产业项目53个,其中50亿元以上产业项目13个" pairs 40↔53 and 8↔13 though the 8's words
+also resemble the 53's clause.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from pipelines.core import rules
+from pipelines.core.extraction.mentions import Mention, bounds
+
+# Below this similarity a target has no actual.
+MIN_SIMILARITY = 0.25
+# Wider views of the text around an actual count for less than its own clause.
+WEIGHT_CLAUSE, WEIGHT_WITH_PREVIOUS, WEIGHT_SENTENCE = 1.0, 0.85, 0.6
+# The target's own clause (with the one before it) stands in for a metric too short to match on.
+WEIGHT_TARGET_WINDOW = 0.6
+WEIGHT_OWN_CLAUSE = 0.1
+BONUS_SAME_UNIT = 0.35
+BONUS_CUMULATIVE = 0.2
+BONUS_FULL_YEAR = 0.3
+BONUS_SAME_DIRECTION = 0.1
+# A different unit must be matched on much stronger words (人 vs 人次 pairs, then shows as unknown).
+MIN_SIMILARITY_OTHER_UNIT = 0.6
+# Only to break ties: the actual in the matching place in the text.
+ORDER_TIE_BREAK = 0.01
+
+
+@dataclass(frozen=True)
+class Pair:
+    target_seq: int
+    actual_seq: int | None
+    similarity: float
+    # Evidence for a shortfall: the share of the actual's own metric words that the target's words hold.
+    # Low, the actual may count a part of what the target counts ("2个省级现代农业园区" for "20个现代农业
+    # 园区"): reaching the target still shows it met, falling short shows nothing.
+    metric_coverage: float = 0.0
+    # With no actual: the clause of the completion that states this target reached by naming it
+    # ("完成对…污水处理厂的清洁排放改造工作"), if any.
+    statement: str | None = None
+    # A target for each of several things: the actuals of its parts, listed after their name (the verdict
+    # is the weakest part's, fct_target_achievement).
+    parts: tuple[int, ...] = ()
+
+
+_CHANGE = "|".join(map(re.escape, sorted(rules.INCREASE_WORDS + rules.DECREASE_WORDS, key=len, reverse=True)))
+# A change word governing the metric (新增贷款, 地区生产总值增长), not one inside it (整治提升低效企业).
+_GOVERNING_CHANGE_WORDS = re.compile(f"^(?:{_CHANGE})|(?:{_CHANGE})$")
+
+
+_SYNONYMS = re.compile("|".join(map(re.escape, sorted(rules.METRIC_SYNONYMS, key=len, reverse=True))))
+
+
+_DIGITS = re.compile(r"\d")
+_DROP = str.maketrans("", "", rules.METRIC_DROP_CHARS)
+_STATED_OWN = re.compile("|".join(p for p, scope, _ in rules.STATED_COMPLETE_PHRASES if scope != "task"))
+_CLAUSE = re.compile(f"[^{re.escape(rules.CLAUSE_BREAKS)}]+")
+_COVERAGE_IGNORED = re.compile("|".join(map(re.escape, sorted(rules.COVERAGE_IGNORED_WORDS, key=len, reverse=True))))
+
+
+@lru_cache(maxsize=262144)
+def bigrams(text: str) -> frozenset[str]:
+    """Character bigrams (cached: the same clause and sentence serve every number in them). Digits
+    are not words: "增长7%" and "增长8%" name the same metric, and a reading of a text's template
+    (pipelines.core.extraction.templates) pairs the same way as the text."""
+    text = _SYNONYMS.sub(lambda m: rules.METRIC_SYNONYMS[m.group()], text)
+    text = _DIGITS.sub(" ", text.translate(_DROP))
+    return frozenset(text[i : i + 2] for i in range(len(text) - 1) if " " not in text[i : i + 2])
+
+
+# An aside in brackets names the thing again ("村卫生室(社区卫生服务站)"): a report that uses the main name
+# matches the metric as well as one that uses both.
+_ASIDE = re.compile(r"[(（][^()（）]*[)）]")
+
+
+@lru_cache(maxsize=65536)
+def _metric_bigrams(words: str) -> frozenset[str]:
+    main = _ASIDE.sub(" ", words)
+    return bigrams(_GOVERNING_CHANGE_WORDS.sub(" ", main if main.strip() else words))
+
+
+def containment(words: str, context: str) -> float:
+    """Share of the words' bigrams that appear in the context. A governing change word (新增…, …增长)
+    says how the metric moves, not what it is, and would make every growth figure look alike."""
+    wanted = _metric_bigrams(words)
+    return len(wanted & bigrams(context)) / len(wanted) if wanted else 0.0
+
+
+@dataclass(frozen=True)
+class _Views:
+    clause: str
+    with_previous: str
+    sentence: str
+
+
+def _window(text: str, mention: Mention) -> tuple[int, int, int, int]:
+    """(previous clause's start, own clause's start, own clause's end, sentence's start): the previous
+    clause only within the sentence."""
+    start, _ = bounds(text, mention.span_start, rules.CLAUSE_BREAKS)
+    _, end = bounds(text, mention.span_end, rules.CLAUSE_BREAKS)
+    sentence_start, _ = bounds(text, mention.span_start, rules.SENTENCE_BREAKS)
+    previous = max(bounds(text, max(start - 1, 0), rules.CLAUSE_BREAKS)[0], sentence_start)
+    return previous, start, end, sentence_start
+
+
+def _views(text: str, mention: Mention) -> _Views:
+    previous, start, end, sentence_start = _window(text, mention)
+    sentence_end = bounds(text, mention.span_start, rules.SENTENCE_BREAKS)[1]
+    # The whole sentence, the same for every number in it: no number gains by standing later.
+    return _Views(text[start:end], text[previous:end], text[sentence_start:sentence_end])
+
+
+# Cached: texts that share a phrasing (templates of other reports) pair the same sentences again.
+@lru_cache(maxsize=1 << 16)
+def similarity(metric: str, target_window: str, actual: _Views) -> float:
+    """The best of the weighted views, plus a little of the actual's own clause, so that among
+    numbers that share a sentence, the one whose clause names the metric wins."""
+    best = own = 0.0
+    for words, weight in ((metric, 1.0), (target_window, WEIGHT_TARGET_WINDOW)):
+        clause = containment(words, actual.clause)
+        own = max(own, weight * clause)
+        best = max(
+            best,
+            weight * WEIGHT_CLAUSE * clause,
+            weight * WEIGHT_WITH_PREVIOUS * containment(words, actual.with_previous),
+            weight * WEIGHT_SENTENCE * containment(words, actual.sentence),
+        )
+    return best + WEIGHT_OWN_CLAUSE * own
+
+
+def _own_window(requirement: str, target: Mention, targets: tuple[Mention, ...]) -> str:
+    """The target's clause with the one before it, without the other targets' words: in
+    "零售总额增长9%左右、外贸出口总额增长5%左右" each target stands for its own metric only."""
+    start, _, end, _ = _window(requirement, target)
+    window = list(requirement[start:end])
+    for other in targets:
+        if other.seq != target.seq:
+            for i in range(max(other.span_start, start), min(other.span_end, end)):
+                window[i - start] = " "
+    return "".join(window)
+
+
+def pair_targets(
+    targets: tuple[Mention, ...], actuals: tuple[Mention, ...], requirement: str, completion: str
+) -> list[Pair]:
+    # A completion cell that is one number alone ("5.8%" under 1-9月完成) reports the task's one target in
+    # that unit: the table's layout names the metric, not words around the number.
+    if len(actuals) == 1 and actuals[0].span == completion.strip():
+        same_unit = [t for t in targets if t.normalised_unit == actuals[0].normalised_unit]
+        if len(same_unit) == 1:
+            return [
+                Pair(t.seq, actuals[0].seq, 1.0, 1.0) if t is same_unit[0] else Pair(t.seq, None, 0.0) for t in targets
+            ]
+    views = {a.seq: _views(completion, a) for a in actuals}
+    scores = np.zeros((len(targets), len(actuals)))
+    for t_index, target in enumerate(targets):
+        target_window = _own_window(requirement, target, targets)
+        cumulative = any(m in target_window for m in rules.LEVEL_MARKERS)
+        for a_index, actual in enumerate(actuals):
+            # A completion ratio reports a target of completion ("完成三年任务的95%"), no other metric.
+            if actual.is_completion_ratio and not (target.is_completion_ratio or "完成率" in target.metric):
+                continue
+            # A rate or share is never reported as a count or an amount ("落地率50%" is not "已安排36个项目").
+            if (rules.unit_kind(target.normalised_unit) == "rate") != (
+                rules.unit_kind(actual.normalised_unit) == "rate"
+            ):
+                continue
+            score = similarity(target.metric, target_window, views[actual.seq])
+            same_unit = target.normalised_unit == actual.normalised_unit
+            if score < (MIN_SIMILARITY if same_unit else MIN_SIMILARITY_OTHER_UNIT):
+                continue
+            score += BONUS_SAME_UNIT * same_unit
+            score += BONUS_CUMULATIVE * (cumulative and actual.period == "累计")
+            score += BONUS_FULL_YEAR * (not actual.is_part_year)
+            score += BONUS_SAME_DIRECTION * (target.direction == actual.direction != "level")
+            order_gap = abs(t_index / max(len(targets), 1) - a_index / max(len(actuals), 1))
+            scores[t_index, a_index] = score - ORDER_TIE_BREAK * order_gap
+    chosen: dict[int, tuple[int, float]] = {}
+    if targets and actuals:
+        # Imported here: scipy.optimize takes ~0.4 s to import, and a process that only hands the
+        # extraction to workers never pairs.
+        from scipy.optimize import linear_sum_assignment
+
+        rows, cols = linear_sum_assignment(scores, maximize=True)
+        for t_index, a_index in zip(rows, cols, strict=False):
+            if scores[t_index, a_index] > 0:
+                chosen[targets[t_index].seq] = (actuals[a_index].seq, float(scores[t_index, a_index]))
+    by_seq = {a.seq: a for a in actuals}
+
+    def coverage(target: Mention, actual_seq: int) -> float:
+        metric, window = by_seq[actual_seq].metric, _own_window(requirement, target, targets)
+        if any(q in metric and q not in window for q in rules.SUBSET_QUALIFIERS):
+            return 0.0  # the actual counts a part of what the target counts
+        words = _COVERAGE_IGNORED.sub(" ", metric)
+        return round(containment(words, window), 3) if words.strip() else 1.0
+
+    def parts(target: Mention) -> tuple[int, ...]:
+        """The actuals in the target's unit listed after the name of its parts, up to the full stop, that
+        no other target took."""
+        at = completion.find(target.parts_name) if target.parts_name else -1
+        if at < 0:
+            return ()
+        end = bounds(completion, at, "。")[1]
+        others = {seq for t, (seq, _) in chosen.items() if t != target.seq}
+        return tuple(
+            a.seq
+            for a in actuals
+            if at < a.span_start < end and a.seq not in others and a.normalised_unit == target.normalised_unit
+        )
+
+    return [
+        Pair(t.seq, chosen[t.seq][0], round(chosen[t.seq][1], 3), coverage(t, chosen[t.seq][0]), parts=parts(t))
+        if t.seq in chosen
+        else Pair(t.seq, None, 0.0, statement=stated_by_name(t.metric, completion), parts=parts(t))
+        for t in targets
+    ]
+
+
+def stated_by_name(metric: str, completion: str) -> str | None:
+    """The clause of the completion with no number that says the target's work was done, naming it
+    (STATED_COMPLETE_PHRASES of scope sentence or target, STATED_TARGET_MIN_CONTAINMENT), or None."""
+    for clause in _CLAUSE.findall(completion):
+        clause = clause.strip()
+        if (
+            not _DIGITS.search(clause)
+            and _STATED_OWN.search(clause)
+            and containment(metric, clause) >= rules.STATED_TARGET_MIN_CONTAINMENT
+        ):
+            return clause
+    return None

@@ -1,0 +1,1 @@
+"""Great Expectations between stages: the frame each suite checks, and running the saved suites."""

@@ -1,0 +1,139 @@
+"""The frames the Great Expectations suites check, one builder per suite, read from a warehouse build.
+
+Each reads its tables and derives the columns a rule needs: a span found in its text and a task that
+exists, in DuckDB's SQL (the texts stay there rather than being joined onto every mention in
+memory); lines accounted per report and units per task, in polars.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import duckdb
+import polars as pl
+
+from pipelines.core.warehouse.connection import read_query, read_table
+from pipelines.core.warehouse.tables import (
+    RAW_ACTUAL_MENTIONS,
+    RAW_REPORTS,
+    RAW_TARGET_MENTIONS,
+    RAW_TASKS,
+    RAW_UNIT_ASSIGNMENTS,
+    REJECTED_ROWS,
+)
+
+TASK_KEY = ["report_id", "task_id"]
+
+
+def _with_references(con: duckdb.DuckDBPyConnection, table: str, span_text: str | None = None) -> pl.DataFrame:
+    """The table's rows with `task_exists` (its task is in raw_tasks) and, given the task's text
+    column, `span_in_text` (the span is that text at its offsets)."""
+    span_in_text = (
+        (
+            f", coalesce(substring(t.{span_text}, m.span_start + 1, m.span_end - m.span_start) = m.span, false)"
+            " and length(m.span) > 0 as span_in_text"
+        )
+        if span_text
+        else ""
+    )
+    return read_query(
+        con,
+        f"""
+        select m.*, t.task_id is not null as task_exists{span_in_text}
+        from {table} m
+        left join (select report_id, task_id{f", {span_text}" if span_text else ""} from {RAW_TASKS.qualified}) t
+            on t.report_id = m.report_id and t.task_id = m.task_id
+    """,
+    )
+
+
+def raw_tasks(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    return read_table(con, RAW_TASKS.qualified)
+
+
+def raw_line_accounting(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Per report: lines in the file vs lines the header, the tasks and the quarantine account for."""
+    reports = read_table(con, RAW_REPORTS.qualified)
+    task_lines = (
+        read_table(con, RAW_TASKS.qualified)
+        .group_by("report_id")
+        .agg(task_lines=(pl.col("last_line") - pl.col("first_line") + 1).sum(), tasks_in_staging=pl.len())
+    )
+    rejected_lines = (
+        read_table(con, REJECTED_ROWS.qualified)
+        .group_by("report_id")
+        .agg(rejected_lines=(pl.col("last_line") - pl.col("source_line") + 1).sum())
+    )
+    return (
+        reports.select(
+            "report_id", "line_count", "task_rows", "header_line", "header_lines", "title_lines", "group_heading_lines"
+        )
+        .join(task_lines, on="report_id", how="left")
+        .join(rejected_lines, on="report_id", how="left")
+        .with_columns(pl.col("task_lines", "tasks_in_staging", "rejected_lines").fill_null(0))
+        .with_columns(
+            accounted_lines=pl.col("header_lines")
+            + pl.col("title_lines")
+            + pl.col("task_lines")
+            + pl.col("rejected_lines")
+            + pl.col("group_heading_lines")
+        )
+    )
+
+
+def raw_unit_assignments(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    return _with_references(con, RAW_UNIT_ASSIGNMENTS.qualified)
+
+
+def raw_task_units(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    per_task = (
+        read_table(con, RAW_UNIT_ASSIGNMENTS.qualified)
+        .group_by(TASK_KEY)
+        .agg(n_units=pl.len(), n_leads=(pl.col("role") == "lead").sum())
+    )
+    return (
+        read_table(con, RAW_TASKS.qualified)
+        .select(*TASK_KEY, "source_file", "first_line")
+        .join(per_task, on=TASK_KEY, how="left")
+        .with_columns(pl.col("n_units", "n_leads").fill_null(0))
+    )
+
+
+def raw_target_mentions(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    return _with_references(con, RAW_TARGET_MENTIONS.qualified, span_text="requirement")
+
+
+def raw_actual_mentions(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    return _with_references(con, RAW_ACTUAL_MENTIONS.qualified, span_text="completion")
+
+
+def raw_target_coverage(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    with_target = read_table(con, RAW_TARGET_MENTIONS.qualified).select(TASK_KEY).unique().with_columns(has=pl.lit(1))
+    return (
+        read_table(con, RAW_TASKS.qualified)
+        .select(TASK_KEY)
+        .join(with_target, on=TASK_KEY, how="left")
+        .group_by("report_id")
+        .agg(tasks=pl.len(), share_of_tasks_with_target=pl.col("has").fill_null(0).mean())
+    )
+
+
+def fct_target_achievement(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    return read_table(con, "marts.fct_target_achievement").with_columns(
+        status_agrees_with_actual=pl.col("actual_seq").is_not_null()
+        | (pl.col("status") == "unknown")
+        | (pl.col("status_reason") == "stated_complete")
+    )
+
+
+# Suite name (expectations/gx/expectations/<suite>.json) -> the frame it checks.
+SUITE_FRAMES: dict[str, Callable[[duckdb.DuckDBPyConnection], pl.DataFrame]] = {
+    "raw_tasks": raw_tasks,
+    "raw_line_accounting": raw_line_accounting,
+    "raw_unit_assignments": raw_unit_assignments,
+    "raw_task_units": raw_task_units,
+    "raw_target_mentions": raw_target_mentions,
+    "raw_actual_mentions": raw_actual_mentions,
+    "raw_target_coverage": raw_target_coverage,
+    "fct_target_achievement": fct_target_achievement,
+}

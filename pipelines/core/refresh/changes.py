@@ -1,0 +1,78 @@
+"""What a refresh has to do: compare the raw folder with what the published warehouse was built from.
+
+A report is read again when `state.needs_reading` says so (its file's content hash or the code fingerprint
+differs from the ones recorded in `staging.build_state`); a report whose file is gone leaves the warehouse.
+The marts are rebuilt when any report changed or the transform layer (dbt project, GE suites) changed. When
+nothing did, there is nothing to run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipelines.core import settings
+from pipelines.core.refresh.fingerprint import code_fingerprint, transform_fingerprint
+from pipelines.core.sources.files import report_files, report_id_for, skipped_files
+from pipelines.core.warehouse.build import build_path
+from pipelines.core.warehouse.state import needs_reading, read_built
+
+
+@dataclass
+class Changes:
+    files: dict[str, Path]  # every report in the raw folder
+    new: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    transform_changed: bool = False
+    skipped: list[str] = field(default_factory=list)  # files in the raw folder that are not reports
+    # A build the last refresh left unpublished (it failed, or was stopped): the next refresh finishes and
+    # publishes it, so assets shown failed turn green once the cause is fixed.
+    unpublished_build: bool = False
+
+    @property
+    def to_read(self) -> list[str]:
+        return sorted(self.new + self.changed)
+
+    @property
+    def nothing_to_do(self) -> bool:
+        return not (self.new or self.changed or self.removed or self.transform_changed or self.unpublished_build)
+
+    def describe(self) -> str:
+        parts = [
+            f"{len(self.files)} reports: {len(self.new)} new, {len(self.changed)} changed, "
+            f"{len(self.removed)} removed, {len(self.unchanged)} unchanged"
+        ]
+        if self.transform_changed:
+            parts.append("the dbt project or the GE suites changed")
+        if self.unpublished_build:
+            parts.append("the last refresh did not publish")
+        if self.skipped:
+            parts.append(f"skipped, not a report format: {', '.join(self.skipped)}")
+        return "; ".join(parts)
+
+
+def find_changes(raw_dir: Path, warehouse: Path) -> Changes:
+    files = {report_id_for(p): p for p in report_files(raw_dir)}
+    built = read_built(warehouse)
+    changes = Changes(
+        files=files,
+        transform_changed=built.transform_version != transform_fingerprint(),
+        skipped=skipped_files(raw_dir),
+        unpublished_build=build_path(warehouse).exists(),
+    )
+    for report_id, path in sorted(files.items()):
+        if report_id not in built.reports:
+            changes.new.append(report_id)
+        elif needs_reading(built.reports[report_id], path, code_fingerprint()):
+            changes.changed.append(report_id)
+        else:
+            changes.unchanged.append(report_id)
+    changes.removed = sorted(set(built.reports) - set(files))
+    return changes
+
+
+def current_changes() -> Changes:
+    """The changes for the configured raw folder and warehouse."""
+    return find_changes(settings.raw_dir(), settings.warehouse_path())

@@ -1,0 +1,84 @@
+"""What the warehouse's contents depend on, as fingerprints: the code that decides what lands in staging (a
+change re-reads every report) and the transform layer (a change rebuilds the marts)."""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+
+from pipelines.core.settings import DBT_PROJECT_DIR, REPO_ROOT
+
+# The module that writes staging: the code fingerprint is every project module it imports, transitively.
+STAGING_STEPS = "pipelines.core.refresh.steps"
+# What decides the marts and their checks: a change rebuilds the marts from staging.
+TRANSFORM_SOURCES = (
+    DBT_PROJECT_DIR / "dbt_project.yml",
+    DBT_PROJECT_DIR / "models",
+    DBT_PROJECT_DIR / "macros",
+    DBT_PROJECT_DIR / "tests",
+    REPO_ROOT / "expectations" / "gx",
+)
+
+
+def _module_file(name: str) -> Path | None:
+    """The file of a project module (`pipelines.…`), a package's __init__.py, or None (not the project's)."""
+    if not name.startswith("pipelines."):
+        return None
+    base = REPO_ROOT.joinpath(*name.split("."))
+    for path in (base.with_suffix(".py"), base / "__init__.py"):
+        if path.is_file():
+            return path
+    return None
+
+
+def _imported(path: Path) -> set[str]:
+    """The modules a file imports, wherever the import stands (a function's deferred import too)."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_bytes(), str(path))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            # `from package import module` imports a module too.
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def imported_files(module: str) -> list[Path]:
+    """The files of `module` and of every project module it imports, transitively, in path order."""
+    seen: dict[str, Path] = {}
+    queue = [module]
+    while queue:
+        name = queue.pop()
+        if name in seen or (path := _module_file(name)) is None:
+            continue
+        seen[name] = path
+        # A module's packages run on import too (their __init__).
+        parents = [".".join(name.split(".")[:i]) for i in range(2, name.count(".") + 1)]
+        queue += [*_imported(path), *parents]
+    return sorted(set(seen.values()))
+
+
+def hash_files(paths: Iterable[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(paths):
+        digest.update(str(path.relative_to(REPO_ROOT)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """The code that reads and extracts: every module the staging steps import (plan linking included)."""
+    return hash_files(imported_files(STAGING_STEPS))
+
+
+@lru_cache(maxsize=1)
+def transform_fingerprint() -> str:
+    files = []
+    for source in TRANSFORM_SOURCES:
+        files += [p for p in source.rglob("*") if p.is_file()] if source.is_dir() else [source]
+    return hash_files(files)

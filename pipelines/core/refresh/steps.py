@@ -1,0 +1,283 @@
+"""The steps of a refresh that write the `staging` tables of a warehouse build, one function each.
+
+Each takes a connection to the run's build and the run's id, does its work incrementally (only the
+reports read anew since the table was last written, see `warehouse.state`) and returns what a person
+wants to know about it. The Dagster assets call these and turn the result into metadata.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from pipelines.core.layout.normalise import normalise_attributes, normalise_tasks
+from pipelines.core.layout.tasks import read_or_quarantine
+from pipelines.core.plans.assignment import assign_plans, read_report_plans
+from pipelines.core.plans.linking import link_tasks
+from pipelines.core.units.names import unit_assignments
+from pipelines.core.warehouse import state
+from pipelines.core.warehouse.connection import read_query, read_table, replace_reports, table_columns
+from pipelines.core.warehouse.tables import (
+    RAW_ACTUAL_MENTIONS,
+    RAW_REPORT_PLANS,
+    RAW_REPORTS,
+    RAW_TARGET_MENTIONS,
+    RAW_TARGET_PAIRS,
+    RAW_TASK_ATTRIBUTES,
+    RAW_TASK_LEADERS,
+    RAW_TASK_LINKS,
+    RAW_TASKS,
+    RAW_UNIT_ASSIGNMENTS,
+    REJECTED_ROWS,
+)
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Ingested:
+    read: list[str]
+    unchanged: list[str]
+    removed: list[str]
+    tasks: pl.DataFrame  # of the reports read
+    attributes: pl.DataFrame
+    leaders: pl.DataFrame
+    rejected: pl.DataFrame
+    reports: pl.DataFrame
+    total_tasks: int
+    total_attributes: int
+    total_leaders: int
+    total_rejected: int
+
+
+class UnknownReports(ValueError):
+    pass
+
+
+def ingest_reports(
+    con: duckdb.DuckDBPyConnection,
+    files: dict[str, Path],
+    *,
+    reread: Collection[str] = (),
+    code_version: str,
+    pipeline_version: str,
+    run_id: str,
+    progress: Progress = lambda _: None,
+) -> Ingested:
+    """Read the reports whose file or reading code changed, and those named in `reread` however they are:
+    tasks to raw_tasks, other columns' cells to raw_task_attributes, leaders in charge to raw_task_leaders,
+    unreadable rows to rejected_rows, one row per file to raw_reports, and what they were read from to
+    state. Reports whose file is gone leave them all."""
+    if unknown := sorted(set(reread) - set(files)):
+        raise UnknownReports(
+            f"asked to re-read {', '.join(unknown)}: no such report in the raw folder (a report "
+            f"is a file name without its extension, e.g. {min(files, default='shaoxing-2020')})"
+        )
+    built = state.readings(con)
+    removed = sorted(set(built) - set(files))
+    to_read = [k for k in sorted(files) if k in reread or state.needs_reading(built.get(k), files[k], code_version)]
+    reports = []
+    every = max(1, len(to_read) // 10)
+    for i, key in enumerate(to_read, start=1):
+        reports.append(read_or_quarantine(files[key], normalised=False))
+        if i % every == 0 or i == len(to_read):
+            progress(f"read {i}/{len(to_read)} reports ({sum(r.tasks.height for r in reports):,} tasks)")
+    # Normalised in one polars pass over all reports' cells.
+    tasks = normalise_tasks(pl.concat([r.tasks for r in reports])) if reports else RAW_TASKS.empty()
+    attributes = (
+        normalise_attributes(pl.concat([r.attributes for r in reports])) if reports else RAW_TASK_ATTRIBUTES.empty()
+    )
+    leaders = pl.concat([r.leaders for r in reports]) if reports else RAW_TASK_LEADERS.empty()
+    rejected = pl.concat([r.rejected for r in reports]) if reports else REJECTED_ROWS.empty()
+    report_rows = pl.DataFrame([r.summary() for r in reports], schema=RAW_REPORTS.schema)
+    affected = to_read + removed
+    replace_reports(con, RAW_TASKS.qualified, tasks, affected)
+    replace_reports(con, RAW_TASK_ATTRIBUTES.qualified, attributes, affected)
+    replace_reports(con, RAW_TASK_LEADERS.qualified, leaders, affected)
+    replace_reports(con, REJECTED_ROWS.qualified, rejected, affected)
+    replace_reports(con, RAW_REPORTS.qualified, report_rows, affected)
+    state.record_readings(
+        con, {r.report_id: r.content_hash for r in reports}, removed, code_version, pipeline_version, run_id
+    )
+    total_tasks = row_count(con, RAW_TASKS.qualified)
+    total_attributes = row_count(con, RAW_TASK_ATTRIBUTES.qualified)
+    total_leaders = row_count(con, RAW_TASK_LEADERS.qualified)
+    total_rejected = row_count(con, REJECTED_ROWS.qualified)
+    return Ingested(
+        to_read,
+        [k for k in sorted(files) if k not in to_read],
+        removed,
+        tasks,
+        attributes,
+        leaders,
+        rejected,
+        report_rows,
+        total_tasks,
+        total_attributes,
+        total_leaders,
+        total_rejected,
+    )
+
+
+@dataclass(frozen=True)
+class Derived:
+    recomputed: list[str]
+    dropped: list[str]
+
+
+def derive_unit_assignments(con: duckdb.DuckDBPyConnection, run_id: str) -> Derived:
+    """raw_unit_assignments for the reports read anew: each units cell read (lead, names, roles, types)."""
+    table = RAW_UNIT_ASSIGNMENTS.qualified
+    rebuild, dropped = state.reports_to_rebuild(con, table)
+    cells = read_query(
+        con,
+        f"select report_id, task_id, units_raw, lead_units_raw, support_units_raw from {RAW_TASKS.qualified} "
+        "where report_id in (select unnest(?::varchar[]))",
+        [rebuild],
+    )
+    replace_reports(con, table, unit_assignments(cells), rebuild + dropped)
+    state.record_derived(con, table, rebuild, dropped, run_id)
+    return Derived(rebuild, dropped)
+
+
+@dataclass(frozen=True)
+class Extracted:
+    recomputed: list[str]
+    dropped: list[str]
+    tasks: int
+    seconds: float
+    written: dict[str, int]  # rows written per table, for the recomputed reports
+    estimates: int
+    part_year: int
+    paired: int
+    preview: pl.DataFrame
+
+
+# (tasks Parquet file, folder for the rows, number of tasks) -> per table ("targets", "actuals", "pairs") the
+# Parquet files of its rows: the local worker processes (mentions.extract_mentions_to_files) or Spark.
+Extractor = Callable[[Path, Path, int], dict[str, list[str]]]
+
+
+def derive_mentions(con: duckdb.DuckDBPyConnection, run_id: str, extract: Extractor | None = None) -> Extracted:
+    """Targets from requirements, actuals from completions and their pairs, for the reports read anew."""
+    if extract is None:
+        # Imported here: the extraction (and scipy's assignment solver) loads only in the process that
+        # extracts, not in every process that loads the definitions.
+        from pipelines.core.extraction.batch import extract_mentions_to_files as extract
+
+    rebuild, dropped = state.reports_to_rebuild(con, RAW_TARGET_MENTIONS.qualified)
+    with tempfile.TemporaryDirectory(prefix="extraction-") as tmp:
+        # The tasks go to the extraction workers, and their rows come back, as Parquet files: a
+        # million rows at 1,000 reports never pass through this process's memory.
+        tasks_file = Path(tmp) / "tasks.parquet"
+        con.sql(
+            f"select report_id, task_id, requirement, completion from {RAW_TASKS.qualified} "
+            "where report_id in (select unnest(?::varchar[]))",
+            params=[rebuild],
+        ).write_parquet(str(tasks_file))
+        n_tasks = con.execute("select count(*) from read_parquet(?)", [str(tasks_file)]).fetchone()[0]
+        started = time.perf_counter()
+        files = extract(tasks_file, Path(tmp), n_tasks)
+        seconds = time.perf_counter() - started
+        read = {name: f"read_parquet({[str(f) for f in paths]!r})" for name, paths in files.items()}
+        read["actuals"] = with_report_period(read["actuals"])
+        written = {
+            table.name: replace_reports(con, table.qualified, read[name], rebuild + dropped)
+            for table, name in (
+                (RAW_TARGET_MENTIONS, "targets"),
+                (RAW_ACTUAL_MENTIONS, "actuals"),
+                (RAW_TARGET_PAIRS, "pairs"),
+            )
+        }
+        state.record_derived(con, RAW_TARGET_MENTIONS.qualified, rebuild, dropped, run_id)
+        estimates, part_year = con.execute(
+            f"select count(*) filter (is_estimate), count(*) filter (is_part_year) from {read['actuals']}"
+        ).fetchall()[0]
+        # fetchall: a relation (below) may not follow an execute() whose result was not read to its end.
+        paired = con.execute(f"select count(actual_seq) from {read['pairs']}").fetchall()[0][0]
+        preview = pl.from_arrow(
+            con.sql(
+                f"select task_id, span, value, unit, comparator, direction from {read['targets']} limit 5"
+            ).to_arrow_table()
+        )
+    return Extracted(rebuild, dropped, n_tasks, seconds, written, estimates, part_year, paired, preview)
+
+
+def with_report_period(actuals: str) -> str:
+    """Actuals whose text states no period take the report's period (a header such as 前三季度完成情况,
+    the title, the file name), when the report says one: "增长8.6%" in a Q3 table is a 1-9月 figure."""
+    own = "a.period_stated or r.months_covered is null"
+    return (
+        f"(select a.* replace (case when {own} then a.period else r.period end as period, "
+        f"case when {own} then a.is_part_year else r.months_covered < 12 end as is_part_year, "
+        f"case when {own} then a.months_covered else r.months_covered end as months_covered) "
+        f"from {actuals} a left join {RAW_REPORTS.qualified} r using (report_id))"
+    )
+
+
+def row_count(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    # fetchall, not fetchone: DuckDB 2 refuses other work on a connection whose result is not read to the end.
+    return con.execute(f"select count(*) from {table}").fetchall()[0][0]
+
+
+@dataclass(frozen=True)
+class Linked:
+    reports: int
+    plans: int
+    reports_without_plan: list[str]
+    tasks: int
+    links: dict[str, int]  # link_method -> tasks
+    plans_relinked: int
+    reports_relinked: int
+
+
+def link_plan_tasks(con: duckdb.DuckDBPyConnection, mapping_file: Path, run_id: str) -> Linked:
+    """raw_report_plans (rebuilt whole: a few rows a report) and raw_task_links, relinked only for the plans
+    that changed: a plan with a report read anew or gone, or whose reports' assignment changed (the mapping
+    file was edited, a report's own words changed). A plan's links depend on all of its reports, so such a
+    plan is relinked whole; the others keep theirs."""
+    reports = read_query(
+        con, f"select report_id, place, year, plan_type, report_kind, months_covered from {RAW_REPORTS.qualified}"
+    )
+    mapping = read_report_plans(mapping_file)
+    report_plans = assign_plans(reports, mapping)
+    before = (
+        read_table(con, RAW_REPORT_PLANS.qualified)
+        if table_columns(con, RAW_REPORT_PLANS.qualified)
+        else RAW_REPORT_PLANS.empty()
+    )
+    rebuild, dropped = state.reports_to_rebuild(con, RAW_TASK_LINKS.qualified)
+    same = {"on": list(RAW_REPORT_PLANS.schema), "how": "anti", "nulls_equal": True}
+    moved = pl.concat([report_plans.join(before, **same), before.join(report_plans, **same)])
+    touched = set(rebuild) | set(dropped) | set(moved["report_id"])
+    plan_of = pl.concat([before, report_plans]).select("report_id", pl.coalesce("plan_id", "report_id").alias("plan"))
+    relink_plans = set(plan_of.filter(pl.col("report_id").is_in(touched))["plan"])
+    relink = report_plans.filter(pl.coalesce("plan_id", "report_id").is_in(relink_plans))
+    tasks = read_query(
+        con,
+        f"select report_id, task_id, requirement from {RAW_TASKS.qualified} "
+        "where report_id in (select unnest(?::varchar[]))",
+        [relink["report_id"].to_list()],
+    )
+    links = link_tasks(tasks, relink)
+    gone = sorted(set(before["report_id"]) - set(report_plans["report_id"]))
+    arrow = report_plans.to_arrow()  # noqa: F841 - read by DuckDB below
+    con.execute(f"create or replace table {RAW_REPORT_PLANS.qualified} as select * from arrow")
+    replace_reports(con, RAW_TASK_LINKS.qualified, links, sorted(set(relink["report_id"]) | set(dropped) | set(gone)))
+    state.record_derived(con, RAW_TASK_LINKS.qualified, relink["report_id"].to_list(), dropped, run_id)
+    methods = dict(con.execute(f"select link_method, count(*) from {RAW_TASK_LINKS.qualified} group by 1").fetchall())
+    return Linked(
+        reports=report_plans.height,
+        plans=report_plans["plan_id"].drop_nulls().n_unique(),
+        reports_without_plan=report_plans.filter(pl.col("plan_id").is_null())["report_id"].sort().to_list(),
+        tasks=sum(methods.values()),
+        links=methods,
+        plans_relinked=len({p for p in relink["plan_id"].to_list() if p is not None}),
+        reports_relinked=relink.height,
+    )

@@ -1,0 +1,1 @@
+"""The achievement report: the self-contained HTML page a person reads after each refresh."""

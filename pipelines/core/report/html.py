@@ -1,0 +1,498 @@
+"""The achievement report: one self-contained HTML file an analyst can open offline.
+
+Headline counts, then per report (place, year, period: never pooled) its targets by accountable unit and
+by unit type (plotly's basic bundle inlined once), the missed targets grouped by report with target and
+actual side by side and the text they were read from, the targets to review, and the tasks that set no
+numeric target. Built from the published warehouse.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import plotly.graph_objects as go
+from jinja2 import Environment
+
+STATUS_COLOURS = {"met": "#2e7d32", "missed": "#c62828", "unknown": "#9e9e9e"}
+# Names common CJK fonts of each system, so Chinese text never shows as squares where one of them is installed.
+FONT_STACK = (
+    'system-ui, "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", '
+    '"Source Han Sans SC", "WenQuanYi Micro Hei", "Heiti SC", SimHei, sans-serif'
+)
+# plotly.js's basic bundle (bar, scatter, pie: what the charts use), a fifth of the full one, inlined once.
+PLOTLY_BASIC = Path(__file__).parent / "assets" / "plotly-basic.min.js"
+# Reports drawn with charts of their own (most targets first); every report is in the table of reports.
+REPORT_SECTIONS = 12
+
+
+@dataclass
+class Headline:
+    reports: int
+    tasks: int
+    tasks_with_target: int
+    targets: int
+    met: int
+    missed: int
+    unknown: int
+
+
+def headline(con: duckdb.DuckDBPyConnection) -> Headline:
+    reports, tasks = con.execute("select count(distinct report_id), count(*) from marts.dim_tasks").fetchone()
+    with_target, targets = con.execute("select count(distinct task_key), count(*) from marts.fct_targets").fetchone()
+    by_status = dict(con.execute("select status, count(*) from marts.fct_target_achievement group by 1").fetchall())
+    return Headline(
+        reports,
+        tasks,
+        with_target,
+        targets,
+        by_status.get("met", 0),
+        by_status.get("missed", 0),
+        by_status.get("unknown", 0),
+    )
+
+
+REPORT_COLUMNS = [
+    "report_id",
+    "label",
+    "place",
+    "year",
+    "period",
+    "report_kind",
+    "plan_type",
+    "tasks",
+    "targets",
+    "met",
+    "missed",
+    "unknown",
+]
+# How a report is named to a reader: what it is, then its file (two reports may say the same).
+REPORT_LABEL = (
+    "concat_ws(' ', r.place, r.year::varchar, r.period, r.plan_type, r.report_kind) || ' (' || r.report_id || ')'"
+)
+
+
+def reports_read(con: duckdb.DuckDBPyConnection, limit: int) -> list[dict]:
+    """Each report: what it is (place, year, period, kind) and its targets' statuses, so that reports of
+    different places and periods are told apart; most targets first."""
+    rows = con.execute(
+        f"""
+        select r.report_id, {REPORT_LABEL}, r.place, r.year, r.period, r.report_kind, r.plan_type, r.task_rows,
+               count(a.status), count(*) filter (where a.status = 'met'),
+               count(*) filter (where a.status = 'missed'), count(*) filter (where a.status = 'unknown')
+        from marts.dim_reports r left join marts.fct_target_achievement a using (report_id)
+        group by all order by count(a.status) desc, r.report_id limit ?
+        """,
+        [limit],
+    ).fetchall()
+    return [dict(zip(REPORT_COLUMNS, r, strict=False)) for r in rows]
+
+
+def _status_bars(rows: list[tuple[str, int, int, int]], title: str) -> str:
+    """Horizontal stacked bars: met / missed / unknown per label (plotly's script is in the page once)."""
+    labels = [r[0] for r in rows][::-1]
+    figure = go.Figure()
+    for i, status in enumerate(("met", "missed", "unknown"), start=1):
+        figure.add_bar(
+            y=labels, x=[r[i] for r in rows][::-1], name=status, orientation="h", marker_color=STATUS_COLOURS[status]
+        )
+    figure.update_layout(
+        barmode="stack",
+        title=title,
+        height=max(280, 22 * len(rows) + 120),
+        margin={"l": 10, "r": 10, "t": 50, "b": 30},
+        legend={"orientation": "h"},
+        font={"family": FONT_STACK},
+    )
+    return figure.to_html(full_html=False, include_plotlyjs=False, config={"displaylogo": False})
+
+
+def by_lead_unit(con: duckdb.DuckDBPyConnection, report_id: str, limit: int = 30) -> list[tuple[str, int, int, int]]:
+    """One report's units: a unit name means one body only within its own place and year."""
+    return con.execute(
+        """
+        select unit_name, sum(n_met), sum(n_missed), sum(n_unknown)
+        from marts.achievement_by_unit where n_targets > 0 and report_id = ?
+        group by unit_name order by sum(n_targets) desc, unit_name limit ?
+        """,
+        [report_id, limit],
+    ).fetchall()
+
+
+def by_unit_type(con: duckdb.DuckDBPyConnection, report_id: str) -> list[tuple[str, int, int, int]]:
+    return con.execute(
+        """
+        select unit_type, sum(n_met), sum(n_missed), sum(n_unknown)
+        from marts.achievement_by_unit_type where report_id = ? group by unit_type order by sum(n_targets) desc
+        """,
+        [report_id],
+    ).fetchall()
+
+
+@dataclass
+class ReportSection:
+    report: dict
+    chart_units: str
+    chart_types: str
+
+
+def report_sections(
+    con: duckdb.DuckDBPyConnection, reports: list[dict], lead_limit: int, limit: int
+) -> list[ReportSection]:
+    """A section per report with targets (most targets first, up to `limit`): its units and unit types."""
+    sections = []
+    for r in [r for r in reports if r["targets"]][:limit]:
+        units = _status_bars(by_lead_unit(con, r["report_id"], lead_limit), "Targets by accountable unit")
+        types = _status_bars(by_unit_type(con, r["report_id"]), "Targets by unit type")
+        sections.append(ReportSection(r, _markup(units), _markup(types)))
+    return sections
+
+
+@dataclass
+class PlanSection:
+    plan: dict
+    periods: list[dict]  # plan_progress rows, in report order
+    chart: str
+    behind: list[dict]  # each: plan_task_id, accountable_units, requirement, said (one text per report)
+
+
+PLAN_COLUMNS = ["plan_id", "place", "year", "plan_type", "n_reports", "latest_report_id", "n_plan_tasks"]
+PERIOD_COLUMNS = [
+    "report_id",
+    "report_seq",
+    "period",
+    "report_kind",
+    "n_tasks_reported",
+    "n_targets",
+    "n_met",
+    "n_missed",
+    "n_unknown",
+    "n_plan_tasks_not_reported",
+    "met_share",
+    "missed_share",
+    "unknown_share",
+]
+
+
+def plan_sections(con: duckdb.DuckDBPyConnection, limit: int, row_limit: int) -> list[PlanSection]:
+    """Each plan with more than one report: its targets at each report, and the tasks behind at its latest
+    report with what every report said of them, side by side."""
+    sections = []
+    plans = con.execute(
+        f"select {', '.join(PLAN_COLUMNS)} from marts.dim_plans where n_reports > 1 "
+        "order by n_plan_tasks desc, plan_id limit ?",
+        [limit],
+    ).fetchall()
+    for plan in (dict(zip(PLAN_COLUMNS, row, strict=False)) for row in plans):
+        periods = [
+            dict(zip(PERIOD_COLUMNS, row, strict=False))
+            for row in con.execute(
+                f"select {', '.join(PERIOD_COLUMNS)} from marts.plan_progress where plan_id = ? order by report_seq",
+                [plan["plan_id"]],
+            ).fetchall()
+        ]
+        labels = [
+            (f"{p['period'] or p['report_kind'] or ''} ({p['report_id']})", p["n_met"], p["n_missed"], p["n_unknown"])
+            for p in periods
+        ]
+        chart = _markup(_status_bars(labels[::-1], "Targets at each report"))
+        rows = con.execute(
+            """
+            select p.plan_task_id, p.report_seq, p.completion, p.targets_said, p.task_status,
+                   latest.accountable_units, latest.requirement
+            from marts.fct_task_progress p
+            join marts.fct_task_progress latest
+                on latest.plan_task_id = p.plan_task_id and latest.is_latest_report and latest.task_status = 'missed'
+            where p.plan_id = ?
+            order by p.plan_task_id, p.report_seq
+            """,
+            [plan["plan_id"]],
+        ).fetchall()
+        behind: dict[str, dict] = {}
+        for plan_task_id, seq, completion, said, status, units, requirement in rows:
+            task = behind.setdefault(
+                plan_task_id, {"plan_task_id": plan_task_id, "units": units, "requirement": requirement, "said": {}}
+            )
+            task["said"][seq] = {"completion": completion, "targets": said, "status": status}
+        sections.append(PlanSection(plan, periods, chart, list(behind.values())[:row_limit]))
+    return sections
+
+
+# A table of a page is read, not searched: beyond this many rows it shows the first ones and says
+# where the rest are (at 1,000 reports the tasks with no target alone are 80,000 rows, 26 MB of page).
+ROW_LIMIT = 500
+
+
+# How a comparator reads beside its value.
+COMPARATOR_SIGNS: dict[str, str] = {"eq": "=", "gte": "≥", "lte": "≤", "approx": "≈"}
+
+
+def ratio_in_words(ratio: float | None, direction: str, comparator: str) -> str:
+    """What an achievement ratio means to a reader: "reached 64% of the target", "fell instead of rising"."""
+    if ratio is None:
+        return ""
+    if comparator == "lte":
+        return f"{ratio:.0%} of the ceiling" + (f", {ratio - 1:.0%} over it" if ratio > 1 else "")
+    if ratio < 0:
+        return "rose instead of falling" if direction == "decrease" else "fell instead of rising"
+    return f"reached {ratio:.0%} of the target"
+
+
+def missed_targets(con: duckdb.DuckDBPyConnection, limit: int = ROW_LIMIT) -> list[dict]:
+    """The missed targets, furthest first, with the units accountable for each task (dim_tasks.accountable_units:
+    its leads, or the unit responsible alone or jointly, as the chart by lead unit counts them); the page
+    groups them by report."""
+    rows = con.execute(
+        f"""
+        select a.report_id, a.task_id, t.accountable_units, a.metric, a.target_value, a.target_unit, a.comparator,
+               a.direction, a.actual_value, a.actual_unit, a.actual_period, a.is_estimate, a.achievement_ratio,
+               a.target_span, a.actual_span, {REPORT_LABEL}
+        from marts.fct_target_achievement a join marts.dim_tasks t using (task_key)
+            join marts.dim_reports r on r.report_id = a.report_id
+        where a.status = 'missed'
+        order by a.achievement_ratio, a.report_id, a.task_id
+        limit ?
+        """,
+        [limit],
+    ).fetchall()
+    names = [
+        "report_id",
+        "task_id",
+        "lead_unit",
+        "metric",
+        "target_value",
+        "target_unit",
+        "comparator",
+        "direction",
+        "actual_value",
+        "actual_unit",
+        "actual_period",
+        "is_estimate",
+        "ratio",
+        "target_span",
+        "actual_span",
+        "report_label",
+    ]
+    missed = [dict(zip(names, r, strict=False)) for r in rows]
+    for m in missed:
+        m["sign"] = COMPARATOR_SIGNS.get(m["comparator"], m["comparator"])
+        m["ratio_words"] = ratio_in_words(m["ratio"], m["direction"], m["comparator"])
+    return missed
+
+
+TO_REVIEW_COLUMNS = [
+    "report_id",
+    "task_id",
+    "target_span",
+    "target_value",
+    "target_unit",
+    "actual_span",
+    "actual_value",
+    "actual_unit",
+    "requirement",
+    "completion",
+    "coverage",
+    "review_line",
+]
+
+
+def targets_to_review(con: duckdb.DuckDBPyConnection, limit: int = ROW_LIMIT) -> list[dict]:
+    """Shortfalls the rules would not call missed (uncertain_pair): both texts side by side, and the line
+    of dbt_project/seeds/reviewed_verdicts.csv a reviewer completes (decision actual / no_actual / status)."""
+    rows = con.execute(
+        """
+        select a.report_id, a.task_id, a.target_span, a.target_value, a.target_unit, a.paired_actual_span,
+               a.paired_actual_value, a.paired_actual_unit, t.requirement, t.completion, a.metric_coverage
+        from marts.fct_target_achievement a join marts.dim_tasks t using (task_key)
+        where a.status_reason = 'uncertain_pair'
+        order by a.report_id, a.task_id, a.target_seq
+        limit ?
+        """,
+        [limit],
+    ).fetchall()
+    out = []
+    for row in rows:
+        report_id, task_id, target_span = row[0], row[1], row[2]
+        line = f'{report_id},{task_id},"{target_span.replace(chr(34), chr(34) * 2)}",no_actual,,,"…",,'
+        out.append(dict(zip(TO_REVIEW_COLUMNS, [*row, line], strict=False)))
+    return out
+
+
+def tasks_without_target(con: duckdb.DuckDBPyConnection, limit: int = ROW_LIMIT) -> list[dict]:
+    rows = con.execute(
+        """
+        select t.report_id, t.task_id, coalesce(t.lead_unit, t.units_raw, t.lead_units_raw), t.requirement
+        from marts.dim_tasks t
+        where not exists (select 1 from marts.fct_targets f where f.task_key = t.task_key)
+        order by t.report_id, t.task_id
+        limit ?
+        """,
+        [limit],
+    ).fetchall()
+    return [dict(zip(["report_id", "task_id", "units", "requirement"], r, strict=False)) for r in rows]
+
+
+TEMPLATE = """<!doctype html>
+<html lang="zh"><head><meta charset="utf-8"><title>Target achievement</title>
+<style>
+body { font-family: {{ font_stack }}; margin: 2rem auto; max-width: 1200px; color: #222; }
+nav.toc { background: #f6f6f6; padding: .5rem 1rem; border-radius: 6px; }
+nav.toc a { margin-right: 1rem; }
+.cards { display: flex; gap: 1rem; flex-wrap: wrap; }
+.card { border: 1px solid #ddd; border-radius: 6px; padding: .8rem 1.2rem; min-width: 8rem; }
+.card b { display: block; font-size: 1.8rem; }
+.met b { color: #2e7d32 } .missed b { color: #c62828 } .unknown b { color: #757575 }
+table { border-collapse: collapse; width: 100%; font-size: .9rem; margin: 1rem 0; }
+th, td { border-bottom: 1px solid #eee; padding: .35rem .5rem; text-align: left; vertical-align: top; }
+th { background: #f6f6f6; } td.num { text-align: right; white-space: nowrap; }
+.span { color: #555; } tr.group th { background: #e8eef4; }
+.charts { display: grid; grid-template-columns: 3fr 2fr; gap: 1rem; }
+</style>
+<script>{{ plotly_js }}</script></head><body>
+<h1>Target achievement</h1>
+<p>Built {{ built_at }} from {{ warehouse }}.</p>
+<nav class="toc" id="contents">Contents: <a href="#reports">Reports</a>
+{% for sec in sections %}<a href="#report-{{ loop.index }}">{{ sec.report.place or sec.report.report_id }} {{ sec.report.year or "" }} {{ sec.report.period or "" }}</a>{% endfor %}
+{% if plans %}<a href="#plans">Plans through the year</a>{% endif %}
+<a href="#missed">Missed targets</a><a href="#to-review">To review</a><a href="#no-target">Tasks with no numeric target</a></nav>
+<div class="cards" id="headline">
+<div class="card"><b>{{ h.reports }}</b>reports</div>
+<div class="card"><b>{{ h.tasks }}</b>tasks</div>
+<div class="card"><b>{{ h.targets }}</b>targets in {{ h.tasks_with_target }} tasks</div>
+<div class="card met"><b>{{ h.met }}</b>met</div>
+<div class="card missed"><b>{{ h.missed }}</b>missed</div>
+<div class="card unknown"><b>{{ h.unknown }}</b>unknown</div>
+</div>
+<h2 id="reports">Reports ({{ h.reports }})</h2>
+<p>Each report counts its own targets: reports of different places, years or periods are never added together.</p>
+{% if reports|length < h.reports %}<p>The {{ reports|length }} with most targets; all of them are in
+<code>marts.dim_reports</code>.</p>{% endif %}
+<table><thead><tr><th>report</th><th>place</th><th>year</th><th>period</th><th>kind</th><th>plan</th>
+<th>tasks</th><th>targets</th><th>met</th><th>missed</th><th>unknown</th></tr></thead><tbody>
+{% for r in reports %}<tr><td>{{ r.report_id }}</td><td>{{ r.place or "" }}</td><td>{{ r.year or "" }}</td>
+<td>{{ r.period or "" }}</td><td>{{ r.report_kind or "" }}</td><td>{{ r.plan_type or "" }}</td>
+<td class="num">{{ r.tasks }}</td><td class="num">{{ r.targets }}</td><td class="num">{{ r.met }}</td>
+<td class="num">{{ r.missed }}</td><td class="num">{{ r.unknown }}</td></tr>
+{% endfor %}</tbody></table>
+{% for sec in sections %}
+<h2 id="report-{{ loop.index }}">{{ sec.report.label }}</h2>
+<p>{{ sec.report.targets }} targets: {{ sec.report.met }} met, {{ sec.report.missed }} missed, {{ sec.report.unknown }}
+unknown. By the units accountable for each task (lead, sole or joint; the {{ lead_limit }} with most targets) and
+by unit type.</p>
+<div class="charts"><div>{{ sec.chart_units }}</div><div>{{ sec.chart_types }}</div></div>
+{% endfor %}
+{% if sections|length < reports_with_targets %}<p>Charts are drawn for the {{ sections|length }} reports with most
+targets; <code>marts.achievement_by_unit</code> holds every report's.</p>{% endif %}
+{% if plans %}<h2 id="plans">Plans through the year</h2>
+<p>A plan's reports (its task breakdown, progress reports, completion table) follow the same tasks, linked by
+their wording (<code>marts.fct_task_progress</code>). For each plan with more than one report: its targets at
+each report, and the tasks behind at its latest report with what every report said of them.</p>
+{% for sec in plans %}
+<h3 id="plan-{{ loop.index }}">{{ sec.plan.place }} {{ sec.plan.year }} {{ sec.plan.plan_type }} ({{ sec.plan.n_reports }} reports, {{ sec.plan.n_plan_tasks }} tasks)</h3>
+<div class="charts"><div>{{ sec.chart }}</div><div>
+<table><thead><tr><th>report</th><th>period</th><th>tasks</th><th>met</th><th>missed</th><th>unknown</th><th>tasks not in it</th></tr></thead><tbody>
+{% for p in sec.periods %}<tr><td>{{ p.report_id }}</td><td>{{ p.period or p.report_kind or "" }}</td><td class="num">{{ p.n_tasks_reported }}</td>
+<td class="num">{{ "%.0f%%"|format(100 * p.met_share) if p.met_share is not none else "" }}</td>
+<td class="num">{{ "%.0f%%"|format(100 * p.missed_share) if p.missed_share is not none else "" }}</td>
+<td class="num">{{ "%.0f%%"|format(100 * p.unknown_share) if p.unknown_share is not none else "" }}</td>
+<td class="num">{{ p.n_plan_tasks_not_reported }}</td></tr>
+{% endfor %}</tbody></table></div></div>
+<h4>Behind at the latest report ({{ sec.behind|length }})</h4>
+{% if sec.behind %}<table class="behind"><thead><tr><th>task</th><th>accountable units</th>
+{% for p in sec.periods %}<th>{{ p.period or p.report_kind or "" }}<br><small>{{ p.report_id }}</small></th>{% endfor %}</tr></thead><tbody>
+{% for t in sec.behind %}<tr><td class="span">{{ t.requirement }}</td><td>{{ t.units or "" }}</td>
+{% for p in sec.periods %}{% set said = t.said.get(p.report_seq) %}<td class="span">{% if said %}{{ said.completion or "" }}
+<br><small>{{ said.targets or "" }}</small>{% else %}<small>not in this report</small>{% endif %}</td>{% endfor %}</tr>
+{% endfor %}</tbody></table>{% else %}<p>None.</p>{% endif %}
+{% endfor %}{% endif %}
+<h2 id="missed">Missed targets ({{ h.missed }})</h2>
+{% if missed|length < h.missed %}<p>The {{ missed|length }} furthest from their target, by report; all of them are in
+<code>marts.fct_target_achievement</code> (<code>where status = 'missed'</code>).</p>{% endif %}
+<table><thead><tr><th>task</th><th>accountable units</th><th>metric</th><th>target</th><th>actual</th>
+<th>how far</th><th>what was promised</th><th>what was reported</th></tr></thead><tbody>
+{% for label, rows in missed|groupby("report_label") %}<tr class="group"><th colspan="8">{{ label }}</th></tr>
+{% for m in rows %}<tr><td class="num">{{ m.task_id }}</td><td>{{ m.lead_unit or "" }}</td>
+<td>{{ m.metric }}</td><td class="num">{{ m.sign }} {{ "%g"|format(m.target_value) }} {{ m.target_unit }}</td>
+<td class="num">{{ "%g"|format(m.actual_value) }} {{ m.actual_unit }}<br><small>{{ m.actual_period }}{{ ", estimate" if m.is_estimate else "" }}</small></td>
+<td>{{ m.ratio_words }}</td>
+<td class="span">{{ m.target_span }}</td><td class="span">{{ m.actual_span }}</td></tr>
+{% endfor %}{% endfor %}</tbody></table>
+<h2 id="to-review">To review ({{ to_review|length }})</h2>
+<p>Targets short of their paired number, where the number's own words are not the target's (it may count a part
+of what the target counts): <code>unknown</code>, not <code>missed</code>, until a person decides. Copy the line
+into <code>dbt_project/seeds/reviewed_verdicts.csv</code>, set the decision (<code>actual</code> with the right
+actual's span, <code>no_actual</code>, or <code>status</code> with met / missed / unknown) and a note, and refresh.</p>
+<table><thead><tr><th>report</th><th>task</th><th>target</th><th>paired number</th><th>what was promised</th>
+<th>what was reported</th><th>review line</th></tr></thead><tbody>
+{% for r in to_review %}<tr><td>{{ r.report_id }}</td><td class="num">{{ r.task_id }}</td><td>{{ r.target_span }}</td>
+<td>{{ r.actual_span }}<br><small>{{ "%g"|format(r.actual_value) }} {{ r.actual_unit }} against {{ "%g"|format(r.target_value) }} {{ r.target_unit }}, words {{ "%.2f"|format(r.coverage) if r.coverage is not none else "" }}</small></td>
+<td class="span">{{ r.requirement }}</td><td class="span">{{ r.completion }}</td><td><code>{{ r.review_line }}</code></td></tr>
+{% endfor %}</tbody></table>
+<h2 id="no-target">Tasks with no numeric target ({{ h.tasks - h.tasks_with_target }})</h2>
+{% if without|length < h.tasks - h.tasks_with_target %}<p>The first {{ without|length }}; all of them are the tasks of
+<code>marts.dim_tasks</code> with no row in <code>marts.fct_targets</code>.</p>{% endif %}
+<table><thead><tr><th>report</th><th>task</th><th>units</th><th>requirement</th></tr></thead><tbody>
+{% for t in without %}<tr><td>{{ t.report_id }}</td><td class="num">{{ t.task_id }}</td><td>{{ t.units }}</td><td>{{ t.requirement }}</td></tr>
+{% endfor %}</tbody></table>
+</body></html>
+"""
+
+
+def build_report(
+    con: duckdb.DuckDBPyConnection, warehouse_label: str, lead_limit: int = 30, row_limit: int = ROW_LIMIT
+) -> tuple[str, Headline]:
+    h = headline(con)
+    reports = reports_read(con, row_limit)
+    html = (
+        Environment(autoescape=True)
+        .from_string(TEMPLATE)
+        .render(
+            h=h,
+            built_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            warehouse=warehouse_label,
+            font_stack=_markup(FONT_STACK),
+            plotly_js=_markup(PLOTLY_BASIC.read_text(encoding="utf-8")),
+            lead_limit=lead_limit,
+            reports=reports,
+            sections=report_sections(con, reports, lead_limit, REPORT_SECTIONS),
+            plans=plan_sections(con, REPORT_SECTIONS, row_limit),
+            reports_with_targets=sum(1 for r in reports if r["targets"]),
+            missed=missed_targets(con, row_limit),
+            to_review=targets_to_review(con, row_limit),
+            without=tasks_without_target(con, row_limit),
+        )
+    )
+    return html, h
+
+
+def _markup(html: str):
+    from markupsafe import Markup
+
+    return Markup(html)
+
+
+def report_path(warehouse: Path) -> Path:
+    """Where the achievement report of a warehouse is written: beside it, `reports/achievement.html`."""
+    return warehouse.parent / "reports" / "achievement.html"
+
+
+def write_report(con: duckdb.DuckDBPyConnection, warehouse: Path) -> tuple[Path, Headline]:
+    """Build the report of the warehouse `con` reads and replace the file atomically (whoever has it open
+    keeps a whole file)."""
+    html, h = build_report(con, str(warehouse))
+    path = report_path(warehouse)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".html.partial")
+    partial.write_text(html, encoding="utf-8")
+    os.replace(partial, path)
+    return path, h
+
+
+def is_stale(warehouse: Path) -> bool:
+    """True when the published warehouse is newer than its report (a run stopped between publishing and
+    writing the report), or the report is missing."""
+    path = report_path(warehouse)
+    return warehouse.exists() and (not path.exists() or path.stat().st_mtime < warehouse.stat().st_mtime)

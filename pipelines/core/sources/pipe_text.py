@@ -1,0 +1,114 @@
+"""Pipe text as copied by hand (`cell | cell |`), a row possibly running over several lines."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from pipelines.core.rules import CELL_SEPARATOR, MAX_HEADER_LINES, MAX_TITLE_LINES
+from pipelines.core.sources.grid import (
+    FULLWIDTH,
+    ID_FORMS,
+    Grid,
+    GridRow,
+    LayoutHints,
+    SourceFileError,
+    decode,
+    split_cells,
+    split_lines,
+)
+
+_ROW_START = re.compile(r"^\s*[^|\s]{1,16}\s*\|")  # a short first cell, then a separator
+
+
+def starts_a_task(line: str) -> bool:
+    """A line whose first cell is a task id as TASK_ID_FORMS writes one ("12 | ..."): a row of its own,
+    never a continuation."""
+    if CELL_SEPARATOR not in line:
+        return False
+    first = line.split(CELL_SEPARATOR, 1)[0].translate(FULLWIDTH).strip()
+    return any(form.match(first) for form in ID_FORMS)
+
+
+def _pipe_header(lines: list[str]) -> tuple[int, int] | None:
+    """(first, last) line (1-based) of the header row: the first row with two filled cells after at most
+    MAX_TITLE_LINES title lines; a header cell may run over lines, the row ending at a line ending with
+    the separator (MAX_HEADER_LINES at most)."""
+    titles = 0
+    for lineno, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        if sum(bool(c) for c in split_cells(line)) <= 1 and titles < MAX_TITLE_LINES:
+            titles += 1
+            continue
+        last, text = lineno, line
+        while (
+            not text.rstrip().endswith(CELL_SEPARATOR)
+            and last < len(lines)
+            and last - lineno + 1 < MAX_HEADER_LINES
+            and lines[last].strip()
+            and not starts_a_task(lines[last])
+        ):
+            last += 1
+            text += "\n" + lines[last - 1]
+        return lineno, last
+    return None
+
+
+def read_pipe_text(path: Path, data: bytes, hints: LayoutHints) -> Grid:
+    """Pipe text as copied by hand. A row is open while it has fewer separators than the header has
+    cells; an open row takes the next line as its continuation, unless that line starts like a row and
+    joining it would give too many cells. Where a column may have been merged (`hints.may_merge(header
+    cells)`), a row one cell short is complete once it ends with the separator and the next line starts
+    with a task number. Blank lines are rows of their own (one empty cell), to be accounted for."""
+    text, encoding = decode(data, path)
+    lines = split_lines(text)
+    found = _pipe_header(lines)
+    if found is None:
+        raise SourceFileError(path, "file is empty")
+    header_first, header_last = found
+    header_text = "\n".join(lines[header_first - 1 : header_last])
+    header_cells = split_cells(header_text)
+    n_columns = len(header_cells)
+    merging = hints.may_merge(header_cells)
+    rows: list[GridRow] = []
+    current: list[int] | None = None  # [first, last] of the open row
+    current_lines: list[str] = []
+
+    def close() -> None:
+        nonlocal current, current_lines
+        if current is not None:
+            text = "\n".join(current_lines)
+            rows.append(GridRow(split_cells(text), current[0], current[1], raw=text))
+        current, current_lines = None, []
+
+    for lineno, line in enumerate(lines, start=1):
+        if lineno < header_first:
+            rows.append(GridRow(split_cells(line), lineno, lineno, raw=line))  # titles and blank lines
+            continue
+        if lineno == header_first:
+            rows.append(GridRow(header_cells, header_first, header_last, raw=header_text))
+            continue
+        if lineno <= header_last:
+            continue
+        if current is not None:
+            separators = "\n".join(current_lines).count(CELL_SEPARATOR)
+            if separators < n_columns:
+                starts_new = _ROW_START.match(line) and separators + line.count(CELL_SEPARATOR) > n_columns
+                short_but_closed = (
+                    merging
+                    and separators == n_columns - 1
+                    and current_lines[-1].rstrip().endswith(CELL_SEPARATOR)
+                    and starts_a_task(line)
+                )
+                if not (starts_new or short_but_closed):
+                    current_lines.append(line)
+                    current[1] = lineno
+                    continue
+        close()
+        if not line.strip():
+            rows.append(GridRow([""], lineno, lineno, raw=line))
+            continue
+        current, current_lines = [lineno, lineno], [line]
+    close()
+    return Grid(rows, "txt", encoding, len(lines))

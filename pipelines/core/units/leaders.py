@@ -1,0 +1,40 @@
+"""Leaders in charge of a task: people, read apart from the units.
+
+leader column "汤飞帆、李关定副市长"          ->  汤飞帆, 李关定 (副市长)
+group heading "一、汤飞帆市长牵头重点工作"     ->  汤飞帆 (市长), for every task under it
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipelines.core.rules import LEADER_IN_CELL, LEADER_IN_HEADING, LEADER_SEPARATORS, LEADER_TITLES
+
+_TITLES = "|".join(map(re.escape, LEADER_TITLES))
+_IN_CELL = re.compile(LEADER_IN_CELL[0].replace("{titles}", _TITLES))
+_IN_HEADING = re.compile(LEADER_IN_HEADING[0].replace("{titles}", _TITLES))
+_SEPARATORS = re.compile(f"[{re.escape(LEADER_SEPARATORS)}]+")
+
+
+@dataclass(frozen=True)
+class Leader:
+    name: str
+    title: str | None
+
+
+def leaders_in_cell(cell: str) -> list[Leader]:
+    """The people a leader column's cell names, each once; a part that does not read as a name is
+    kept whole as the name (nothing a table says is dropped)."""
+    found: list[Leader] = []
+    for part in (p for p in _SEPARATORS.split(cell.strip()) if p):
+        match = _IN_CELL.match(part)
+        leader = Leader(match["name"], match["title"]) if match else Leader(part, None)
+        if leader.name not in {f.name for f in found}:
+            found.append(leader)
+    return found
+
+
+def leaders_in_heading(heading: str) -> list[Leader]:
+    """The leaders a group heading puts in charge of its tasks ("汤飞帆市长牵头"), or none."""
+    return [Leader(m["name"], m["title"]) for m in _IN_HEADING.finditer(heading)]
