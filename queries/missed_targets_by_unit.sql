@@ -14,6 +14,6 @@ select
     a.target_span,
     a.actual_span
 from marts.fct_target_achievement as a
-inner join marts.fct_unit_assignments as u on u.task_key = a.task_key and u.role in ('lead', 'sole', 'joint')
+inner join marts.fct_unit_assignments as u on a.task_key = u.task_key and u.role in ('lead', 'sole', 'joint')
 where a.status = 'missed'
 order by u.unit_name, a.achievement_ratio;

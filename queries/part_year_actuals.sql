@@ -12,6 +12,6 @@ select
     x.status,
     x.actual_span
 from marts.fct_target_achievement as x
-inner join marts.fct_actuals as f on f.task_key = x.task_key and f.actual_seq = x.actual_seq
+inner join marts.fct_actuals as f on x.task_key = f.task_key and x.actual_seq = f.actual_seq
 where f.is_part_year
 order by x.report_id, x.task_id, x.target_seq;

@@ -9,6 +9,6 @@ select
     count(*) filter (where a.status = 'unknown') as n_unknown,
     string_agg(a.target_span, ' | ' order by a.target_seq) as targets
 from marts.dim_tasks as t
-left join marts.fct_target_achievement as a on a.task_key = t.task_key
+left join marts.fct_target_achievement as a on t.task_key = a.task_key
 group by t.report_id, t.task_id, t.lead_unit
 order by t.report_id, t.task_id;

@@ -18,6 +18,6 @@ select
     p.requirement,
     p.completion,
     p.targets_said
-from marts.fct_task_progress p
-inner join behind using (plan_task_id)
+from marts.fct_task_progress as p
+inner join behind on p.plan_task_id = behind.plan_task_id
 order by p.plan_id, p.plan_task_id, p.report_seq

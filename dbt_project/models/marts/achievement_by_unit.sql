@@ -30,7 +30,7 @@ select
     sum(case when achievement.status = 'missed' then 1 else 0 end) as n_missed,
     sum(case when achievement.status = 'unknown' then 1 else 0 end) as n_unknown,
     cast(sum(case when achievement.status = 'met' then 1 else 0 end) as double)
-        / nullif(sum(case when achievement.status in ('met', 'missed') then 1 else 0 end), 0) as met_share_of_known
+    / nullif(sum(case when achievement.status in ('met', 'missed') then 1 else 0 end), 0) as met_share_of_known
 from tasks_per_unit
 inner join units on tasks_per_unit.unit_name = units.unit_name
 left join accountable

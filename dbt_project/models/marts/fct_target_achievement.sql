@@ -21,7 +21,8 @@ tasks as (
 progress as (
     select
         task_key,
-        max({{ dbt.safe_cast("regexp_extract(value, '([0-9]+([.][0-9]+)?)[ ]*%', 1)", dbt.type_float()) }}) as progress_percent
+        max({{ dbt.safe_cast("regexp_extract(value, '([0-9]+([.][0-9]+)?)[ ]*%', 1)", dbt.type_float()) }})
+            as progress_percent
     from {{ ref('stg_task_attributes') }}
     where role = 'progress_percent'
     group by task_key
@@ -46,8 +47,8 @@ part_ratios as (
         targets.target_seq,
         actuals.actual_seq,
         case when targets.direction = 'decrease' then -1 else 1 end
-            * actuals.normalised_value / targets.normalised_value
-            * case when targets.comparator = 'lte' then -1 else 1 end as weakness_order
+        * actuals.normalised_value / targets.normalised_value
+        * case when targets.comparator = 'lte' then -1 else 1 end as weakness_order
     from (
         select task_key, target_seq, {{ unnest_list('part_actual_seqs') }} as actual_seq from pairs
     ) as parts

@@ -32,6 +32,7 @@ select
     plans.n_plan_tasks - by_report.n_tasks_reported as n_plan_tasks_not_reported,
     case when by_report.n_targets > 0 then cast(by_report.n_met as double) / by_report.n_targets end as met_share,
     case when by_report.n_targets > 0 then cast(by_report.n_missed as double) / by_report.n_targets end as missed_share,
-    case when by_report.n_targets > 0 then cast(by_report.n_unknown as double) / by_report.n_targets end as unknown_share
+    case when by_report.n_targets > 0 then cast(by_report.n_unknown as double) / by_report.n_targets end
+        as unknown_share
 from by_report
 inner join plans on by_report.plan_id = plans.plan_id
