@@ -17,7 +17,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 # Compiled bytecode roughly halves import time (this machine sets PYTHONDONTWRITEBYTECODE).
 export UV_COMPILE_BYTECODE := 1
 
-.PHONY: env spark-env run test dev score docs bench spark manifest clean
+.PHONY: env spark-env run test test-fast lint dev score docs bench spark manifest clean
 
 env: $(VENV)/.synced
 
@@ -52,6 +52,20 @@ run: $(MANIFEST)
 
 test: $(MANIFEST)
 	$(BIN)/python -m pytest
+
+# The inner loop: every test but the end-to-end runs (a minute or two).
+test-fast: $(MANIFEST)
+	$(BIN)/python -m pytest -m "not e2e"
+
+# The gates CI runs before the tests (the same as .pre-commit-config.yaml): ruff (lint and format), sqlfluff on
+# the dbt models, the import layers of pipelines/core (import-linter, pyproject.toml), and Dagster's check
+# that the definitions load.
+lint: $(MANIFEST)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/sqlfluff lint dbt_project
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/dg check defs
 
 # Compare the built warehouse with the hand labels (../shared/data/labels): recall, false targets,
 # comparator, pairing and status accuracy, missed precision and recall, and every miss (every label set).

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -101,3 +102,20 @@ def seed_run(seed_workspace) -> PipelineRun:
 
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def dbt_manifest() -> dict:
+    """The dbt project's parsed manifest (make test writes it first): what the project holds, so that tests
+    count models and unit tests from it instead of numbers that change whenever one is added."""
+    return json.loads((REPO_ROOT / "dbt_project" / "target" / "manifest.json").read_text(encoding="utf-8"))
+
+
+def dbt_marts() -> set[str]:
+    """The names of the dbt models built into the marts schema."""
+    return {
+        n["name"] for n in dbt_manifest()["nodes"].values() if n["resource_type"] == "model" and n["schema"] == "marts"
+    }
+
+
+def dbt_unit_tests() -> int:
+    return len(dbt_manifest()["unit_tests"])

@@ -16,6 +16,7 @@ import pytest
 from pipelines.core.spark.session import spark_available
 from pipelines.core.warehouse.build import build_path
 from pipelines.core.warehouse.tables import RAW_ACTUAL_MENTIONS, RAW_TARGET_MENTIONS, RAW_TARGET_PAIRS
+from tests.conftest import dbt_marts, dbt_unit_tests
 
 MISSING = spark_available()
 pytestmark = [
@@ -24,21 +25,7 @@ pytestmark = [
     pytest.mark.skipif(MISSING is not None, reason=f"Spark cannot run here: {MISSING}"),
 ]
 
-MARTS = {
-    "achievement_by_unit",
-    "achievement_by_unit_type",
-    "dim_plans",
-    "dim_reports",
-    "dim_tasks",
-    "dim_units",
-    "fct_actuals",
-    "fct_target_achievement",
-    "fct_targets",
-    "fct_task_leaders",
-    "fct_task_progress",
-    "fct_unit_assignments",
-    "plan_progress",
-}
+MARTS = dbt_marts()
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +48,7 @@ def test_dbt_builds_every_seed_model_data_test_and_unit_test_on_spark(seed_on_sp
     assert dbt.success, dbt.error or dbt.failures()
     kinds = {node.split(".")[0] for node in dbt.results}
     assert kinds == {"seed", "model", "test", "unit_test"}
-    assert sum(node.startswith("unit_test.") for node in dbt.results) == 23
+    assert sum(node.startswith("unit_test.") for node in dbt.results) == dbt_unit_tests()
     assert not dbt.failures()
 
 

@@ -19,16 +19,20 @@ from pipelines.defs.schedules import nightly_refresh
 from pipelines.defs.sensors import raw_folder_changed
 
 defs = dg.Definitions(
-    assets=[
-        RAW_WORK_PLANS,
-        ingest_reports,
-        raw_unit_assignments,
-        extract_targets_and_actuals,
-        link_plan_tasks,
-        warehouse_dbt_models,
-        published_warehouse,
-        achievement_report,
-    ],
+    # Each asset links to its source in the UI: the Python assets to their function (file and line), the dbt
+    # models to their .sql (enabled in assets/dbt.py).
+    assets=dg.with_source_code_references(
+        [
+            RAW_WORK_PLANS,
+            ingest_reports,
+            raw_unit_assignments,
+            extract_targets_and_actuals,
+            link_plan_tasks,
+            warehouse_dbt_models,
+            published_warehouse,
+            achievement_report,
+        ]
+    ),
     asset_checks=ASSET_CHECKS,
     jobs=[refresh_warehouse],
     schedules=[nightly_refresh],

@@ -148,33 +148,7 @@ def score(labels: list[dict], tasks: dict, extracted: dict[int, list[Extracted]]
                 )
                 continue
             matched.add(hit.target_seq)
-            result.found += 1
-            if hit.comparator == target["comparator"]:
-                result.comparator_ok += 1
-            else:
-                result.misses.append(
-                    f"task {task_id}: comparator {hit.comparator} != {target['comparator']}: {target['span']!r}"
-                )
-            actual = target.get("actual")
-            if actual is None:
-                paired_ok = hit.actual_span is None
-            else:
-                paired_ok = _same(
-                    abs(hit.actual_value) if hit.actual_value is not None else None, abs(actual["value"])
-                ) and _overlaps((hit.actual_start, hit.actual_end), _locate(completion, actual["span"]))
-            if paired_ok:
-                result.pairing_ok += 1
-            else:
-                want = f"{actual['span']!r}" if actual else "no actual"
-                got = f"{hit.actual_span!r}" if hit.actual_span else "no actual"
-                result.misses.append(f"task {task_id}: pairing {target['span']!r}: got {got}, want {want}")
-            result.missed_said += hit.status == "missed"
-            result.missed_labelled += target["status"] == "missed"
-            result.missed_both += hit.status == target["status"] == "missed"
-            if hit.status == target["status"]:
-                result.status_ok += 1
-            else:
-                result.misses.append(f"task {task_id}: status {hit.status} != {target['status']}: {target['span']!r}")
+            _score_found(result, task_id, target, hit, completion)
         for e in candidates:
             if e.target_seq in scope_matched:
                 continue
@@ -183,6 +157,37 @@ def score(labels: list[dict], tasks: dict, extracted: dict[int, list[Extracted]]
                 result.false += 1
                 result.misses.append(f"task {task_id}: false target: {e.span!r} ({e.value:g}{e.unit})")
     return result
+
+
+def _score_found(result: Score, task_id: int, target: dict, hit: Extracted, completion: str) -> None:
+    """A labelled target found: its comparator, its pairing and its status against the label's."""
+    result.found += 1
+    if hit.comparator == target["comparator"]:
+        result.comparator_ok += 1
+    else:
+        result.misses.append(
+            f"task {task_id}: comparator {hit.comparator} != {target['comparator']}: {target['span']!r}"
+        )
+    actual = target.get("actual")
+    if actual is None:
+        paired_ok = hit.actual_span is None
+    else:
+        paired_ok = _same(
+            abs(hit.actual_value) if hit.actual_value is not None else None, abs(actual["value"])
+        ) and _overlaps((hit.actual_start, hit.actual_end), _locate(completion, actual["span"]))
+    if paired_ok:
+        result.pairing_ok += 1
+    else:
+        want = f"{actual['span']!r}" if actual else "no actual"
+        got = f"{hit.actual_span!r}" if hit.actual_span else "no actual"
+        result.misses.append(f"task {task_id}: pairing {target['span']!r}: got {got}, want {want}")
+    result.missed_said += hit.status == "missed"
+    result.missed_labelled += target["status"] == "missed"
+    result.missed_both += hit.status == target["status"] == "missed"
+    if hit.status == target["status"]:
+        result.status_ok += 1
+    else:
+        result.misses.append(f"task {task_id}: status {hit.status} != {target['status']}: {target['span']!r}")
 
 
 def score_files(con: duckdb.DuckDBPyConnection, label_files: list[Path]) -> dict[str, Score]:

@@ -94,50 +94,27 @@ def _places(m: Mention, text: str) -> tuple:
     return match.start("num"), match.end("num") - match.start("num"), *upper, m.value, m.upper, m.multiplier
 
 
+_PAIR_WORDS = ("target_seq", "actual_seq", "pairing_similarity", "metric_coverage", "statement", "part_actual_seqs")
+
+
+def _target_row(key: int, m: Mention, text: str) -> tuple:
+    return (key, m.seq, m.metric, m.unit, m.normalised_unit, unit_kind(m.normalised_unit), m.comparator,
+            m.direction, m.is_cumulative, m.span_start, m.span_end, *_places(m, text))  # fmt: skip
+
+
+def _actual_row(key: int, m: Mention, text: str) -> tuple:
+    return (key, m.seq, m.metric, m.unit, m.normalised_unit, unit_kind(m.normalised_unit), m.direction, m.period,
+            m.is_part_year, m.is_estimate, m.is_completion_ratio, m.months_covered, m.period_stated, m.statement,
+            m.span_start, m.span_end, *_places(m, text))  # fmt: skip
+
+
 def _template_readings(templates: list[tuple[str, str]]) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """Targets, actuals and pairs of each template, keyed by its index."""
     targets, actuals, pairs = [], [], []
     for key, (requirement, completion) in enumerate(templates):
         found_targets, found_actuals, found_pairs = read_task(requirement, completion)
-        targets += [
-            (
-                key,
-                m.seq,
-                m.metric,
-                m.unit,
-                m.normalised_unit,
-                unit_kind(m.normalised_unit),
-                m.comparator,
-                m.direction,
-                m.is_cumulative,
-                m.span_start,
-                m.span_end,
-                *_places(m, requirement),
-            )
-            for m in found_targets
-        ]
-        actuals += [
-            (
-                key,
-                m.seq,
-                m.metric,
-                m.unit,
-                m.normalised_unit,
-                unit_kind(m.normalised_unit),
-                m.direction,
-                m.period,
-                m.is_part_year,
-                m.is_estimate,
-                m.is_completion_ratio,
-                m.months_covered,
-                m.period_stated,
-                m.statement,
-                m.span_start,
-                m.span_end,
-                *_places(m, completion),
-            )
-            for m in found_actuals
-        ]
+        targets += [_target_row(key, m, requirement) for m in found_targets]
+        actuals += [_actual_row(key, m, completion) for m in found_actuals]
         pairs += [
             (key, p.target_seq, p.actual_seq, p.similarity, p.metric_coverage, p.statement, list(p.parts))
             for p in found_pairs
@@ -146,24 +123,7 @@ def _template_readings(templates: list[tuple[str, str]]) -> tuple[pl.DataFrame, 
     return (
         pl.DataFrame(targets, orient="row", schema={**key, **{c: TARGET_SCHEMA[c] for c in _TARGET_WORDS}, **_PLACES}),
         pl.DataFrame(actuals, orient="row", schema={**key, **{c: ACTUAL_SCHEMA[c] for c in _ACTUAL_WORDS}, **_PLACES}),
-        pl.DataFrame(
-            pairs,
-            orient="row",
-            schema={
-                **key,
-                **{
-                    c: PAIR_SCHEMA[c]
-                    for c in (
-                        "target_seq",
-                        "actual_seq",
-                        "pairing_similarity",
-                        "metric_coverage",
-                        "statement",
-                        "part_actual_seqs",
-                    )
-                },
-            },
-        ),
+        pl.DataFrame(pairs, orient="row", schema={**key, **{c: PAIR_SCHEMA[c] for c in _PAIR_WORDS}}),
     )
 
 

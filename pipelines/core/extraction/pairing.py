@@ -166,30 +166,60 @@ def pair_targets(
             return [
                 Pair(t.seq, actuals[0].seq, 1.0, 1.0) if t is same_unit[0] else Pair(t.seq, None, 0.0) for t in targets
             ]
+    chosen = _assign(_pair_scores(targets, actuals, requirement, completion), targets, actuals)
+    by_seq = {a.seq: a for a in actuals}
+
+    def pair(t: Mention) -> Pair:
+        parts = _parts(t, actuals, completion, chosen)
+        if t.seq not in chosen:
+            return Pair(t.seq, None, 0.0, statement=stated_by_name(t.metric, completion), parts=parts)
+        actual_seq, score = chosen[t.seq]
+        coverage = _coverage(by_seq[actual_seq].metric, _own_window(requirement, t, targets))
+        return Pair(t.seq, actual_seq, round(score, 3), coverage, parts=parts)
+
+    return [pair(t) for t in targets]
+
+
+def _pair_scores(
+    targets: tuple[Mention, ...], actuals: tuple[Mention, ...], requirement: str, completion: str
+) -> np.ndarray:
+    """Each (target, actual)'s score: 0 where they cannot pair."""
     views = {a.seq: _views(completion, a) for a in actuals}
     scores = np.zeros((len(targets), len(actuals)))
     for t_index, target in enumerate(targets):
         target_window = _own_window(requirement, target, targets)
         cumulative = any(m in target_window for m in rules.LEVEL_MARKERS)
         for a_index, actual in enumerate(actuals):
-            # A completion ratio reports a target of completion ("完成三年任务的95%"), no other metric.
-            if actual.is_completion_ratio and not (target.is_completion_ratio or "完成率" in target.metric):
-                continue
-            # A rate or share is never reported as a count or an amount ("落地率50%" is not "已安排36个项目").
-            if (rules.unit_kind(target.normalised_unit) == "rate") != (
-                rules.unit_kind(actual.normalised_unit) == "rate"
-            ):
-                continue
-            score = similarity(target.metric, target_window, views[actual.seq])
-            same_unit = target.normalised_unit == actual.normalised_unit
-            if score < (MIN_SIMILARITY if same_unit else MIN_SIMILARITY_OTHER_UNIT):
-                continue
-            score += BONUS_SAME_UNIT * same_unit
-            score += BONUS_CUMULATIVE * (cumulative and actual.period == "累计")
-            score += BONUS_FULL_YEAR * (not actual.is_part_year)
-            score += BONUS_SAME_DIRECTION * (target.direction == actual.direction != "level")
-            order_gap = abs(t_index / max(len(targets), 1) - a_index / max(len(actuals), 1))
-            scores[t_index, a_index] = score - ORDER_TIE_BREAK * order_gap
+            score = _score(target, actual, target_window, cumulative, views[actual.seq])
+            if score > 0:
+                order_gap = abs(t_index / max(len(targets), 1) - a_index / max(len(actuals), 1))
+                scores[t_index, a_index] = score - ORDER_TIE_BREAK * order_gap
+    return scores
+
+
+def _score(target: Mention, actual: Mention, target_window: str, cumulative: bool, view: _Views) -> float:
+    """How well an actual reports a target, before the order tie-break; 0 when it cannot."""
+    # A completion ratio reports a target of completion ("完成三年任务的95%"), no other metric.
+    if actual.is_completion_ratio and not (target.is_completion_ratio or "完成率" in target.metric):
+        return 0.0
+    # A rate or share is never reported as a count or an amount ("落地率50%" is not "已安排36个项目").
+    if (rules.unit_kind(target.normalised_unit) == "rate") != (rules.unit_kind(actual.normalised_unit) == "rate"):
+        return 0.0
+    score = similarity(target.metric, target_window, view)
+    same_unit = target.normalised_unit == actual.normalised_unit
+    if score < (MIN_SIMILARITY if same_unit else MIN_SIMILARITY_OTHER_UNIT):
+        return 0.0
+    score += BONUS_SAME_UNIT * same_unit
+    score += BONUS_CUMULATIVE * (cumulative and actual.period == "累计")
+    score += BONUS_FULL_YEAR * (not actual.is_part_year)
+    score += BONUS_SAME_DIRECTION * (target.direction == actual.direction != "level")
+    return score
+
+
+def _assign(
+    scores: np.ndarray, targets: tuple[Mention, ...], actuals: tuple[Mention, ...]
+) -> dict[int, tuple[int, float]]:
+    """target seq -> (actual seq, score): one actual to a target at most, the assignment of highest total."""
     chosen: dict[int, tuple[int, float]] = {}
     if targets and actuals:
         # Imported here: scipy.optimize takes ~0.4 s to import, and a process that only hands the
@@ -197,38 +227,35 @@ def pair_targets(
         from scipy.optimize import linear_sum_assignment
 
         rows, cols = linear_sum_assignment(scores, maximize=True)
-        for t_index, a_index in zip(rows, cols, strict=False):
+        for t_index, a_index in zip(rows, cols, strict=True):
             if scores[t_index, a_index] > 0:
                 chosen[targets[t_index].seq] = (actuals[a_index].seq, float(scores[t_index, a_index]))
-    by_seq = {a.seq: a for a in actuals}
+    return chosen
 
-    def coverage(target: Mention, actual_seq: int) -> float:
-        metric, window = by_seq[actual_seq].metric, _own_window(requirement, target, targets)
-        if any(q in metric and q not in window for q in rules.SUBSET_QUALIFIERS):
-            return 0.0  # the actual counts a part of what the target counts
-        words = _COVERAGE_IGNORED.sub(" ", metric)
-        return round(containment(words, window), 3) if words.strip() else 1.0
 
-    def parts(target: Mention) -> tuple[int, ...]:
-        """The actuals in the target's unit listed after the name of its parts, up to the full stop, that
-        no other target took."""
-        at = completion.find(target.parts_name) if target.parts_name else -1
-        if at < 0:
-            return ()
-        end = bounds(completion, at, "。")[1]
-        others = {seq for t, (seq, _) in chosen.items() if t != target.seq}
-        return tuple(
-            a.seq
-            for a in actuals
-            if at < a.span_start < end and a.seq not in others and a.normalised_unit == target.normalised_unit
-        )
+def _coverage(metric: str, window: str) -> float:
+    """How much of the actual's metric the target's own words cover."""
+    if any(q in metric and q not in window for q in rules.SUBSET_QUALIFIERS):
+        return 0.0  # the actual counts a part of what the target counts
+    words = _COVERAGE_IGNORED.sub(" ", metric)
+    return round(containment(words, window), 3) if words.strip() else 1.0
 
-    return [
-        Pair(t.seq, chosen[t.seq][0], round(chosen[t.seq][1], 3), coverage(t, chosen[t.seq][0]), parts=parts(t))
-        if t.seq in chosen
-        else Pair(t.seq, None, 0.0, statement=stated_by_name(t.metric, completion), parts=parts(t))
-        for t in targets
-    ]
+
+def _parts(
+    target: Mention, actuals: tuple[Mention, ...], completion: str, chosen: dict[int, tuple[int, float]]
+) -> tuple[int, ...]:
+    """The actuals in the target's unit listed after the name of its parts, up to the full stop, that no other
+    target took."""
+    at = completion.find(target.parts_name) if target.parts_name else -1
+    if at < 0:
+        return ()
+    end = bounds(completion, at, "。")[1]
+    others = {seq for t, (seq, _) in chosen.items() if t != target.seq}
+    return tuple(
+        a.seq
+        for a in actuals
+        if at < a.span_start < end and a.seq not in others and a.normalised_unit == target.normalised_unit
+    )
 
 
 def stated_by_name(metric: str, completion: str) -> str | None:

@@ -17,7 +17,7 @@ import duckdb
 import polars as pl
 
 from pipelines.core.layout.normalise import normalise_attributes, normalise_tasks
-from pipelines.core.layout.tasks import read_or_quarantine
+from pipelines.core.layout.tasks import Report, read_or_quarantine
 from pipelines.core.plans.assignment import assign_plans, read_report_plans
 from pipelines.core.plans.linking import link_tasks
 from pipelines.core.units.names import unit_assignments
@@ -82,12 +82,7 @@ def ingest_reports(
     built = state.readings(con)
     removed = sorted(set(built) - set(files))
     to_read = [k for k in sorted(files) if k in reread or state.needs_reading(built.get(k), files[k], code_version)]
-    reports = []
-    every = max(1, len(to_read) // 10)
-    for i, key in enumerate(to_read, start=1):
-        reports.append(read_or_quarantine(files[key], normalised=False))
-        if i % every == 0 or i == len(to_read):
-            progress(f"read {i}/{len(to_read)} reports ({sum(r.tasks.height for r in reports):,} tasks)")
+    reports = _read_reports([files[k] for k in to_read], progress)
     # Normalised in one polars pass over all reports' cells.
     tasks = normalise_tasks(pl.concat([r.tasks for r in reports])) if reports else RAW_TASKS.empty()
     attributes = (
@@ -96,33 +91,28 @@ def ingest_reports(
     leaders = pl.concat([r.leaders for r in reports]) if reports else RAW_TASK_LEADERS.empty()
     rejected = pl.concat([r.rejected for r in reports]) if reports else REJECTED_ROWS.empty()
     report_rows = pl.DataFrame([r.summary() for r in reports], schema=RAW_REPORTS.schema)
-    affected = to_read + removed
-    replace_reports(con, RAW_TASKS.qualified, tasks, affected)
-    replace_reports(con, RAW_TASK_ATTRIBUTES.qualified, attributes, affected)
-    replace_reports(con, RAW_TASK_LEADERS.qualified, leaders, affected)
-    replace_reports(con, REJECTED_ROWS.qualified, rejected, affected)
-    replace_reports(con, RAW_REPORTS.qualified, report_rows, affected)
+    written = ((RAW_TASKS, tasks), (RAW_TASK_ATTRIBUTES, attributes), (RAW_TASK_LEADERS, leaders),
+               (REJECTED_ROWS, rejected), (RAW_REPORTS, report_rows))  # fmt: skip
+    for table, frame in written:
+        replace_reports(con, table.qualified, frame, to_read + removed)
     state.record_readings(
         con, {r.report_id: r.content_hash for r in reports}, removed, code_version, pipeline_version, run_id
     )
-    total_tasks = row_count(con, RAW_TASKS.qualified)
-    total_attributes = row_count(con, RAW_TASK_ATTRIBUTES.qualified)
-    total_leaders = row_count(con, RAW_TASK_LEADERS.qualified)
-    total_rejected = row_count(con, REJECTED_ROWS.qualified)
-    return Ingested(
-        to_read,
-        [k for k in sorted(files) if k not in to_read],
-        removed,
-        tasks,
-        attributes,
-        leaders,
-        rejected,
-        report_rows,
-        total_tasks,
-        total_attributes,
-        total_leaders,
-        total_rejected,
-    )
+    totals = [row_count(con, table.qualified) for table in (RAW_TASKS, RAW_TASK_ATTRIBUTES, RAW_TASK_LEADERS,
+                                                            REJECTED_ROWS)]  # fmt: skip
+    unchanged = [k for k in sorted(files) if k not in to_read]
+    return Ingested(to_read, unchanged, removed, tasks, attributes, leaders, rejected, report_rows, *totals)
+
+
+def _read_reports(paths: list[Path], progress: Progress) -> list[Report]:
+    """Each file read as written (normalised later, all at once), saying how far it got every tenth."""
+    reports = []
+    every = max(1, len(paths) // 10)
+    for i, path in enumerate(paths, start=1):
+        reports.append(read_or_quarantine(path, normalised=False))
+        if i % every == 0 or i == len(paths):
+            progress(f"read {i}/{len(paths)} reports ({sum(r.tasks.height for r in reports):,} tasks)")
+    return reports
 
 
 @dataclass(frozen=True)

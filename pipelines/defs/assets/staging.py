@@ -1,12 +1,15 @@
 """Staging assets: raw report files -> the `staging.raw_*` tables of the run's build.
 
-Thin: each calls a step of `core/steps.py` and describes what it did. Every run considers every
+Thin: each calls a step of `core/refresh/steps.py` and describes what it did. Every run considers every
 report of the raw folder and reads only those whose file or reading code changed; the rows of the others
 are carried over, and the rows of reports whose file is gone leave every table. Not partitioned by report:
 the UI's "Materialize all" then runs everything at once, and Dagster records no event per report.
 """
 
+from collections.abc import Iterator
+
 import dagster as dg
+import polars as pl
 
 from pipelines.core import settings
 from pipelines.core.refresh import steps
@@ -105,54 +108,43 @@ def ingest_reports(
             [done.read],
         )
     context.log.info(f"{len(done.read)} reports read, {len(done.unchanged)} unchanged, {len(done.removed)} removed")
+    yield from _ingest_results(done, reports)
+
+
+def _ingest_results(done: steps.Ingested, reports: pl.DataFrame) -> Iterator[dg.MaterializeResult]:
+    """What ingest wrote, one result per table, with what a person checks first."""
     counts = {
         "reports_read": len(done.read),
         "reports_unchanged": len(done.unchanged),
         "reports_removed": len(done.removed),
     }
-    yield dg.MaterializeResult(
-        asset_key=table_key(RAW_TASKS),
-        metadata={
-            "dagster/row_count": done.total_tasks,
-            **counts,
-            "preview": preview(done.tasks.select("report_id", "task_id", "requirement", "units_raw")),
-        },
+    columns = done.attributes.group_by("column_name", "role").len().sort("len", descending=True)
+    found = "\n".join(f"- {name} ({role or 'role not known'}): {n}" for name, role, n in columns.iter_rows())
+    tasks = done.tasks.select("report_id", "task_id", "requirement", "units_raw")
+    leaders = done.leaders.select("report_id", "task_id", "leader_name", "leader_title", "source")
+    rejected = done.rejected.select("report_id", "source_line", "reason", "raw_text")
+    results = (
+        (RAW_TASKS, {"dagster/row_count": done.total_tasks, **counts, "preview": preview(tasks)}),
+        (
+            RAW_TASK_ATTRIBUTES,
+            {
+                "dagster/row_count": done.total_attributes,
+                "columns_in_reports_read": dg.MetadataValue.md(found or "none"),
+            },
+        ),
+        (RAW_TASK_LEADERS, {"dagster/row_count": done.total_leaders, "preview": preview(leaders)}),
+        (
+            REJECTED_ROWS,
+            {
+                "dagster/row_count": done.total_rejected,
+                "rejected_in_reports_read": done.rejected.height,
+                "preview": preview(rejected),
+            },
+        ),
+        (RAW_REPORTS, {"dagster/row_count": reports.height, **counts, "reports": preview(reports, rows=50)}),
     )
-    yield dg.MaterializeResult(
-        asset_key=table_key(RAW_TASK_ATTRIBUTES),
-        metadata={
-            "dagster/row_count": done.total_attributes,
-            "columns_in_reports_read": dg.MetadataValue.md(
-                "\n".join(
-                    f"- {name} ({role or 'role not known'}): {n}"
-                    for name, role, n in done.attributes.group_by("column_name", "role")
-                    .len()
-                    .sort("len", descending=True)
-                    .iter_rows()
-                )
-                or "none"
-            ),
-        },
-    )
-    yield dg.MaterializeResult(
-        asset_key=table_key(RAW_TASK_LEADERS),
-        metadata={
-            "dagster/row_count": done.total_leaders,
-            "preview": preview(done.leaders.select("report_id", "task_id", "leader_name", "leader_title", "source")),
-        },
-    )
-    yield dg.MaterializeResult(
-        asset_key=table_key(REJECTED_ROWS),
-        metadata={
-            "dagster/row_count": done.total_rejected,
-            "rejected_in_reports_read": done.rejected.height,
-            "preview": preview(done.rejected.select("report_id", "source_line", "reason", "raw_text")),
-        },
-    )
-    yield dg.MaterializeResult(
-        asset_key=table_key(RAW_REPORTS),
-        metadata={"dagster/row_count": reports.height, **counts, "reports": preview(reports, rows=50)},
-    )
+    for table, metadata in results:
+        yield dg.MaterializeResult(asset_key=table_key(table), metadata=metadata)
 
 
 @dg.multi_asset(
