@@ -63,7 +63,7 @@ test-fast: $(MANIFEST)
 lint: $(MANIFEST)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/sqlfluff lint dbt_project
+	$(BIN)/sqlfluff lint dbt_project/models dbt_project/tests queries
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/dg check defs
 
