@@ -1,5 +1,5 @@
 """Reading each source format into one grid: the seed in every format reads as the seed text, merged cells
-are resolved as published, and formats not read are said clearly (fixtures written by tests/formats.py)."""
+are resolved as published, and formats not read are said clearly (fixtures written by pipelines/tooling/fixtures.py)."""
 
 from __future__ import annotations
 

@@ -84,3 +84,11 @@ def test_python_assets_and_dbt_models_link_to_their_source():
         if not paths or not all(p.is_file() for p in paths):
             missing.append(key.to_user_string())
     assert not missing
+
+
+def test_the_docs_name_every_format_of_the_registry():
+    """docs/operating.md's formats table and the registry agree: a new format row is documented."""
+    from pipelines.core.sources.formats import FORMATS
+
+    text = (REPO_ROOT / "docs" / "operating.md").read_text(encoding="utf-8")
+    assert [s for f in FORMATS for s in f.suffixes if f"`{s}`" not in text] == []

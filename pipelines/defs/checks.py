@@ -32,7 +32,7 @@ FCT_TARGET_ACHIEVEMENT = dg.AssetKey(["marts", "fct_target_achievement"])
 class Gate:
     name: str
     asset: dg.AssetKey
-    suites: tuple[str, ...]  # expectations/gx/expectations/<suite>.json, each on its frame (core/suite_frames.py)
+    suites: tuple[str, ...]  # expectations/gx/expectations/<suite>.json, each on its frame (core/quality/frames.py)
     blocking: bool  # blocking: an ERROR that stops the run; otherwise a WARN that lets it go on
     description: str
     reads_also: tuple[dg.AssetKey, ...] = ()

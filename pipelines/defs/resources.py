@@ -39,7 +39,7 @@ class RawFolderResource(dg.ConfigurableResource):
 
 
 class WarehouseBuildResource(dg.ConfigurableResource):
-    """The run's build of the warehouse at `path` (see core/warehouse_build.py): when the run starts,
+    """The run's build of the warehouse at `path` (see core/warehouse/build.py): when the run starts,
     it takes the refresh lock and the build file; when the run ends, however it ends, it releases the
     lock. The steps read and write the build; only `publish()` touches the published file."""
 

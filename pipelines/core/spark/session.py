@@ -77,7 +77,7 @@ def spark_session(
     """A SparkSession with SPARK_CONF, its tables under `warehouse_dir` (a temporary folder unless given),
     the project's code shipped to its executors; stopped at the end. Where this process already runs a
     session, that one. The executors run this Python (PYSPARK_PYTHON), so they have the
-    same libraries in local mode; on a cluster, the same environment must be there (README: Spark)."""
+    same libraries in local mode; on a cluster, the same environment must be there (docs/spark.md)."""
     if reason := spark_available():
         raise RuntimeError(f"Spark cannot start here: {reason}")
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")

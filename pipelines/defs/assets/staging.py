@@ -51,7 +51,7 @@ def table_key(table: Table) -> dg.AssetKey:
 
 
 def table_spec(table: Table, deps, **kwargs) -> dg.AssetSpec:
-    """The asset of a staging table, described from its declaration (core/tables.py)."""
+    """The asset of a staging table, described from its declaration (core/warehouse/tables.py)."""
     return dg.AssetSpec(
         table_key(table),
         deps=deps,
