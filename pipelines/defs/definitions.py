@@ -1,5 +1,7 @@
 """The one Dagster entry point (`dagster dev` loads it through workspace.yaml)."""
 
+import warnings
+
 import dagster as dg
 
 from pipelines.defs.assets.dbt import warehouse_dbt_models
@@ -18,10 +20,12 @@ from pipelines.defs.resources import build_resources
 from pipelines.defs.schedules import nightly_refresh
 from pipelines.defs.sensors import raw_folder_changed
 
-defs = dg.Definitions(
-    # Each asset links to its source in the UI: the Python assets to their function (file and line), the dbt
-    # models to their .sql (enabled in assets/dbt.py).
-    assets=dg.with_source_code_references(
+# Each asset links to its source in the UI: the Python assets to their function (file and line), the dbt models
+# to their .sql (enabled in assets/dbt.py). Dagster marks code references beta; the links are worth it, and the
+# warning on every import is not news to a user.
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", dg.BetaWarning)
+    ASSETS = dg.with_source_code_references(
         [
             RAW_WORK_PLANS,
             ingest_reports,
@@ -32,7 +36,10 @@ defs = dg.Definitions(
             published_warehouse,
             achievement_report,
         ]
-    ),
+    )
+
+defs = dg.Definitions(
+    assets=ASSETS,
     asset_checks=ASSET_CHECKS,
     jobs=[refresh_warehouse],
     schedules=[nightly_refresh],

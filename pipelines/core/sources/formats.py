@@ -59,12 +59,6 @@ READ_SUFFIXES = tuple(sorted(s for f in FORMATS if f.read for s in f.suffixes))
 _INVISIBLE = str.maketrans("", "", INVISIBLE_CHARACTERS)
 
 
-def is_read(path: Path | str) -> bool:
-    """Whether a file's format is one the pipeline reads (not one it only names, such as .doc)."""
-    found = format_of(path)
-    return found is not None and found.read is not None
-
-
 def format_of(path: Path | str) -> Format | None:
     """The format a file's suffix names (any case), or None: not a report format."""
     return _BY_SUFFIX.get(Path(path).suffix.lower())
