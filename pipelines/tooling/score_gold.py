@@ -1,0 +1,214 @@
+"""`make score`, second part: a folder of real tables with gold readings (../shared/data/real3: gold_tasks.json,
+gold_targets.json) built into a warehouse of its own and compared with the gold, on two parts kept apart: the
+tables used in development and a third held out (every third table in the order of its name's SHA-256, so the
+split depends on nothing the code reads).
+
+    python -m pipelines.tooling.score_gold [--gold DIR] [--part development|held_out|all]
+
+Each table is built alone (one refused file, or one failed blocking check, still stops a whole refresh): a
+table refused or not built is named, and none of its tasks or targets is found. A gold task is found when a
+task of its report holds the start of its requirement; its units, lead units and leaders must then be the
+same sets. A gold target is found when its task holds a target of the same value; its status must then be the
+gold's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from pipelines.core import settings
+from pipelines.core.layout.tasks import read_or_quarantine
+from pipelines.core.sources.grid import SourceFileError
+
+GOLD_DIR = settings.REPO_ROOT.parent / "shared" / "data" / "real3"
+PARTS = ("development", "held_out")
+
+
+def held_out(files: list[str]) -> set[str]:
+    """Every third file in the order of its name's SHA-256: a third of the tables, chosen by no content."""
+    ordered = sorted(files, key=lambda name: hashlib.sha256(name.encode()).hexdigest())
+    return set(ordered[::3])
+
+
+def _norm(text: str | None) -> str:
+    return "".join((text or "").split()).replace("（", "(").replace("）", ")")
+
+
+@dataclass
+class GoldScore:
+    files: int = 0
+    refused: list[str] = field(default_factory=list)
+    counts: Counter = field(default_factory=Counter)
+    misses: list[str] = field(default_factory=list)
+
+    def figures(self) -> dict[str, str]:
+        c = self.counts
+
+        def share(part: str, whole: str) -> str:
+            return f"{c[part] / c[whole]:.1%} ({c[part]}/{c[whole]})" if c[whole] else "-"
+
+        return {
+            "tables built": f"{self.files - len(self.refused)}/{self.files}",
+            "tasks found": share("tasks_found", "tasks"),
+            "units exact": share("units_ok", "tasks_found"),
+            "lead units exact": share("leads_ok", "tasks_found"),
+            "leaders exact": share("leaders_ok", "tasks_found"),
+            "targets found": share("targets_found", "targets"),
+            "status agrees": share("status_ok", "targets_found"),
+            "met said, met": share("met_both", "met_said"),
+            "missed said, missed": share("missed_both", "missed_said"),
+        }
+
+
+def build(table: Path, workdir: Path) -> tuple[Path | None, str | None]:
+    """The warehouse of one table, or why there is none: a table refused as a whole, or a build that failed
+    (a blocking check; one table's failure would hide the others', so each is built alone)."""
+    try:
+        read_or_quarantine(table)
+    except SourceFileError as err:
+        return None, f"refused: {err.reason[:160]}"
+    raw, warehouse = workdir / "raw", workdir / "warehouse.duckdb"
+    raw.mkdir(parents=True)
+    shutil.copy(table, raw / table.name)
+    env = {**os.environ, "PIPELINE_RAW_DIR": str(raw), "WAREHOUSE_PATH": str(warehouse), "PIPELINE_AUTOMATION": "off"}
+    run = subprocess.run([sys.executable, "-m", "pipelines.run"], env=env, capture_output=True, text=True)
+    if run.returncode != 0:
+        error = next((line for line in run.stderr.splitlines() if line.startswith("error:")), run.stderr[-160:])
+        return None, f"build failed: {error[:200]}"
+    return warehouse, None
+
+
+def _tasks(con: duckdb.DuckDBPyConnection) -> dict[str, list[dict]]:
+    rows = con.execute(
+        """
+        select t.report_id, t.task_id, t.task_label, t.requirement,
+               list(distinct u.unit_name) filter (u.unit_name is not null) as units,
+               list(distinct u.unit_name) filter (u.role = 'lead') as leads,
+               (select list(distinct l.leader_name) from marts.fct_task_leaders l where l.task_key = t.task_key)
+        from marts.dim_tasks t left join marts.fct_unit_assignments u using (task_key)
+        group by all
+        """
+    ).fetchall()
+    tasks: dict[str, list[dict]] = {}
+    for report_id, task_id, label, requirement, units, leads, leaders in rows:
+        tasks.setdefault(report_id, []).append({"task_id": task_id, "label": (label or "").strip(),
+                                                "requirement": _norm(requirement), "units": set(units or []),
+                                                "leads": set(leads or []), "leaders": set(leaders or [])})  # fmt: skip
+    return tasks
+
+
+def _match(gold: dict, tasks: list[dict]) -> dict | None:
+    """The task holding the start of the gold task's requirement (the same label first, where several do)."""
+    prefix = _norm(gold.get("requirement_first_20_chars"))[:12]
+    found = [t for t in tasks if prefix and prefix in t["requirement"]]
+    same_label = [t for t in found if t["label"] == str(gold.get("task_label") or "").strip()]
+    return (same_label or found or [None])[0]
+
+
+def score_table(
+    con: duckdb.DuckDBPyConnection | None, gold_tasks: list[dict], gold_targets: list[dict], result: GoldScore
+) -> None:
+    """One table's gold against its warehouse (None: not built, nothing found), added to `result`."""
+    tasks = _tasks(con) if con is not None else {}
+    matched: dict[tuple[str, int], dict] = {}
+    for gold in gold_tasks:
+        report = Path(gold["file"]).stem
+        result.counts["tasks"] += 1
+        task = _match(gold, tasks.get(report, []))
+        if task is None:
+            result.misses.append(f"{report} row {gold['row']}: task not found: {gold['requirement_first_20_chars']!r}")
+            continue
+        matched[(report, gold["row"])] = task
+        result.counts["tasks_found"] += 1
+        for key, want in (("units", "units"), ("leads", "lead_units"), ("leaders", "leaders")):
+            ok = {_norm(u) for u in task[key]} == {_norm(u) for u in gold[want]}
+            result.counts[f"{key}_ok"] += ok
+            if not ok:
+                result.misses.append(f"{report} row {gold['row']}: {want} {sorted(task[key])} != {gold[want]}")
+    _score_targets(con, gold_targets, matched, result)
+
+
+def _score_targets(con, gold_targets: list[dict], matched: dict, result: GoldScore) -> None:
+    targets: dict[tuple[str, int], list[tuple]] = {}
+    query = "select report_id, task_id, target_value, status from marts.fct_target_achievement order by all"
+    for report_id, task_id, value, status in con.execute(query).fetchall() if con is not None else []:
+        targets.setdefault((report_id, task_id), []).append((value, status))
+    for gold in gold_targets:
+        report = Path(gold["file"]).stem
+        result.counts["targets"] += 1
+        task = matched.get((report, gold["row"]))
+        candidates = targets.get((report, task["task_id"]), []) if task else []
+        hit = next((t for t in candidates if abs(t[0] - float(gold["target_value"])) < 1e-9), None)
+        if hit is None:
+            result.misses.append(f"{report} row {gold['row']}: target not found: {gold['target_text']!r}")
+            continue
+        candidates.remove(hit)
+        status = hit[1]
+        result.counts["targets_found"] += 1
+        result.counts["status_ok"] += status == gold["status"]
+        for verdict in ("met", "missed"):
+            result.counts[f"{verdict}_said"] += status == verdict
+            result.counts[f"{verdict}_both"] += status == gold["status"] == verdict
+        if status != gold["status"]:
+            result.misses.append(
+                f"{report} row {gold['row']}: status {status} != {gold['status']}: {gold['target_text']!r}"
+            )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--gold", type=Path, default=GOLD_DIR)
+    parser.add_argument("--part", choices=(*PARTS, "all"), default="all")
+    args = parser.parse_args()
+    if not (args.gold / "gold_tasks.json").is_file():
+        print(f"score_gold: no gold at {args.gold}: skipped")
+        return 0
+    gold_tasks = json.loads((args.gold / "gold_tasks.json").read_text(encoding="utf-8"))
+    gold_targets = json.loads((args.gold / "gold_targets.json").read_text(encoding="utf-8"))
+    files = sorted(p.name for p in args.gold.iterdir() if p.suffix == ".txt")
+    aside = held_out(files)
+    parts = PARTS if args.part == "all" else (args.part,)
+    results = {part: GoldScore() for part in parts}
+    chosen = [name for name in files if ("held_out" if name in aside else "development") in results]
+    with tempfile.TemporaryDirectory(prefix="score-gold-") as tmp, ThreadPoolExecutor(os.cpu_count() or 1) as pool:
+        # One build per table, as many at once as there are cores (each is a process of its own).
+        builds = pool.map(lambda n: build(args.gold / chosen[n], Path(tmp) / str(n)), range(len(chosen)))
+        for name, (warehouse, problem) in zip(chosen, builds, strict=True):
+            result = results["held_out" if name in aside else "development"]
+            result.files += 1
+            if problem:
+                result.refused.append(f"{name}: {problem}")
+            tasks = [t for t in gold_tasks if t["file"] == name]
+            targets = [t for t in gold_targets if t["file"] == name]
+            if warehouse is None:
+                score_table(None, tasks, targets, result)
+                continue
+            with duckdb.connect(str(warehouse), read_only=True) as con:
+                score_table(con, tasks, targets, result)
+    for part, result in results.items():
+        print(f"gold: {args.gold.name}, {part} ({result.files} tables)")
+        for label, figure in result.figures().items():
+            print(f"  {label:22} {figure}")
+        for line in result.refused:
+            print(f"  not built: {line}")
+        if part == "development":  # the held-out part's failures stay unread until the work is done
+            print(f"  misses ({len(result.misses)}):")
+            print("\n".join(f"    {m}" for m in result.misses))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
