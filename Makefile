@@ -84,7 +84,7 @@ bench: $(MANIFEST)
 	$(BIN)/python -m pipelines.tooling.bench.formats --reports $${BENCH_FORMAT_REPORTS:-1000}
 	$(BIN)/python -m pipelines.tooling.bench.linking --reports $${BENCH_FORMAT_REPORTS:-1000}
 	@missing=$$(PYTHONPATH=$(CURDIR) $(BIN)/python -c \
-		"from pipelines.core.spark_session import spark_available; print(spark_available() or '')"); \
+		"from pipelines.core.spark.session import spark_available; print(spark_available() or '')") || exit 1; \
 	if [ -z "$$missing" ]; then $(BIN)/python -m pipelines.tooling.bench.spark; \
 	else echo "bench: the Spark path skipped: $$missing"; fi
 

@@ -1,4 +1,4 @@
-"""The extraction on Spark: the same pure function (pipelines.core.mentions.extract_mentions) over shares of the
+"""The extraction on Spark: the same pure function (pipelines.core.extraction.batch.extract_mentions) over shares of the
 tasks, one share per Spark task, as `groupBy(share).applyInArrow`.
 
 applyInArrow is applyInPandas's Arrow twin (Spark 4): each share arrives as an Arrow table and the rows leave
