@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
+import re
 import sys
 import threading
 import time
@@ -24,6 +26,7 @@ if TYPE_CHECKING:
 
 # Framework logs off (errors are summarised below, one line each): the summary below is what a person reads.
 QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
+DBT_PROGRESS = re.compile(r"^\d+ of \d+ ERROR ")
 
 
 def failed_checks(result: dg.ExecuteInProcessResult) -> list[tuple[dg.AssetCheckSeverity, str]]:
@@ -36,20 +39,49 @@ def failed_checks(result: dg.ExecuteInProcessResult) -> list[tuple[dg.AssetCheck
 
 
 def failure_lines(result: dg.ExecuteInProcessResult) -> list[str]:
+    """One line per failure, in the order they happened (the first is the cause: a step's error names the file,
+    the place and the reason; a blocking check says what failed), then how many steps were not run for it."""
     import dagster as dg
 
-    lines = [line for severity, line in failed_checks(result) if severity == dg.AssetCheckSeverity.ERROR]
+    lines, failed = [], []
     for event in result.all_events:
-        if event.event_type == dg.DagsterEventType.STEP_FAILURE:
-            error = event.step_failure_data.error
-            cause = error.cause or error
-            while cause.cause is not None:
-                cause = cause.cause
-            # The last line that says something (tracebacks end in source excerpts and carets).
-            said = [ln.strip() for ln in cause.message.splitlines() if any(ch.isalpha() for ch in ln)]
-            if cause.cls_name != "DagsterAssetCheckFailedError":  # a failed check: said above, in full
-                lines.append(f"{event.step_key}: {said[-1] if said else cause.cls_name}")
+        if event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
+            check = event.event_specific_data
+            if not check.passed and check.severity == dg.AssetCheckSeverity.ERROR:
+                lines.append(f"{check.asset_key.to_user_string()} {check.check_name}: {check.description or 'failed'}")
+        elif event.event_type == dg.DagsterEventType.STEP_FAILURE:
+            failed.append(event.step_key)
+            if line := step_failure_line(event.step_key, event.step_failure_data.error):
+                lines.append(line)
+    started = {e.step_key for e in result.all_events if e.event_type == dg.DagsterEventType.STEP_START}
+    not_run = set(result.job_def.graph.node_names()) - started
+    if failed and not_run:
+        lines.append(f"{len(not_run)} steps not run because {', '.join(dict.fromkeys(failed))} failed")
     return lines
+
+
+# dagster-dbt's error holds dbt's own messages after this line; before it, the command and where the log is.
+DBT_ERRORS = "Errors parsed from dbt logs:"
+
+
+def step_failure_line(step_key: str, error) -> str | None:
+    """What a failed step says: dbt's message in full (which node, which file, why), or the last line that says
+    something of the deepest cause (tracebacks end in source excerpts and carets); None for a failed check,
+    said in full by its own line."""
+    cause = error
+    while cause.cause is not None:
+        if DBT_ERRORS in cause.message:
+            break
+        cause = cause.cause
+    if cause.cls_name == "DagsterAssetCheckFailedError":
+        return None
+    if DBT_ERRORS in cause.message:
+        said = [ln.rstrip() for ln in cause.message.split(DBT_ERRORS, 1)[1].splitlines()]
+        # The progress line ("12 of 105 ERROR loading seed …") repeats the failure's own first line.
+        said = [ln for ln in said if ln.strip() and not DBT_PROGRESS.match(ln.strip())]
+        return f"{step_key}: dbt: " + "\n    ".join(ln.strip() if i == 0 else ln for i, ln in enumerate(said))
+    said = [ln.strip() for ln in cause.message.splitlines() if any(ch.isalpha() for ch in ln)]
+    return f"{step_key}: {said[-1] if said else cause.cls_name}"
 
 
 def step_seconds(result: dg.ExecuteInProcessResult) -> dict[str, float]:
@@ -181,26 +213,50 @@ def main() -> int:
         return refresh_warehouse(changes, quality, started)
 
 
-def refresh_warehouse(changes, quality, started: float) -> int:
+def published_identity() -> tuple[int, int] | None:
+    """The published file as the OS knows it (inode, modification time): a publish replaces it by rename."""
+    try:
+        stat = settings.warehouse_path().stat()
+    except FileNotFoundError:
+        return None
+    return stat.st_ino, stat.st_mtime_ns
+
+
+def start_of_run_recovery() -> dg.DagsterInstance:
+    """The instance, its DAGSTER_HOME recreated if it was deleted, and runs left started by a process that is gone
+    marked failed (their pool slot freed), each said in one line."""
     import dagster as dg
 
+    from pipelines.defs.recovery import ensure_dagster_home, fail_dead_runs
+
+    if written := ensure_dagster_home():
+        print(f"recovered: the Dagster instance's folder was missing: recreated {written}")
+    instance = dg.DagsterInstance.get()
+    for dead in fail_dead_runs(instance, settings.warehouse_path()):
+        print(f"recovered: run {dead} was left started by a process that is gone: marked failed")
+    return instance
+
+
+def refresh_warehouse(changes, quality, started: float) -> int:
     from pipelines.defs.definitions import defs
     from pipelines.defs.jobs import refresh_request
+    from pipelines.defs.recovery import PROCESS_TAG, process_identity
 
-    instance = dg.DagsterInstance.get()
+    instance = start_of_run_recovery()
     request = refresh_request(changes)
     job = defs.resolve_job_def("refresh_warehouse")
     # What the steps print (dbt's own log lines among them) goes to a file, not the terminal.
     log_path = settings.warehouse_path().parent / "logs" / "last_run.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     run_id = str(uuid.uuid4())
+    before = published_identity()
     progress = Progress(instance, run_id)
     progress.start()
     with log_path.open("w") as log, contextlib.redirect_stdout(log):
         result = job.execute_in_process(
             instance=instance,
             run_config=QUIET,
-            tags=request.run_tags,
+            tags={**request.run_tags, PROCESS_TAG: process_identity(os.getpid())},
             run_id=run_id,
             raise_on_error=False,
             resources={"quality": quality},
@@ -212,11 +268,18 @@ def refresh_warehouse(changes, quality, started: float) -> int:
         success=result.success, ran=True, seconds=elapsed, steps=step_seconds(result), reports_read=len(changes.to_read)
     )
     print(f"step output: {log_path}")
+    say_set_aside(changes)
     if not result.success:
         for line in failure_lines(result):
             print(f"error: {line}", file=sys.stderr)
         print(f"details: {log_path}", file=sys.stderr)
-        print(f"the published warehouse was left as it was: {settings.warehouse_path()}", file=sys.stderr)
+        if published_identity() == before:
+            print(f"the published warehouse was left as it was: {settings.warehouse_path()}", file=sys.stderr)
+        else:  # stopped after its publish step: the steps after it (the report) did not run
+            print(
+                f"the published warehouse was replaced by this run before it stopped: {settings.warehouse_path()}",
+                file=sys.stderr,
+            )
         print(f"refresh_warehouse failed after {elapsed:.1f}s (run {result.run_id})", file=sys.stderr)
         return 1
     for _, line in failed_checks(result):
@@ -227,6 +290,17 @@ def refresh_warehouse(changes, quality, started: float) -> int:
         print(f"report: {report}")
     print(f"refresh_warehouse succeeded in {elapsed:.1f}s (run {result.run_id})")
     return 0
+
+
+def say_set_aside(changes) -> None:
+    """Where a damaged published warehouse went (the run's build moved it aside and started anew)."""
+    from pipelines.core.warehouse.build import damaged_copies
+
+    if changes.damaged and (copies := damaged_copies(settings.warehouse_path())):
+        print(
+            f"warning: the published warehouse was damaged ({changes.damaged}): moved to {copies[-1]}; "
+            "built anew from the raw folder"
+        )
 
 
 def main_or_one_line() -> int:

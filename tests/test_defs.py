@@ -54,13 +54,14 @@ class Warehouse:
             "extraction": ExtractionResource(),
         }
 
-    def materialize(self, assets, quality, checks=(), run_config=None) -> dg.ExecuteInProcessResult:
+    def materialize(self, assets, quality, checks=(), run_config=None, tags=None) -> dg.ExecuteInProcessResult:
         return dg.materialize(
             [*assets, *checks],
             instance=self.instance,
             resources=self.resources(quality),
             run_config=run_config,
             raise_on_error=False,
+            tags=tags,
         )
 
     def query(self, sql: str, path=None) -> list[tuple]:
@@ -153,8 +154,9 @@ def test_a_second_run_reads_nothing_unless_asked(staged, quality):
 def test_asking_to_reread_a_report_that_is_not_there_names_it(staged, quality):
     wh, _ = staged
     result = wh.materialize(STAGING_ASSETS, quality, run_config=ingest_config(reports=["shaoxing-2021"]))
-    [line] = failure_lines(result)
+    line, not_run = failure_lines(result)
     assert "shaoxing-2021: no such report in the raw folder" in line and SEED_REPORT_ID in line
+    assert not_run == "2 steps not run because ingest_reports failed"
 
 
 def test_a_task_without_units_lands_with_a_warning_naming_its_file_and_line(tmp_path, quality):
@@ -210,7 +212,8 @@ def test_the_refresh_job_fails_naming_the_file_and_publishes_nothing(tmp_path, q
         instance=wh.instance, resources=wh.resources(quality), raise_on_error=False
     )
     assert not result.success
-    [line] = failure_lines(result)
+    line, not_run = failure_lines(result)  # the cause first, then what it stopped in one line
+    assert not_run.endswith("steps not run because ingest_reports failed")
     assert line.startswith("ingest_reports: ") and f"{wh.raw / name}" in line and reason in line
     assert not wh.published.exists()
     with WarehouseBuild(wh.published, "next", wait_seconds=0):
@@ -251,10 +254,12 @@ def test_sensor_and_schedule_say_what_they_do():
     assert "02:00" in nightly_refresh.description and "raw folder" in raw_folder_changed.description
 
 
-def test_sensor_and_schedule_skip_when_nothing_changed(published):
+def test_sensor_skips_when_nothing_changed_and_the_schedule_runs_every_night(published):
     result = raw_folder_changed(dg.build_sensor_context(instance=published.instance))
     assert isinstance(result, dg.SkipReason) and "up to date" in result.skip_message
-    assert isinstance(nightly_refresh(dg.build_schedule_context(instance=published.instance)), dg.SkipReason)
+    # Every night, so the published warehouse's freshness policy shows a night that did not publish.
+    request = nightly_refresh(dg.build_schedule_context(instance=published.instance))
+    assert isinstance(request, dg.RunRequest) and request.tags[PLAN_TAG].startswith("nightly: ")
 
 
 def test_a_refresh_that_did_not_publish_is_finished_by_the_next_one(published):

@@ -11,6 +11,9 @@ DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 # Which plan a report belongs to where its own words cannot say (read by the linking step and by dbt).
 REPORT_PLANS_FILE = DBT_PROJECT_DIR / "seeds" / "report_plans.csv"
 
+# The Dagster instance's settings (run monitoring, the `warehouse` pool): copied into a DAGSTER_HOME that lacks them.
+INSTANCE_TEMPLATE = REPO_ROOT / ".dagster" / "dagster.yaml"
+
 DEFAULT_RAW_DIR = "raw"
 DEFAULT_WAREHOUSE_PATH = "warehouse/warehouse.duckdb"
 # Where the extraction runs: worker processes on this machine, or a Spark session (pipelines/core/spark/).
@@ -31,6 +34,12 @@ def raw_dir() -> Path:
 def warehouse_path() -> Path:
     """`WAREHOUSE_PATH`: the published DuckDB file (default `warehouse/warehouse.duckdb`)."""
     return _from_env("WAREHOUSE_PATH", DEFAULT_WAREHOUSE_PATH)
+
+
+def dagster_home() -> Path | None:
+    """`DAGSTER_HOME`: the Dagster instance's folder (the Makefile sets `.dagster/`); unset: an ephemeral one."""
+    home = os.environ.get("DAGSTER_HOME")
+    return Path(home).expanduser() if home else None
 
 
 def extraction_engine() -> str:

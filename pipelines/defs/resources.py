@@ -21,6 +21,7 @@ from pipelines.core import settings
 from pipelines.core.quality.gates import QualityGates
 from pipelines.core.warehouse.build import DiskFull, WarehouseBuild, is_disk_full
 from pipelines.defs.dbt_project import dbt_project
+from pipelines.defs.recovery import PROCESS_TAG, fail_dead_runs, process_identity
 
 # Every step that reads or writes a warehouse joins this pool. The instance (.dagster/dagster.yaml) limits
 # the pool to one run at a time, whatever launched it: the refresh job, the schedule, the sensor, or the
@@ -41,14 +42,28 @@ class RawFolderResource(dg.ConfigurableResource):
 class WarehouseBuildResource(dg.ConfigurableResource):
     """The run's build of the warehouse at `path` (see core/warehouse/build.py): when the run starts,
     it takes the refresh lock and the build file; when the run ends, however it ends, it releases the
-    lock. The steps read and write the build; only `publish()` touches the published file."""
+    lock. The steps read and write the build; only `publish()` touches the published file. At the start
+    it also recovers what an earlier refresh left (recovery.py, build.py): runs whose process is gone are
+    marked failed, a damaged published file is set aside."""
 
     path: str
     _build: WarehouseBuild | None = PrivateAttr(default=None)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
-        self._build = WarehouseBuild(Path(self.path), context.run.run_id if context.run else "ad hoc")
+        run_id = context.run.run_id if context.run else "ad hoc"
+        if context.run and context.instance and PROCESS_TAG not in context.run.tags:
+            # A run launched by the UI, the sensor or the schedule: which process runs it, for fail_dead_runs.
+            context.instance.add_run_tags(run_id, {PROCESS_TAG: process_identity()})
+        self._build = WarehouseBuild(Path(self.path), run_id)
         self._build.open()
+        if context.instance:
+            for dead in fail_dead_runs(context.instance, Path(self.path), this_run=run_id):
+                context.log.warning(f"run {dead} was left started by a process that is gone: marked failed")
+        if aside := self._build.set_aside:
+            context.log.warning(
+                f"the published warehouse was damaged ({aside.reason}): moved to {aside.path}; "
+                "this run builds it anew from the raw folder"
+            )
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
         if self._build is not None:

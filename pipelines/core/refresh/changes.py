@@ -2,8 +2,9 @@
 
 A report is read again when `state.needs_reading` says so (its file's content hash or the code fingerprint
 differs from the ones recorded in `staging.build_state`); a report whose file is gone leaves the warehouse.
-The marts are rebuilt when any report changed or the transform layer (dbt project, GE suites) changed. When
-nothing did, there is nothing to run.
+The marts are rebuilt when any report changed or the transform layer (dbt project and its seeds, GE suites)
+changed. When nothing did, there is nothing to run. A published file that is damaged (`build.damage_of`) reads
+as an empty warehouse: the refresh sets it aside and builds anew.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from pathlib import Path
 from pipelines.core import settings
 from pipelines.core.refresh.fingerprint import code_fingerprint, transform_fingerprint
 from pipelines.core.sources.files import report_files, report_id_for, skipped_files
-from pipelines.core.warehouse.build import build_path
-from pipelines.core.warehouse.state import needs_reading, read_built
+from pipelines.core.warehouse.build import build_path, damage_of
+from pipelines.core.warehouse.state import Built, needs_reading, read_built
 
 
 @dataclass
@@ -30,6 +31,8 @@ class Changes:
     # A build the last refresh left unpublished (it failed, or was stopped): the next refresh finishes and
     # publishes it, so assets shown failed turn green once the cause is fixed.
     unpublished_build: bool = False
+    published_run: str | None = None  # the run that published the warehouse (None: none, or it is damaged)
+    damaged: str | None = None  # why the published file cannot be read as a database
 
     @property
     def to_read(self) -> list[str]:
@@ -37,15 +40,19 @@ class Changes:
 
     @property
     def nothing_to_do(self) -> bool:
-        return not (self.new or self.changed or self.removed or self.transform_changed or self.unpublished_build)
+        return not (
+            self.new or self.changed or self.removed or self.transform_changed or self.unpublished_build or self.damaged
+        )
 
     def describe(self) -> str:
         parts = [
             f"{len(self.files)} reports: {len(self.new)} new, {len(self.changed)} changed, "
             f"{len(self.removed)} removed, {len(self.unchanged)} unchanged"
         ]
+        if self.damaged:
+            parts.append(f"the published warehouse is damaged ({self.damaged}): it is set aside and built anew")
         if self.transform_changed:
-            parts.append("the dbt project or the GE suites changed")
+            parts.append("the dbt project (models, seeds) or the GE suites changed")
         if self.unpublished_build:
             parts.append("the last refresh did not publish")
         if self.skipped:
@@ -55,12 +62,15 @@ class Changes:
 
 def find_changes(raw_dir: Path, warehouse: Path) -> Changes:
     files = {report_id_for(p): p for p in report_files(raw_dir)}
-    built = read_built(warehouse)
+    damaged = damage_of(warehouse) if warehouse.exists() else None
+    built = Built({}, None) if damaged else read_built(warehouse)
     changes = Changes(
         files=files,
-        transform_changed=built.transform_version != transform_fingerprint(),
+        transform_changed=not damaged and built.transform_version != transform_fingerprint(),
         skipped=skipped_files(raw_dir),
         unpublished_build=build_path(warehouse).exists(),
+        published_run=built.published_run,
+        damaged=damaged,
     )
     for report_id, path in sorted(files.items()):
         if report_id not in built.reports:

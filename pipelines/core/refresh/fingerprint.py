@@ -1,5 +1,9 @@
 """What the warehouse's contents depend on, as fingerprints: the code that decides what lands in staging (a
-change re-reads every report) and the transform layer (a change rebuilds the marts)."""
+change re-reads every report) and the transform layer (a change rebuilds the marts).
+
+The transform fingerprint is computed anew at each call: the dbt project and its seeds are read by dbt at
+run time, so a long-lived process (the daemon's sensor, the UI's code server) must see an edited seed
+(`reviewed_verdicts.csv`, `report_plans.csv`) without being restarted."""
 
 from __future__ import annotations
 
@@ -9,17 +13,19 @@ from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
-from pipelines.core.settings import DBT_PROJECT_DIR, REPO_ROOT
+from pipelines.core.settings import REPO_ROOT
 
 # The module that writes staging: the code fingerprint is every project module it imports, transitively.
 STAGING_STEPS = "pipelines.core.refresh.steps"
-# What decides the marts and their checks: a change rebuilds the marts from staging.
+# What decides the marts and their checks, relative to the repository root: a change rebuilds the marts from
+# staging. The seeds are data the marts are built from (a reviewed verdict, a report's plan), edited by hand.
 TRANSFORM_SOURCES = (
-    DBT_PROJECT_DIR / "dbt_project.yml",
-    DBT_PROJECT_DIR / "models",
-    DBT_PROJECT_DIR / "macros",
-    DBT_PROJECT_DIR / "tests",
-    REPO_ROOT / "expectations" / "gx",
+    "dbt_project/dbt_project.yml",
+    "dbt_project/models",
+    "dbt_project/macros",
+    "dbt_project/tests",
+    "dbt_project/seeds",  # e.g. seeds/reviewed_verdicts.csv
+    "expectations/gx",
 )
 
 
@@ -62,10 +68,11 @@ def imported_files(module: str) -> list[Path]:
     return sorted(set(seen.values()))
 
 
-def hash_files(paths: Iterable[Path]) -> str:
+def hash_files(paths: Iterable[Path], root: Path = REPO_ROOT) -> str:
+    """The files' paths (relative to `root`) and contents, hashed: the same tree elsewhere hashes the same."""
     digest = hashlib.sha256()
     for path in sorted(paths):
-        digest.update(str(path.relative_to(REPO_ROOT)).encode())
+        digest.update(str(path.relative_to(root)).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
@@ -76,9 +83,9 @@ def code_fingerprint() -> str:
     return hash_files(imported_files(STAGING_STEPS))
 
 
-@lru_cache(maxsize=1)
-def transform_fingerprint() -> str:
+def transform_fingerprint(root: Path = REPO_ROOT) -> str:
+    """The dbt project (models, macros, tests, seeds) and the GE suites under `root` (a few dozen small files)."""
     files = []
-    for source in TRANSFORM_SOURCES:
+    for source in (root / name for name in TRANSFORM_SOURCES):
         files += [p for p in source.rglob("*") if p.is_file()] if source.is_dir() else [source]
-    return hash_files(files)
+    return hash_files(files, root)

@@ -14,7 +14,9 @@ DuckDB names the catalog after the file and views refer to it.
 one filesystem: an analyst's open connection keeps reading the old file, new connections see the new
 one, and a failed or killed run leaves the published file exactly as it was. The lock is an flock on
 a file beside the warehouse, held by this object's open file: the OS drops it with the process, so a
-killed run never blocks the next.
+killed run never blocks the next; the file names its holder (`run <id>, pid <pid>`, `lock_holder`).
+A published file that is not a whole database any more (truncated, overwritten: `is_damaged`) is moved
+aside by `open()` as `<name>.damaged-<UTC time>`, and the run builds the warehouse anew from the raw folder.
 """
 
 from __future__ import annotations
@@ -24,12 +26,15 @@ import fcntl
 import os
 import shutil
 import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
 
 import duckdb
 
 from pipelines.core import settings
+from pipelines.core.warehouse.state import read_built
 
 BUILDS_DIR = ".builds"
 CURRENT = "current"
@@ -52,6 +57,60 @@ class RefreshBusy(RuntimeError):
     pass
 
 
+# What DuckDB says of a file that is no longer a whole database; any other error (a lock, a permission) is not
+# damage and is raised as it is.
+DAMAGE_SIGNS = (
+    "not a valid DuckDB database file",  # overwritten with something else, or emptied
+    "Could not read enough bytes",  # truncated
+    "checksum",  # a block overwritten
+    "corrupt",
+)
+# warehouse.duckdb -> warehouse.duckdb.damaged-20261206T051500Z
+DAMAGED_SUFFIX = ".damaged-"
+
+
+def is_damaged(err: BaseException) -> bool:
+    return isinstance(err, duckdb.Error) and any(sign.lower() in str(err).lower() for sign in DAMAGE_SIGNS)
+
+
+def damage_of(path: Path) -> str | None:
+    """Why the warehouse file at `path` cannot be read as a database (DuckDB's first line), or None."""
+    try:
+        read_built(path)
+    except duckdb.Error as err:
+        if not is_damaged(err):
+            raise
+        return str(err).splitlines()[0]
+    return None
+
+
+@dataclass(frozen=True)
+class SetAside:
+    """A damaged warehouse file, moved to `path` because: `reason`."""
+
+    path: Path
+    reason: str
+
+
+def damaged_copies(published: Path) -> list[Path]:
+    """The damaged files set aside beside the warehouse, oldest first."""
+    return sorted(published.parent.glob(f"{published.name}{DAMAGED_SUFFIX}*"))
+
+
+def lock_holder(published: Path) -> str | None:
+    """What the lock file says of the refresh holding the lock (`run <id>, pid <pid>`), or None when none does."""
+    lock = published.parent / LOCK_FILE
+    if not lock.exists():
+        return None
+    with open(lock) as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return handle.read().strip() or "unknown"
+        fcntl.flock(handle, fcntl.LOCK_UN)
+    return None
+
+
 class WarehouseBuild:
     """One refresh's build of the published warehouse `published`, held by run `run_id`."""
 
@@ -60,6 +119,7 @@ class WarehouseBuild:
         self.path = build_path(self.published)
         self.wait_seconds = settings.lock_wait_seconds() if wait_seconds is None else wait_seconds
         self._lock: IO[str] | None = None
+        self.set_aside: SetAside | None = None  # the damaged published file this build moved aside
 
     def __enter__(self) -> WarehouseBuild:
         self.open()
@@ -76,8 +136,11 @@ class WarehouseBuild:
         """Take the refresh lock, then the build (the unpublished one, or a copy of the published file).
 
         An unpublished build is continued, unless its disk has less room left than the published file
-        takes (a run that failed on a full disk left it): then it is discarded, which frees that room."""
+        takes (a run that failed on a full disk left it): then it is discarded, which frees that room.
+        A damaged published file is moved aside first (the build then starts empty: every report is read), and
+        a damaged unpublished build is discarded."""
         self._take_lock()
+        self._set_aside_damaged()
         if (
             self.path.exists()
             and self.published.exists()
@@ -100,6 +163,18 @@ class WarehouseBuild:
                         ) from None
                     raise
                 os.replace(partial, self.path)
+
+    def _set_aside_damaged(self) -> None:
+        if self.path.exists() and damage_of(self.path):
+            self.discard()
+        if self.published.exists() and (reason := damage_of(self.published)):
+            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+            aside = self.published.with_name(f"{self.published.name}{DAMAGED_SUFFIX}{stamp}")
+            os.replace(self.published, aside)
+            wal = self.published.with_name(self.published.name + ".wal")
+            if wal.exists():
+                os.replace(wal, aside.with_name(aside.name + ".wal"))
+            self.set_aside = SetAside(aside, reason)
 
     def close(self) -> None:
         """Release the lock; an unpublished build stays for the next run to continue."""

@@ -137,11 +137,18 @@ def record_transform(
     )
 
 
-def transform_version(con: duckdb.DuckDBPyConnection) -> str | None:
+def transform_row(con: duckdb.DuckDBPyConnection) -> tuple[str | None, str | None]:
+    """(transform version, run that built the marts with it) of the warehouse, or (None, None)."""
     if table_columns(con, BUILD_STATE.qualified) is None:
-        return None
-    row = con.execute(f"select code_version from {BUILD_STATE.qualified} where table_name = ?", [TRANSFORM]).fetchone()
-    return row[0] if row else None
+        return None, None
+    row = con.execute(
+        f"select code_version, built_by_run from {BUILD_STATE.qualified} where table_name = ?", [TRANSFORM]
+    ).fetchone()
+    return row or (None, None)
+
+
+def transform_version(con: duckdb.DuckDBPyConnection) -> str | None:
+    return transform_row(con)[0]
 
 
 @dataclass(frozen=True)
@@ -150,10 +157,13 @@ class Built:
 
     reports: dict[str, tuple[str, str]]  # report_id -> (content hash, code version)
     transform_version: str | None
+    # The run that published it: names the published state (a folder back at an earlier state is another
+    # refresh when something else was published in between).
+    published_run: str | None = None
 
 
 def read_built(warehouse: Path) -> Built:
     if not warehouse.exists():
         return Built({}, None)
     with connect_read_only(warehouse) as con:
-        return Built(readings(con), transform_version(con))
+        return Built(readings(con), *transform_row(con))
