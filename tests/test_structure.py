@@ -47,16 +47,16 @@ def test_the_code_fingerprint_covers_what_decides_staging():
     assert not {f for f in files if f.split("/")[0] in ("report", "quality", "spark")}
 
 
-def test_a_changed_module_changes_the_fingerprint(monkeypatch, tmp_path):
-    """The fingerprint hashes each file's path and bytes: an edit to any one of them changes it."""
-    monkeypatch.setattr("pipelines.core.refresh.fingerprint.REPO_ROOT", tmp_path)
+def test_a_changed_module_changes_the_fingerprint(tmp_path):
+    """The fingerprint hashes each file's path (relative to the root) and bytes: an edit to any one of them
+    changes it."""
     a, b = tmp_path / "a.py", tmp_path / "b.py"
     a.write_text("X = 1\n")
     b.write_text("Y = 2\n")
-    before = hash_files([a, b])
+    before = hash_files([a, b], tmp_path)
     b.write_text("Y = 3\n")
-    assert hash_files([a, b]) != before
-    assert hash_files([b, a]) == hash_files([a, b])  # whatever order the imports were found in
+    assert hash_files([a, b], tmp_path) != before
+    assert hash_files([b, a], tmp_path) == hash_files([a, b], tmp_path)  # whatever order the imports were found in
 
 
 def test_a_report_is_read_again_when_its_file_or_the_code_changed(tmp_path):
