@@ -94,8 +94,9 @@ docs: $(MANIFEST)
 
 # The limit of the pool every warehouse step is in (WAREHOUSE_POOL, pipelines/defs/resources.py), set before the
 # UI starts: dagster.yaml's default limit reaches a new pool only after the daemon's first look at it, and two
-# runs queued in that first look would both start.
+# runs queued in that first look would both start. A deleted .dagster/ is recreated first (pipelines/defs/recovery.py).
 dev: $(MANIFEST)
+	$(BIN)/python -m pipelines.defs.recovery
 	$(BIN)/dagster instance concurrency set warehouse 1 >/dev/null
 	env --default-signal=INT,TERM $(BIN)/dagster dev -h 127.0.0.1 -w workspace.yaml
 

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 # Framework logs off (errors are summarised below, one line each): the summary below is what a person reads.
 QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 DBT_PROGRESS = re.compile(r"^\d+ of \d+ ERROR ")
+DBT_ERROR_IN = re.compile(r"^[\w ]+ Error in ")  # "Runtime Error in seed reviewed_verdicts (…)": the node again
 
 
 def failed_checks(result: dg.ExecuteInProcessResult) -> list[tuple[dg.AssetCheckSeverity, str]]:
@@ -76,12 +77,23 @@ def step_failure_line(step_key: str, error) -> str | None:
     if cause.cls_name == "DagsterAssetCheckFailedError":
         return None
     if DBT_ERRORS in cause.message:
-        said = [ln.rstrip() for ln in cause.message.split(DBT_ERRORS, 1)[1].splitlines()]
-        # The progress line ("12 of 105 ERROR loading seed …") repeats the failure's own first line.
-        said = [ln for ln in said if ln.strip() and not DBT_PROGRESS.match(ln.strip())]
-        return f"{step_key}: dbt: " + "\n    ".join(ln.strip() if i == 0 else ln for i, ln in enumerate(said))
+        return f"{step_key}: dbt: {dbt_failure(cause.message)}"
     said = [ln.strip() for ln in cause.message.splitlines() if any(ch.isalpha() for ch in ln)]
     return f"{step_key}: {said[-1] if said else cause.cls_name}"
+
+
+def dbt_failure(message: str) -> str:
+    """dbt's own messages from dagster-dbt's error, in full: the first line names the node and its file and
+    gives the reason's first line ("Failure in seed reviewed_verdicts (seeds/reviewed_verdicts.csv): Conversion
+    Error: CSV Error on Line: 2"), then dbt's message as it wrote it, indented."""
+    said = [ln.rstrip() for ln in message.split(DBT_ERRORS, 1)[1].splitlines()]
+    # The progress line ("12 of 105 ERROR loading seed …") repeats the failure's own first line.
+    said = [ln for ln in said if ln.strip() and not DBT_PROGRESS.match(ln.strip())]
+    if not said:
+        return "failed (no message parsed from its log)"
+    reason = next((ln.strip() for ln in said[1:] if not DBT_ERROR_IN.match(ln.strip())), "")
+    first = f"{said[0].strip()}: {reason}" if reason else said[0].strip()
+    return "\n    ".join([first, *said[1:]])
 
 
 def step_seconds(result: dg.ExecuteInProcessResult) -> dict[str, float]:

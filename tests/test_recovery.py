@@ -208,3 +208,44 @@ def test_a_deleted_dagster_home_is_recreated_from_the_committed_instance(tmp_pat
     assert (home / "dagster.yaml").read_bytes() == settings.INSTANCE_TEMPLATE.read_bytes()
     assert ensure_dagster_home() is None  # there now
     assert dg.DagsterInstance.get().run_monitoring_enabled
+
+
+# What dagster-dbt's DagsterDbtCliRuntimeError said of a seed with a task id that is not a number (a run of this
+# project's `make run`, shortened: DuckDB's sniffer settings are left out).
+DBT_SEED_ERROR = """dagster_dbt.errors.DagsterDbtCliRuntimeError: The dbt CLI process with command
+
+`dbt build --exclude-resource-type unit_test --select fqn:*`
+
+failed with exit code `1`. Check the stdout in the Dagster compute logs for the full information about the error.
+
+Errors parsed from dbt logs:
+
+12 of 105 ERROR loading seed file staging.reviewed_verdicts .................... [ERROR in 0.10s]
+
+Failure in seed reviewed_verdicts (seeds/reviewed_verdicts.csv)
+
+  Runtime Error in seed reviewed_verdicts (seeds/reviewed_verdicts.csv)
+  Conversion Error: CSV Error on Line: 2
+  Original Line: shaoxing-2020-work-progress,abc,x,status,,met,note,me,2026-01-01
+  Error when converting column "task_id". Could not convert string "abc" to 'BIGINT'
+"""
+
+
+def test_a_dbt_seed_error_is_said_in_full_naming_the_seed_file_and_the_reason():
+    from dagster._utils.error import SerializableErrorInfo
+
+    from pipelines.run import step_failure_line
+
+    error = SerializableErrorInfo(
+        "Error occurred while executing op warehouse_dbt_models",
+        [],
+        "DagsterExecutionStepExecutionError",
+        cause=SerializableErrorInfo(DBT_SEED_ERROR, [], "DagsterDbtCliRuntimeError"),
+    )
+    first, *rest = step_failure_line("warehouse_dbt_models", error).splitlines()
+    assert first == (
+        "warehouse_dbt_models: dbt: Failure in seed reviewed_verdicts (seeds/reviewed_verdicts.csv): "
+        "Conversion Error: CSV Error on Line: 2"
+    )
+    assert any("Could not convert string \"abc\" to 'BIGINT'" in line for line in rest)
+    assert not any("ERROR loading seed" in line or "called by" in line for line in [first, *rest])

@@ -132,9 +132,20 @@ def test_killed_run_leaves_the_published_warehouse_readable(ws, first_run):
             os.killpg(proc.pid, signal.SIGKILL)
     assert sha256(ws.warehouse) == published
     assert ws.query("select count(*) from marts.dim_tasks") == [(354,)]
-    # The next run is not blocked by the dead one, and picks the new report up.
-    ws.run_pipeline().check()
+    assert [r.run_id for r in ws_runs(ws) if r.status.value == "STARTED"]  # the killed run, left STARTED
+    # The next run is not blocked by the dead one, marks it failed (freeing its pool slot), and picks the new
+    # report up.
+    run = ws.run_pipeline().check()
+    assert "was left started by a process that is gone: marked failed" in run.stdout
+    assert not [r for r in ws_runs(ws) if r.status.value in ("STARTED", "STARTING")]
     assert ws.query("select count(*) from marts.dim_tasks where report_id = 'c'") == [(177,)]
+
+
+def ws_runs(ws: Workspace) -> list:
+    import dagster as dg
+
+    with dg.DagsterInstance.from_config(str(ws.root / "dagster_home")) as instance:
+        return list(instance.get_runs())
 
 
 def test_two_runs_at_once_one_waits(ws, first_run):
@@ -226,3 +237,21 @@ def test_a_read_only_warehouse_folder_is_one_line_naming_it(tmp_path):
         subprocess.run(["umount", "-l", str(folder)], capture_output=True)
     assert run.returncode == 1 and "Traceback" not in run.stderr
     assert f"error: {folder}" in run.stderr and "Read-only file system" in run.stderr
+
+
+def test_make_run_sets_a_damaged_warehouse_aside_and_recreates_a_deleted_dagster_home(ws, first_run):
+    """The published file truncated (a disk fault, a copy cut short) and the Dagster instance's folder deleted:
+    `make run` says both, moves the damaged file aside, rebuilds from the raw folder and recreates the folder."""
+    with ws.warehouse.open("r+b") as f:
+        f.truncate(ws.warehouse.stat().st_size // 2)
+    shutil.rmtree(ws.root / "dagster_home")
+    run = ws.run_pipeline().check()
+    [aside] = ws.warehouse.parent.glob("warehouse.duckdb.damaged-*")
+    assert "the published warehouse is damaged" in run.stdout  # the plan line
+    assert f"moved to {aside}; built anew from the raw folder" in run.stdout
+    assert "recovered: the Dagster instance's folder was missing" in run.stdout
+    assert (ws.root / "dagster_home" / "dagster.yaml").read_bytes() == (
+        REPO_ROOT / ".dagster" / "dagster.yaml"
+    ).read_bytes()
+    reports = {p.stem for p in ws.raw_dir.iterdir()}
+    assert {r for (r,) in ws.query("select report_id from marts.dim_reports")} == reports
