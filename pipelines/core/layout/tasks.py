@@ -27,6 +27,7 @@ from pipelines.core.rules import BARE_VALUE_START, PART_YEAR_HEADER_WORDS
 from pipelines.core.sources.files import report_id_for
 from pipelines.core.sources.formats import format_of, read_grid
 from pipelines.core.sources.grid import SourceFileError, UnreadFormat
+from pipelines.core.sources.limits import read_source
 from pipelines.core.units.leaders import leaders_in_cell, leaders_in_heading
 from pipelines.core.warehouse.tables import RAW_TASK_ATTRIBUTES, RAW_TASK_LEADERS, RAW_TASKS, REJECTED_ROWS
 
@@ -82,7 +83,7 @@ class Report:
 def read_report(path: Path, normalised: bool = True) -> Report:
     """The report's tasks, rejected rows and the other columns' cells. `normalised=False` leaves the
     cells as written, for a caller that normalises many reports at once (one polars pass)."""
-    data = path.read_bytes()
+    data = read_source(path)  # refused unread over the file-size cap
     found = format_of(path)
     if not data.strip() and (found is None or found.read is not None):  # a format not read says so instead
         raise SourceFileError(path, "file is empty")
