@@ -240,6 +240,15 @@ def test_a_word_document_over_the_xml_cap_is_refused(tmp_path, monkeypatch):
         read_report(path)
 
 
+def test_an_html_table_spanning_past_the_cell_cap_is_refused(tmp_path, monkeypatch):
+    wide = "<tr>" + '<td colspan="1000">宽</td>' * 5 + "</tr>"
+    page = f"<table><tr>{''.join(f'<th>{c}</th>' for c in HEAD)}</tr>{wide}<tr><td>1</td></tr></table>"
+    (tmp_path / "wide.html").write_text(page, encoding="utf-8")
+    monkeypatch.setattr(limits, "MAX_TABLE_CELLS", 10_000)
+    with pytest.raises(SourceFileError, match=r"wide.html \(table 1 of 1\): 3 rows × 5,000 columns as spanned "):
+        read_report(tmp_path / "wide.html")
+
+
 def test_a_word_table_over_the_cell_cap_is_refused(tmp_path, monkeypatch):
     path = write_docx(tmp_path / "wide.docx", ROWS, "进展")
     monkeypatch.setattr(limits, "MAX_TABLE_CELLS", 5)
@@ -277,3 +286,4 @@ def test_each_table_format_records_its_own_row_count(tmp_path):
     document = write_docx(tmp_path / "d.docx", ROWS, "进展")
     counts = {p.suffix: read_grid(p, p.read_bytes(), HINTS).source_rows for p in (page, book, document)}
     assert counts == {".html": 3, ".xlsx": 3, ".docx": 3}
+    assert read_report(page).summary()["source_rows"] == 3  # raw_reports.source_rows

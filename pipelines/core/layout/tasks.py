@@ -52,6 +52,7 @@ class Report:
     context: ReportContext
     source_format: str = "txt"
     source_place: str = ""  # the sheet or table read: "sheet 任务", "table 2 of 3"
+    source_rows: int | None = None  # the source's own count of the rows read (Grid.source_rows)
 
     @property
     def header_line(self) -> int:
@@ -77,6 +78,7 @@ class Report:
             **{k: v for k, v in self.context.__dict__.items()},
             "source_format": self.source_format,
             "source_place": self.source_place,
+            "source_rows": self.source_rows,
         }
 
 
@@ -123,6 +125,7 @@ def read_report(path: Path, normalised: bool = True) -> Report:
         ),
         source_format=grid.source_format,
         source_place=grid.place,
+        source_rows=grid.source_rows,
     )
 
 

@@ -70,7 +70,8 @@ class Grid:
     place: str = ""  # which table or sheet: "sheet 任务", "table 2 of 3"
     page_title: str | None = None  # <title>, <h1>, <caption>, a document's title
     # The source's own count of the rows read, where the format has one (a table's <tr>, a sheet's rows to its
-    # last filled one, a Word table's rows, a text file's lines or records): a check compares `size` with it.
+    # last filled one, a Word table's rows, a text file's lines or records), for a check to hold `size` to:
+    # it counts from the table's first row, so a sheet's empty margin rows above the table are in it, not in size.
     source_rows: int | None = None
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from pipelines.core.sources import limits
 from pipelines.core.sources.grid import (
     Cell,
     Grid,
@@ -43,6 +44,7 @@ def read_html(path: Path, data: bytes, hints: LayoutHints) -> Grid:
         title = " ".join(caption.text_content().split()) if caption is not None else page_title
         cells = [[Cell(_cell_text(c), _span(c.get("rowspan")), _span(c.get("colspan"))) for c in tr] for tr in rows]
         place = f"table {number} of {len(tables)}"
+        _check_cells(path, cells, place)
         grids.append(grid_from_rows(resolve_spans(cells), "html", encoding, place, title, source_rows=len(rows)))
         innermost.append(not table.xpath(".//table"))
     # A table holding other tables lays out the page; the work plan is among the innermost, unless it
@@ -84,6 +86,19 @@ def table_rows(document) -> dict:
         if tr is not None and tr.tag == "tr":
             cells_of.setdefault(tr, []).append(cell)
     return tables
+
+
+def _check_cells(path: Path, rows: list[list[Cell]], place: str) -> None:
+    """The table as resolved (every row as wide as its widest, spans counted) under MAX_TABLE_CELLS, before
+    it is made: a page of a few KB may ask for billions of cells with colspan="1000"."""
+    width = max((sum(cell.colspan for cell in row) for row in rows), default=0)
+    if (cells := width * len(rows)) > limits.MAX_TABLE_CELLS:
+        raise SourceFileError(
+            path,
+            f"{len(rows):,} rows × {width:,} columns as spanned ({limits.count_words(cells)} cells), over the cap "
+            f"of {limits.MAX_TABLE_CELLS:,} cells (MAX_TABLE_CELLS)",
+            place=place,
+        )
 
 
 def _cell_text(element) -> str:

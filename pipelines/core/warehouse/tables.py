@@ -119,6 +119,7 @@ RAW_REPORTS = Table(
         "context_evidence": pl.String,
         "source_format": pl.String,
         "source_place": pl.String,
+        "source_rows": pl.Int64,
     },
 )
 RAW_UNIT_ASSIGNMENTS = Table(
