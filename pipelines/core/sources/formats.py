@@ -159,7 +159,10 @@ def read_grid(path: Path, data: bytes, hints: LayoutHints) -> Grid:
         grid = found.read(path, data, hints)
     except SourceFileError:
         raise
-    except Exception as err:  # a library's own error on a corrupt file, named as this file's
+    except BaseException as err:  # a library's own error on a corrupt file, named as this file's
+        # A panic in a Rust library (pyo3's PanicException) is a BaseException; an interrupt stays one.
+        if not isinstance(err, Exception) and type(err).__name__ != "PanicException":
+            raise
         raise SourceFileError(path, f"not readable as {found.name} ({brief_error(err)})") from None
     for row in grid.rows:
         row.cells[:] = [cell.translate(_INVISIBLE) for cell in row.cells]

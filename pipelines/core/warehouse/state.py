@@ -80,7 +80,9 @@ def readings(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, str]]:
 
 
 def file_hash(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """SHA-256 of the file, read in blocks (a raw file over the size cap is hashed without being held whole)."""
+    with open(path, "rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 def needs_reading(recorded: tuple[str, str] | None, path: Path, code_version: str) -> bool:
