@@ -153,6 +153,19 @@ def test_an_xlsx_named_xls_is_read_as_xlsx(tmp_path):
     assert read_report(tmp_path / "book.xls").source_format == "xlsx"
 
 
+def test_an_xls_that_is_an_excel_2003_xml_spreadsheet_says_how_to_convert_it(tmp_path):
+    path = tmp_path / "2003.xls"
+    path.write_text(
+        '<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet">'
+        "<Worksheet><Table><Row><Cell><Data>序号</Data></Cell></Row></Table></Worksheet></Workbook>",
+        encoding="utf-8",
+    )
+    with pytest.raises(
+        SourceFileError, match=r"this \.xls file is spreadsheetml, which is not read .*save it as \.xlsx"
+    ):
+        read_report(path)
+
+
 def test_pipe_text_with_a_tab_stays_pipe_text(tmp_path):
     path = tmp_path / "plan.txt"
     path.write_text("序号 | 内容与要求 | 责任单位 |\n1 | 新增\t企业。 | 市经信局 |\n", encoding="utf-8")

@@ -58,6 +58,13 @@ FORMATS: tuple[Format, ...] = (
         "PDF; open it and save or export the table as .docx or .xlsx (or convert: soffice --headless "
         "--infilter=writer_pdf_import --convert-to docx FILE)",
     ),
+    Format(
+        "mhtml",
+        (),
+        None,
+        "a single-file web page (MHTML, Excel's 'Single File Web Page'); open it in Excel and save it as .xlsx",
+    ),
+    Format("spreadsheetml", (), None, "an Excel 2003 XML spreadsheet; open it in Excel and save it as .xlsx"),
     Format("wps", (".wps",), None, "WPS document; save it as .docx"),
     Format("et", (".et",), None, "WPS spreadsheet; save it as .xlsx"),
 )
@@ -111,6 +118,16 @@ SIGNATURES: tuple[Signature, ...] = (
         "an Excel 97-2003 .xls (or an old .doc: kept as its suffix says)",
     ),
     Signature("PDF", lambda data: data.startswith(b"%PDF-"), ("pdf",), True, "a scanned plan named .xls"),
+    Signature(
+        "MHTML page", _text_with(r"^MIME-Version:", ""), ("mhtml",), True, "an .xls saved as 'Single File Web Page'"
+    ),
+    Signature(
+        "Excel 2003 XML",
+        _text_with(r"urn:schemas-microsoft-com:office:spreadsheet", "<?xml"),
+        ("spreadsheetml",),
+        True,
+        '<?xml …><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"> named .xls',
+    ),
     Signature(
         "HTML page", _text_with(r"<(table|html)[\s>]", "<"), ("html",), True, "an .xls saved from a site: <html><table>"
     ),
