@@ -81,8 +81,8 @@ def _zip_holds(part: str) -> Callable[[bytes], bool]:
 
 
 def _text_head(data: bytes) -> str | None:
-    """The file's first 4 KB as text, to look at its markup and separators (None: not text)."""
-    head = data[:4096]
+    """The file's first 64 KB as text, to look at its markup and separators (None: not text)."""
+    head = data[:65536]
     for bom, encoding in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
         if head.startswith(bom):
             return head[len(bom) :].decode(encoding, errors="ignore")
