@@ -218,7 +218,7 @@ def test_rejected_files_warn_naming_each_and_every_gate_passes(tmp_path, quality
     assert set(failed) == {"every_file_read", "no_rows_quarantined"}  # the GE gates pass (line accounting too)
     check = failed["every_file_read"]
     assert check.severity == dg.AssetCheckSeverity.WARN
-    assert check.description == "4 files not read: empty.txt, image.txt, other-table.txt, linked.txt"
+    assert check.description == "files not read (4): empty.txt, image.txt, other-table.txt, linked.txt"
     lines = rejection_lines(result)
     for name, (_, reason) in BAD_FILES.items():
         [line] = [line for line in lines if f"{wh.raw / name}: " in line]
@@ -242,7 +242,7 @@ def test_pipeline_strict_fails_the_run_on_a_rejected_file(tmp_path, quality, mon
     assert not result.success
     [check] = [e for e in result.get_asset_check_evaluations() if e.check_name == "every_file_read"]
     assert (check.passed, check.severity) == (False, dg.AssetCheckSeverity.ERROR)
-    assert "staging/raw_reports every_file_read: 1 files not read: empty.txt" in failure_lines(result)
+    assert "staging/raw_reports every_file_read: files not read (1): empty.txt" in failure_lines(result)
     assert rejection_lines(result) == [f"rejected: {wh.raw / 'empty.txt'}: whole file: file is empty"]
 
 

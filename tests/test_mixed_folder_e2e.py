@@ -160,7 +160,7 @@ def test_every_bad_file_is_rejected_by_itself_and_named(mixed, mixed_run):
         )
         assert (status, rejected_place, tasks) == ("rejected", place, 0) and reason in rejected_reason, name
         assert f"rejected: {mixed.raw_dir / name}: {place}: {rejected_reason}" in mixed_run.stdout.splitlines()
-    assert "warning: staging/raw_reports every_file_read: 9 files not read" in mixed_run.stdout
+    assert "warning: staging/raw_reports every_file_read: files not read (9)" in mixed_run.stdout
     assert mixed.query("select read_status, task_rows from marts.dim_reports where report_id = 'header-only'") == [
         ("read", 0)
     ]
@@ -193,7 +193,7 @@ def test_pipeline_strict_fails_on_a_rejected_file_and_leaves_the_warehouse(mixed
     finally:
         bad.unlink()
     assert run.returncode != 0
-    assert "error: staging/raw_reports every_file_read: 10 files not read" in run.stderr
+    assert "error: staging/raw_reports every_file_read: files not read (10)" in run.stderr
     assert f"rejected: {bad}: line 3: binary content (NUL byte), not a text table" in run.stderr.splitlines()
     assert f"rejected: {mixed.raw_dir / 'zero-bytes.txt'}: whole file: file is empty" in run.stderr.splitlines()
     assert sha256(mixed.warehouse) == before

@@ -177,7 +177,7 @@ def files_result(files: pl.DataFrame, what: str, severity: dg.AssetCheckSeverity
     return dg.AssetCheckResult(
         passed=files.is_empty(),
         severity=severity,
-        description=f"{files.height} {what}: {names}" if files.height else None,
+        description=f"{what} ({files.height}): {names}" if files.height else None,
         metadata={
             "files": files_table(files.iter_rows()),
             **{status: int((files["status"] == status).sum()) for status in STATUSES},
