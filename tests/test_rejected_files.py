@@ -223,3 +223,37 @@ def test_a_removed_rejected_file_leaves_every_staging_table(tmp_path, raw):
         assert query(warehouse, f"select count(*) from staging.{table} where report_id in ('empty', 'seed')") == [
             (0,)
         ], table
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root opens a file whatever its mode")
+def test_a_file_that_cannot_be_opened_is_rejected_and_the_others_land(tmp_path, raw):
+    locked = raw / "locked.txt"
+    locked.write_text(GOOD, encoding="utf-8")
+    locked.chmod(0)
+    try:
+        ingest(tmp_path / "w.duckdb", raw)
+    finally:
+        locked.chmod(0o644)
+    assert status(tmp_path / "w.duckdb") == {
+        "good": ("read", None, None),
+        "locked": ("rejected", "whole file", "cannot be opened: Permission denied"),
+    }
+
+
+def test_a_fifo_put_in_place_of_a_listed_file_is_neither_hashed_nor_read(tmp_path, raw):
+    """The folder changed between its listing and the read: the planning and the read never block on it."""
+    from pipelines.core.warehouse.state import file_hash
+
+    listed = report_files(raw)
+    (raw / "good.txt").unlink()
+    os.mkfifo(raw / "good.txt")
+    found: dict = {}
+    worker = threading.Thread(
+        target=lambda: found.update(hash=file_hash(raw / "good.txt"), read=read_or_quarantine(listed[0])),
+        daemon=True,
+    )
+    worker.start()
+    worker.join(timeout=10)
+    assert not worker.is_alive(), "a FIFO blocked"
+    assert found["read"].read_status == "rejected" and "FIFO" in found["read"].rejected_reason
+    assert found["hash"] == found["read"].content_hash  # unchanged from its rejection: not read again and again
