@@ -60,12 +60,16 @@ class UnknownReports(ValueError):
     pass
 
 
+NAMES_SHOWN = 20  # files named in the one line of EveryFileRejected; its `files` hold every one
+
+
 class EveryFileRejected(ValueError):
     """Not one report of the folder could be read: nothing to publish, the published warehouse stays as it was.
     `files`: each file's (status, file, place, reason), as quality.files has them."""
 
     def __init__(self, files: list[tuple[str, str, str, str]]):
-        names = ", ".join(Path(file).name for _, file, *_ in files)
+        names = ", ".join(Path(file).name for _, file, *_ in files[:NAMES_SHOWN])
+        names += f" and {len(files) - NAMES_SHOWN} more" if len(files) > NAMES_SHOWN else ""
         super().__init__(f"every report file was rejected ({len(files)}: {names}); nothing to publish")
         self.files = files
 
