@@ -59,6 +59,12 @@ def automation_on() -> bool:
     return os.environ.get("PIPELINE_AUTOMATION", "on").lower() not in ("off", "0", "false", "no")
 
 
+def strict() -> bool:
+    """`PIPELINE_STRICT=1` (for CI): a file not read (rejected, or a report-like entry skipped) fails the run
+    instead of warning; the published warehouse then stays as it was. Default: off."""
+    return os.environ.get("PIPELINE_STRICT", "").strip().lower() in ("1", "true", "yes", "on")
+
+
 def lock_wait_seconds() -> float:
     """`REFRESH_LOCK_WAIT_SECONDS`: how long a refresh waits for another one of the same warehouse (default 900)."""
     return float(os.environ.get("REFRESH_LOCK_WAIT_SECONDS") or DEFAULT_LOCK_WAIT_SECONDS)

@@ -8,6 +8,7 @@ import dagster as dg
 import polars as pl
 
 from pipelines.core import markdown
+from pipelines.core.quality.files import COLUMNS
 
 
 def markdown_table(columns: Sequence[str], rows: Iterable[Sequence[object]]) -> dg.MetadataValue:
@@ -21,3 +22,12 @@ def preview(frame: pl.DataFrame, rows: int = 5) -> dg.MetadataValue:
 def column_schema(schema: dict[str, pl.DataType]) -> dg.TableSchema:
     """A table's columns and their types, as the UI shows them (from core/tables.py)."""
     return dg.TableSchema(columns=[dg.TableColumn(name, str(dtype)) for name, dtype in schema.items()])
+
+
+def files_table(rows: Iterable[Sequence[object]]) -> dg.MetadataValue:
+    """Files not read or read without a task, one row each (status, file, place, reason: core/quality/files.py),
+    as a table the UI sorts and filters; `make run` prints each row from it."""
+    return dg.MetadataValue.table(
+        records=[dg.TableRecord(dict(zip(COLUMNS, (str(v) for v in row), strict=True))) for row in rows],
+        schema=dg.TableSchema(columns=[dg.TableColumn(name, "string") for name in COLUMNS]),
+    )

@@ -34,7 +34,7 @@ class SourceFileError(ValueError):
         if place:
             where = f"{where} ({place})"
         super().__init__(f"{where}: {reason}")
-        self.path, self.line, self.reason = str(path), line, reason
+        self.path, self.line, self.reason, self.place = str(path), line, reason, place
 
 
 def brief_error(err: BaseException) -> str:

@@ -27,16 +27,6 @@ def max_file_bytes() -> int:
     return int(settings.max_file_mb() * MB)
 
 
-def read_source(path: Path) -> bytes:
-    """The file's bytes, refused unread when it is over the file-size cap."""
-    size = path.stat().st_size
-    check_file_size(path, size)
-    with open(path, "rb") as f:
-        data = f.read(max_file_bytes() + 1)  # the file may have grown since stat
-    check_file_size(path, len(data))
-    return data
-
-
 def check_file_size(path: Path, size: int) -> None:
     if size > (cap := max_file_bytes()):
         raise SourceFileError(

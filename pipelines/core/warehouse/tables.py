@@ -94,9 +94,12 @@ REJECTED_ROWS = Table(
 )
 RAW_REPORTS = Table(
     "raw_reports",
-    "One row per raw report file read: encoding, line and row counts, the header's column roles, the title, and "
+    "One row per raw report file: encoding, line and row counts, the header's column roles, the title, and "
     "what the report is (place, year, period covered, kind: plan / progress / completion) with where each was read "
-    "(what it was built from: build_state).",
+    "(what it was built from: build_state). read_status: `read`, or `rejected` for a file that could not be read "
+    "at all (an unknown header, an empty, undecodable or corrupt file, a format not read), with rejected_reason "
+    "and rejected_place (`line 3`, `sheet 任务, row 4`, `whole file`); a rejected file has no tasks and one row in "
+    "rejected_rows, and counts as one line.",
     {
         "report_id": pl.String,
         "source_file": pl.String,
@@ -120,6 +123,9 @@ RAW_REPORTS = Table(
         "source_format": pl.String,
         "source_place": pl.String,
         "source_rows": pl.Int64,
+        "read_status": pl.String,
+        "rejected_reason": pl.String,
+        "rejected_place": pl.String,
     },
 )
 RAW_UNIT_ASSIGNMENTS = Table(

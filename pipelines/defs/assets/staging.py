@@ -30,7 +30,7 @@ from pipelines.core.warehouse.tables import (
     REJECTED_ROWS,
     Table,
 )
-from pipelines.defs.metadata import column_schema, preview
+from pipelines.defs.metadata import column_schema, files_table, preview
 from pipelines.defs.resources import WAREHOUSE_POOL, ExtractionResource, RawFolderResource, WarehouseBuildResource
 
 # The tables this step writes live in the `staging` schema (dbt reads them as sources), but the UI groups
@@ -90,20 +90,24 @@ def ingest_reports(
     columns' cells, leaders in charge, rejected rows, one row per file. Reports whose file is gone are removed."""
     files = {report_id_for(p): p for p in report_files(raw_folder.directory)}
     with warehouse_build.get_connection() as con:
-        done = steps.ingest_reports(
-            con,
-            files,
-            reread=files if config.force else config.reports,
-            code_version=code_fingerprint(),
-            pipeline_version=settings.pipeline_version(),
-            run_id=context.run.run_id,
-            progress=lambda line: context.log.info(f"progress: {line}"),
-        )
+        try:
+            done = steps.ingest_reports(
+                con,
+                files,
+                reread=files if config.force else config.reports,
+                code_version=code_fingerprint(),
+                pipeline_version=settings.pipeline_version(),
+                run_id=context.run.run_id,
+                progress=lambda line: context.log.info(f"progress: {line}"),
+            )
+        except steps.EveryFileRejected as err:
+            # The step fails with every file in its metadata (the UI's table; `make run` prints each).
+            raise dg.Failure(description=str(err), metadata={"files": files_table(err.files)}) from None
         # Every report as the build now holds it, those read in this run first.
         reports = read_query(
             con,
             f"select report_id, report_id in (select unnest(?::varchar[])) as read_in_this_run, "
-            f"encoding, line_count, task_rows, rejected_rows from {RAW_REPORTS.qualified} "
+            f"read_status, encoding, line_count, task_rows, rejected_rows from {RAW_REPORTS.qualified} "
             "order by read_in_this_run desc, report_id",
             [done.read],
         )
@@ -141,7 +145,15 @@ def _ingest_results(done: steps.Ingested, reports: pl.DataFrame) -> Iterator[dg.
                 "preview": preview(rejected),
             },
         ),
-        (RAW_REPORTS, {"dagster/row_count": reports.height, **counts, "reports": preview(reports, rows=50)}),
+        (
+            RAW_REPORTS,
+            {
+                "dagster/row_count": reports.height,
+                **counts,
+                "reports_rejected": reports.filter(pl.col("read_status") == "rejected").height,
+                "reports": preview(reports, rows=50),
+            },
+        ),
     )
     for table, metadata in results:
         yield dg.MaterializeResult(asset_key=table_key(table), metadata=metadata)
