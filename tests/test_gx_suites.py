@@ -87,12 +87,36 @@ def test_staging_tasks_catches_duplicates_and_empty_cells(gates):
 
 def test_line_accounting_catches_a_lost_line(gates):
     frame = pl.DataFrame(
-        {"report_id": ["r"], "line_count": [10], "accounted_lines": [9], "task_rows": [8], "tasks_in_staging": [8]}
+        {
+            "report_id": ["r"],
+            "line_count": [10],
+            "source_rows": [10],
+            "accounted_lines": [9],
+            "task_rows": [8],
+            "tasks_in_staging": [8],
+        }
     )
     result = gates.validate("raw_line_accounting", frame)
     assert failures(result) == {
         "Lines of tasks + quarantined + header + title + group headings = lines in the file.": ["r"]
     }
+
+
+def test_line_accounting_catches_a_row_the_parser_lost(gates):
+    """The grid holds fewer rows than the source counts itself (a parser that stopped early): the gate fails,
+    although every row of the grid is accounted for. A format with no count of its own (null) passes."""
+    frame = pl.DataFrame(
+        {
+            "report_id": ["cut", "whole", "uncounted"],
+            "line_count": [40, 12, 5],
+            "source_rows": [300, 12, None],
+            "accounted_lines": [40, 12, 5],
+            "task_rows": [30, 8, 3],
+            "tasks_in_staging": [30, 8, 3],
+        }
+    )
+    found = failures(gates.validate("raw_line_accounting", frame))
+    assert list(found.values()) == [["cut"]]
 
 
 def test_task_units_catches_more_leads_than_units_and_no_unit(gates):

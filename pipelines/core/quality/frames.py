@@ -66,7 +66,14 @@ def raw_line_accounting(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     )
     return (
         reports.select(
-            "report_id", "line_count", "task_rows", "header_line", "header_lines", "title_lines", "group_heading_lines"
+            "report_id",
+            "line_count",
+            "source_rows",
+            "task_rows",
+            "header_line",
+            "header_lines",
+            "title_lines",
+            "group_heading_lines",
         )
         .join(task_lines, on="report_id", how="left")
         .join(rejected_lines, on="report_id", how="left")
