@@ -71,7 +71,7 @@ BUILD_STATE_TABLE = table_spec(BUILD_STATE, [RAW_WORK_PLANS], group_name=INGEST_
 
 class RefreshConfig(dg.Config):
     """A refresh reads only the reports whose file or reading code changed. To read some again anyway (in the
-    UI: shift-click "Materialize" for the launchpad), name them here."""
+    UI: the arrow beside "Materialize all" -> "Open launchpad"), name them here."""
 
     reports: list[str] = []  # noqa: RUF012 - a pydantic field: each config gets its own copy
     """Report ids (a file name without its extension) to read again, changed or not."""
