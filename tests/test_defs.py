@@ -12,8 +12,15 @@ import pytest
 
 from pipelines.core.quality.gates import QualityGates
 from pipelines.core.warehouse.build import WarehouseBuild, build_path
+from pipelines.core.warehouse.tables import BUILD_STATE, SOURCES
 from pipelines.defs.assets.publish import published_warehouse
-from pipelines.defs.assets.staging import extract_targets_and_actuals, ingest_reports, raw_unit_assignments
+from pipelines.defs.assets.staging import (
+    INGEST_GROUP,
+    extract_targets_and_actuals,
+    ingest_reports,
+    raw_unit_assignments,
+    table_key,
+)
 from pipelines.defs.checks import ASSET_CHECKS, FILE_CHECKS, GATES
 from pipelines.defs.definitions import defs
 from pipelines.defs.jobs import PLAN_TAG
@@ -99,6 +106,22 @@ def test_definitions_load_one_job_schedule_and_sensor():
     for key in STAGING_KEYS:
         spec = defs.resolve_assets_def(key).specs_by_key[key]
         assert spec.description and "dagster/column_schema" in spec.metadata, key
+
+
+def test_no_asset_sits_in_the_default_group():
+    specs = defs.resolve_all_asset_specs()
+    assert [s.key for s in specs if s.group_name in (None, "default")] == []
+    [build_state] = [s for s in specs if s.key == table_key(BUILD_STATE)]  # dbt reads it as a source
+    assert build_state.group_name == INGEST_GROUP and build_state.description == BUILD_STATE.description
+
+
+def test_every_staging_table_column_has_its_description_in_the_ui():
+    specs = {s.key: s for s in defs.resolve_all_asset_specs()}
+    for table in SOURCES:
+        columns = specs[table_key(table)].metadata["dagster/column_schema"].columns
+        assert [(c.name, c.type) for c in columns] == [(n, str(t)) for n, t in table.schema.items()], table.name
+        undescribed = [c.name for c in columns if not (c.description or "").strip()]
+        assert not undescribed, f"{table.name}: {undescribed}"
 
 
 def test_staging_assets_write_the_build_and_every_gate_passes(staged):

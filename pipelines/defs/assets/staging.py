@@ -17,6 +17,7 @@ from pipelines.core.refresh.fingerprint import code_fingerprint
 from pipelines.core.sources.files import report_files, report_id_for
 from pipelines.core.warehouse.connection import read_query
 from pipelines.core.warehouse.tables import (
+    BUILD_STATE,
     RAW_ACTUAL_MENTIONS,
     RAW_REPORT_PLANS,
     RAW_REPORTS,
@@ -57,14 +58,20 @@ def table_spec(table: Table, deps, **kwargs) -> dg.AssetSpec:
         deps=deps,
         kinds={"polars", "duckdb"},
         description=table.description,
-        metadata={"dagster/column_schema": column_schema(table.schema)},
+        metadata={"dagster/column_schema": column_schema(table)},
         **kwargs,
     )
 
 
+# staging.build_state is written by every step below beside its own table (what each was built from) and read by
+# dbt as a source. Declared here, no step materialises it on its own: without it, the UI would show dbt's source
+# as a stub asset in the `default` group, with no description.
+BUILD_STATE_TABLE = table_spec(BUILD_STATE, [RAW_WORK_PLANS], group_name=INGEST_GROUP)
+
+
 class RefreshConfig(dg.Config):
     """A refresh reads only the reports whose file or reading code changed. To read some again anyway (in the
-    UI: shift-click "Materialize" for the launchpad), name them here."""
+    UI: the arrow beside "Materialize all" -> "Open launchpad"), name them here."""
 
     reports: list[str] = []  # noqa: RUF012 - a pydantic field: each config gets its own copy
     """Report ids (a file name without its extension) to read again, changed or not."""
