@@ -109,7 +109,7 @@ def read_report(path: Path, normalised: bool = True) -> Report:
     rows.rejected[:0] = [
         (as_row(r), empty_reason) for r in grid.rows[:after] if r.first < header.line and r.first not in titles
     ]
-    tasks = number_tasks(rows, header.task_columns().get("task_id"))
+    tasks = with_requirement(number_tasks(rows, header.task_columns().get("task_id")), header, rows)
     report_id, source_file = report_id_for(path), str(path)
     task_frame = _task_frame(report_id, source_file, header, tasks, rows)
     attributes = _attribute_frame(report_id, header, tasks)
@@ -137,6 +137,23 @@ def read_report(path: Path, normalised: bool = True) -> Report:
         source_place=grid.place,
         source_rows=grid.source_rows,
     )
+
+
+NO_REQUIREMENT = "a task row with no requirement text (its task and target cells are empty)"
+
+
+def with_requirement(tasks: list[TaskRow], header: Header, rows: SortedRows) -> list[TaskRow]:
+    """The tasks that say what was promised. A row whose requirement and target cells are both empty is
+    quarantined with the reason: nothing in it can be judged, and as a task it would stop every report at the
+    staging gate."""
+    said = [c for c in (header.task_columns().get("requirement"), header.column("target")) if c is not None]
+    kept = []
+    for task in tasks:
+        if any(task.cells[c].strip() for c in said):
+            kept.append(task)
+        else:
+            rows.rejected.append((task.row, NO_REQUIREMENT))
+    return kept
 
 
 def with_target(requirement: str | None, target: str | None) -> str | None:
