@@ -96,6 +96,24 @@ def dbt_failure(message: str) -> str:
     return "\n    ".join([first, *said[1:]])
 
 
+def rejection_lines(result: dg.ExecuteInProcessResult) -> list[str]:
+    """One line per file not read or read without a task (`rejected: <file>: <place>: <reason>`), from the
+    `files` table of the checks every_file_read and every_report_has_tasks, or of the ingest step's failure
+    when every file was rejected."""
+    import dagster as dg
+
+    from pipelines.core.quality.files import file_line
+    from pipelines.defs.checks import FILE_CHECKS
+
+    tables = [e.metadata.get("files") for e in result.get_asset_check_evaluations() if e.check_name in FILE_CHECKS]
+    tables += [
+        event.step_failure_data.user_failure_data.metadata.get("files")
+        for event in result.all_events
+        if event.event_type == dg.DagsterEventType.STEP_FAILURE and event.step_failure_data.user_failure_data
+    ]
+    return [file_line(**record.data) for table in tables if table is not None for record in table.records]
+
+
 def step_seconds(result: dg.ExecuteInProcessResult) -> dict[str, float]:
     import dagster as dg
 
@@ -284,6 +302,8 @@ def refresh_warehouse(changes, quality, started: float) -> int:
     if not result.success:
         for line in failure_lines(result):
             print(f"error: {line}", file=sys.stderr)
+        for line in rejection_lines(result):
+            print(line, file=sys.stderr)
         print(f"details: {log_path}", file=sys.stderr)
         if published_identity() == before:
             print(f"the published warehouse was left as it was: {settings.warehouse_path()}", file=sys.stderr)
@@ -296,6 +316,8 @@ def refresh_warehouse(changes, quality, started: float) -> int:
         return 1
     for _, line in failed_checks(result):
         print(f"warning: {line}")
+    for line in rejection_lines(result):
+        print(line)
     print(summary(str(settings.warehouse_path())))
     report = settings.warehouse_path().parent / "reports" / "achievement.html"
     if report.exists():

@@ -60,12 +60,12 @@ class Workspace:
             "DAGSTER_HOME": str(self.root / "dagster_home"),
         }
 
-    def run_pipeline(self) -> PipelineRun:
-        """What `make run` does: one Dagster run of every asset, as a separate process."""
+    def run_pipeline(self, **env: str) -> PipelineRun:
+        """What `make run` does: one Dagster run of every asset, as a separate process (`env`: settings added)."""
         proc = subprocess.run(
             [sys.executable, "-m", "pipelines.run"],
             cwd=REPO_ROOT,
-            env=self.env,
+            env={**self.env, **env},
             capture_output=True,
             text=True,
             timeout=600,

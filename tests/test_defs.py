@@ -12,16 +12,23 @@ import pytest
 
 from pipelines.core.quality.gates import QualityGates
 from pipelines.core.warehouse.build import WarehouseBuild, build_path
+from pipelines.core.warehouse.tables import BUILD_STATE, SOURCES
 from pipelines.defs.assets.publish import published_warehouse
-from pipelines.defs.assets.staging import extract_targets_and_actuals, ingest_reports, raw_unit_assignments
-from pipelines.defs.checks import ASSET_CHECKS, GATES
+from pipelines.defs.assets.staging import (
+    INGEST_GROUP,
+    extract_targets_and_actuals,
+    ingest_reports,
+    raw_unit_assignments,
+    table_key,
+)
+from pipelines.defs.checks import ASSET_CHECKS, FILE_CHECKS, GATES
 from pipelines.defs.definitions import defs
 from pipelines.defs.jobs import PLAN_TAG
 from pipelines.defs.resources import ExtractionResource, RawFolderResource, WarehouseBuildResource
 from pipelines.defs.schedules import nightly_refresh
 from pipelines.defs.sensors import raw_folder_changed
-from pipelines.run import failure_lines
-from tests.conftest import HEADER, REPO_ROOT, SEED, SEED_REPORT_ID
+from pipelines.run import failure_lines, rejection_lines
+from tests.conftest import HEADER, REPO_ROOT, SEED, SEED_REPORT_ID, sha256
 
 STAGING_ASSETS = [ingest_reports, raw_unit_assignments, extract_targets_and_actuals]
 STAGING_KEYS = {key for a in STAGING_ASSETS for key in a.keys}
@@ -93,10 +100,29 @@ def test_definitions_load_one_job_schedule_and_sensor():
     assert [j.name for j in repo.get_all_jobs() if not j.name.startswith("__")] == ["refresh_warehouse"]
     assert {s.name for s in repo.schedule_defs} == {"nightly_refresh"}
     assert {s.name for s in repo.sensor_defs} == {"raw_folder_changed"}
-    assert {s.name for c in ASSET_CHECKS for s in c.check_specs} == {g.name for g in GATES} | {"no_rows_quarantined"}
+    assert {s.name for c in ASSET_CHECKS for s in c.check_specs} == {g.name for g in GATES} | {
+        "no_rows_quarantined",
+        *FILE_CHECKS,
+    }
     for key in STAGING_KEYS:
         spec = defs.resolve_assets_def(key).specs_by_key[key]
         assert spec.description and "dagster/column_schema" in spec.metadata, key
+
+
+def test_no_asset_sits_in_the_default_group():
+    specs = defs.resolve_all_asset_specs()
+    assert [s.key for s in specs if s.group_name in (None, "default")] == []
+    [build_state] = [s for s in specs if s.key == table_key(BUILD_STATE)]  # dbt reads it as a source
+    assert build_state.group_name == INGEST_GROUP and build_state.description == BUILD_STATE.description
+
+
+def test_every_staging_table_column_has_its_description_in_the_ui():
+    specs = {s.key: s for s in defs.resolve_all_asset_specs()}
+    for table in SOURCES:
+        columns = specs[table_key(table)].metadata["dagster/column_schema"].columns
+        assert [(c.name, c.type) for c in columns] == [(n, str(t)) for n, t in table.schema.items()], table.name
+        undescribed = [c.name for c in columns if not (c.description or "").strip()]
+        assert not undescribed, f"{table.name}: {undescribed}"
 
 
 def test_staging_assets_write_the_build_and_every_gate_passes(staged):
@@ -197,26 +223,88 @@ def test_a_blocking_gate_stops_the_marts_on_a_value_that_is_not_finite(tmp_path,
     assert "faulty/1" in failed["targets_valid"].description
 
 
-@pytest.mark.parametrize(
-    ("name", "content", "reason"),
-    [
-        ("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "binary content (NUL byte), not a text table"),
-        ("empty.txt", b"", "file is empty"),
-        ("other-table.txt", "名称 | 金额 |\n1 | 2 |\n".encode(), "not a known work-plan table header"),
-    ],
-)
-def test_the_refresh_job_fails_naming_the_file_and_publishes_nothing(tmp_path, quality, name, content, reason):
+# One file of each kind that cannot be read at all, generated here: each is rejected by itself.
+BAD_FILES = {
+    "image.txt": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "binary content (NUL byte), not a text table"),
+    "empty.txt": (b"", "file is empty"),
+    "other-table.txt": ("名称 | 金额 |\n1 | 2 |\n".encode(), "not a known work-plan table header"),
+}
+
+
+def test_rejected_files_warn_naming_each_and_every_gate_passes(tmp_path, quality, monkeypatch):
+    monkeypatch.delenv("PIPELINE_STRICT", raising=False)
     wh = Warehouse(tmp_path)
-    (wh.raw / name).write_bytes(content)
+    for name, (content, _) in BAD_FILES.items():
+        (wh.raw / name).write_bytes(content)
+    (wh.raw / "linked.txt").symlink_to(SEED)
+    result = wh.materialize(STAGING_ASSETS, quality, STAGING_CHECKS)
+    assert result.success, failure_lines(result)
+    failed = {e.check_name: e for e in result.get_asset_check_evaluations() if not e.passed}
+    assert set(failed) == {"every_file_read", "no_rows_quarantined"}  # the GE gates pass (line accounting too)
+    check = failed["every_file_read"]
+    assert check.severity == dg.AssetCheckSeverity.WARN
+    assert check.description == "files not read (4): empty.txt, image.txt, other-table.txt, linked.txt"
+    lines = rejection_lines(result)
+    for name, (_, reason) in BAD_FILES.items():
+        [line] = [line for line in lines if f"{wh.raw / name}: " in line]
+        assert line.startswith("rejected: ") and reason in line
+    assert "rejected: " + str(wh.raw / "empty.txt") + ": whole file: file is empty" in lines
+    assert any(line.startswith("skipped: linked.txt: not opened: a symbolic link") for line in lines)
+    assert wh.query("select report_id, read_status from staging.raw_reports order by 1") == [
+        ("empty", "rejected"),
+        ("image", "rejected"),
+        ("other-table", "rejected"),
+        (SEED_REPORT_ID, "read"),
+    ]
+    assert wh.query("select count(*) from staging.raw_tasks") == [(177,)]
+
+
+def test_pipeline_strict_fails_the_run_on_a_rejected_file(tmp_path, quality, monkeypatch):
+    monkeypatch.setenv("PIPELINE_STRICT", "1")
+    wh = Warehouse(tmp_path)
+    (wh.raw / "empty.txt").write_bytes(b"")
+    result = wh.materialize(STAGING_ASSETS, quality, STAGING_CHECKS)
+    assert not result.success
+    [check] = [e for e in result.get_asset_check_evaluations() if e.check_name == "every_file_read"]
+    assert (check.passed, check.severity) == (False, dg.AssetCheckSeverity.ERROR)
+    assert "staging/raw_reports every_file_read: files not read (1): empty.txt" in failure_lines(result)
+    assert rejection_lines(result) == [f"rejected: {wh.raw / 'empty.txt'}: whole file: file is empty"]
+
+
+def test_a_report_with_a_header_and_no_task_lands_with_a_warning(tmp_path, quality):
+    wh = Warehouse(tmp_path)
+    (wh.raw / "header-only.txt").write_text(f"{HEADER}\n", encoding="utf-8")
+    result = wh.materialize(STAGING_ASSETS, quality, STAGING_CHECKS)
+    assert result.success
+    failed = {e.check_name: e for e in result.get_asset_check_evaluations() if not e.passed}
+    assert list(failed) == ["every_report_has_tasks"]
+    assert failed["every_report_has_tasks"].severity == dg.AssetCheckSeverity.WARN
+    assert rejection_lines(result) == [
+        f"no tasks: {wh.raw / 'header-only.txt'}: header at line 1: a work-plan header but no task row under it"
+    ]
+
+
+def test_the_refresh_job_fails_when_every_file_is_rejected_and_keeps_the_published_warehouse(published, quality):
+    """The seed, published, goes bad and other bad files come: nothing is read, so nothing is published;
+    the step names every file."""
+    before = sha256(published.published)
+    (published.raw / SEED.name).unlink()
+    for name, (content, _) in BAD_FILES.items():
+        (published.raw / name).write_bytes(content)
     result = defs.resolve_job_def("refresh_warehouse").execute_in_process(
-        instance=wh.instance, resources=wh.resources(quality), raise_on_error=False
+        instance=published.instance, resources=published.resources(quality), raise_on_error=False
     )
     assert not result.success
     line, not_run = failure_lines(result)  # the cause first, then what it stopped in one line
     assert not_run.endswith("steps not run because ingest_reports failed")
-    assert line.startswith("ingest_reports: ") and f"{wh.raw / name}" in line and reason in line
-    assert not wh.published.exists()
-    with WarehouseBuild(wh.published, "next", wait_seconds=0):
+    assert line.startswith("ingest_reports: ")
+    assert "every report file was rejected (3: empty.txt, image.txt, other-table.txt)" in line
+    lines = rejection_lines(result)
+    assert len(lines) == 3
+    for name, (_, reason) in BAD_FILES.items():
+        assert any(line.startswith(f"rejected: {published.raw / name}: ") and reason in line for line in lines)
+    assert sha256(published.published) == before
+    with WarehouseBuild(published.published, "next", wait_seconds=0):
         pass  # the failed run let go of the lock
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from pipelines.core.layout.tasks import read_or_quarantine, read_report
-from pipelines.core.sources.files import report_files, skipped_files
+from pipelines.core.sources.files import HIDDEN, NOT_A_REPORT, report_files, skipped_files
 from pipelines.core.sources.formats import FORMATS, format_of
 from pipelines.core.sources.grid import Cell, SourceFileError, UnreadFormat, resolve_spans
 from pipelines.tooling.fixtures import (
@@ -182,7 +182,10 @@ def test_other_files_are_skipped_and_named(tmp_path):
     (tmp_path / ".draft.txt").write_text("x", encoding="utf-8")
     (tmp_path / "old.doc").write_bytes(b"\xd0\xcf")
     assert [p.name for p in report_files(tmp_path)] == ["old.doc", "report.txt"]
-    assert skipped_files(tmp_path) == [".draft.txt", "notes.md"]
+    assert [(s.name, s.reason, s.warns) for s in skipped_files(tmp_path)] == [
+        (".draft.txt", HIDDEN, False),
+        ("notes.md", NOT_A_REPORT, False),
+    ]
 
 
 def test_a_workbook_that_is_not_one_names_the_file(tmp_path):
@@ -256,11 +259,13 @@ def test_utf16_without_a_byte_order_mark_is_named_not_called_binary(tmp_path):
         read_report(path)
 
 
-def test_a_file_name_in_a_foreign_encoding_is_one_line_naming_it(tmp_path):
+def test_a_file_name_in_a_foreign_encoding_is_skipped_with_how_to_rename_it(tmp_path):
     import os
 
     (tmp_path / "ok.txt").write_text(f"{HEADER}\n1 | 新增企业10家。 | 完成 | 市经信局 |\n", encoding="utf-8")
     with open(os.path.join(os.fsencode(tmp_path), "绍兴进展".encode("gbk") + b".txt"), "wb") as f:
         f.write(b"x")
-    with pytest.raises(SourceFileError, match=r"绍兴进展\.txt: the file name is not UTF-8"):
-        report_files(tmp_path)
+    assert [p.name for p in report_files(tmp_path)] == ["ok.txt"]  # the other report is read
+    [skipped] = skipped_files(tmp_path)
+    assert skipped.name == "绍兴进展.txt" and skipped.warns
+    assert "not UTF-8" in skipped.reason and "convmv -f gbk -t utf-8" in skipped.reason

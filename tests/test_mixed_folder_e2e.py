@@ -1,10 +1,14 @@
 """End to end, a raw folder as found: the seed in other encodings, the real tables of other places and
-layouts (tests/data/real), defective rows, in one run; then a run that a blocking check stops, leaving
-the published warehouse exactly as it was. (Whole-file failures are run in process: tests/test_defs.py.)"""
+layouts (tests/data/real), defective rows, files that cannot be read at all (each rejected by itself) and
+entries never opened (a symbolic link, a FIFO), in one run; then a run that PIPELINE_STRICT=1 stops on a
+rejected file, leaving the published warehouse exactly as it was. (Each bad file alone: tests/test_rejected_files.py;
+a folder with nothing readable: tests/test_defs.py.)"""
 
 from __future__ import annotations
 
 import json
+import os
+import random
 from pathlib import Path
 
 import pytest
@@ -45,6 +49,23 @@ MART_QUERIES = {
 }
 
 
+SECRET = "a line outside the raw folder that must never be read"
+# Files that cannot be read at all, generated in the fixture: each is a rejected report, named by make run.
+BAD_FILES = {
+    "unknown-header.txt": ("名称 | 金额 | 备注 |\n".encode(), "line 1", "not a known work-plan table header"),
+    "zero-bytes.txt": (b"", "whole file", "file is empty"),
+    "undecodable.txt": (HEADER.encode() + b"\n1 | caf\xe9 \xff\xfe | x | y |\n", "line 2", "cannot decode"),
+    "random.xlsx": (random.Random(27).randbytes(4096), "whole file", "not a readable workbook"),
+    "not-a-zip.docx": ("这不是Word文档".encode(), "whole file", "not a readable Word document"),
+}
+# Entries never opened, each named with its reason in the plan line.
+SKIPPED = {
+    "linked-secret.txt": "a symbolic link, never followed",
+    "pipe.txt": "a FIFO (named pipe), not a regular file",
+    "defects.xlsx": "same report id as defects.txt (read instead)",
+}
+
+
 @pytest.fixture(scope="module")
 def mixed(tmp_path_factory) -> Workspace:
     ws = make_workspace(tmp_path_factory.mktemp("mixed"), [SEED, *REAL_TABLES])
@@ -55,6 +76,13 @@ def mixed(tmp_path_factory) -> Workspace:
     write_all(ws.raw_dir, "seed", table_of(SEED), "2020年绍兴市政府工作报告重点任务完成情况")
     (ws.raw_dir / "old-attachment.doc").write_bytes(b"\xd0\xcf\x11\xe0 old Word")
     (ws.raw_dir / "notes.md").write_text("# what is in this folder", encoding="utf-8")
+    for name, (content, *_) in BAD_FILES.items():
+        (ws.raw_dir / name).write_bytes(content)
+    (ws.raw_dir / "header-only.txt").write_text(f"{HEADER}\n", encoding="utf-8")  # read: 0 tasks, a warning
+    (ws.root / "secret.txt").write_text(f"{HEADER}\n1 | {SECRET} | 完成 | 市经信局 |\n", encoding="utf-8")
+    (ws.raw_dir / "linked-secret.txt").symlink_to(ws.root / "secret.txt")
+    os.mkfifo(ws.raw_dir / "pipe.txt")  # no writer ever comes: opening it would block the run
+    (ws.raw_dir / "defects.xlsx").write_bytes(b"never opened: defects.txt holds the report id")
     return ws
 
 
@@ -85,7 +113,9 @@ def test_detected_encoding_is_recorded_per_report(mixed, mixed_run):
         "seed-xlsx": "binary",
         "seed-xls": "binary",
         "seed-docx": "binary",
-        "old-attachment": "binary",
+        "old-attachment": None,
+        **{Path(name).stem: None for name in BAD_FILES},  # rejected: not read
+        "header-only": "utf-8",
     }
 
 
@@ -115,21 +145,57 @@ def test_good_rows_land_and_bad_rows_are_quarantined_with_reasons(mixed, mixed_r
 
 
 def test_quarantine_shows_as_a_warning(mixed, mixed_run):
-    assert "warning: staging/rejected_rows no_rows_quarantined: 7 source rows quarantined" in mixed_run.stdout
+    assert "warning: staging/rejected_rows no_rows_quarantined: 12 source rows quarantined" in mixed_run.stdout
     real_tasks = sum(len(r["tasks"]) for r in PINNED.values())
     assert mixed.query("select count(*) from marts.dim_tasks") == [((3 + len(WRITERS)) * 177 + 2 + real_tasks,)]
 
 
-def test_a_failed_run_names_the_file_and_leaves_the_warehouse(mixed, mixed_run):
+def test_every_bad_file_is_rejected_by_itself_and_named(mixed, mixed_run):
+    """The good reports publish; each file that cannot be read is a rejected report with its place and reason,
+    named in make run's output, one line each; a report with a header and no task publishes and warns."""
+    for name, (_, place, reason) in BAD_FILES.items():
+        [(status, rejected_place, rejected_reason, tasks)] = mixed.query(
+            "select read_status, rejected_place, rejected_reason, task_rows from marts.dim_reports where report_id = ?",
+            [Path(name).stem],
+        )
+        assert (status, rejected_place, tasks) == ("rejected", place, 0) and reason in rejected_reason, name
+        assert f"rejected: {mixed.raw_dir / name}: {place}: {rejected_reason}" in mixed_run.stdout.splitlines()
+    assert "warning: staging/raw_reports every_file_read: files not read (9)" in mixed_run.stdout
+    assert mixed.query("select read_status, task_rows from marts.dim_reports where report_id = 'header-only'") == [
+        ("read", 0)
+    ]
+    assert f"no tasks: {mixed.raw_dir / 'header-only.txt'}: header at line 1: " in mixed_run.stdout
+    assert mixed.query("select count(*) from marts.dim_reports where read_status = 'read'") == [
+        (4 + len(REAL_TABLES) + len(WRITERS) + 1,)
+    ]
+
+
+def test_links_fifos_and_a_taken_report_id_are_skipped_never_opened(mixed, mixed_run):
+    [plan] = [line for line in mixed_run.stdout.splitlines() if line.startswith("plan: ")]
+    for name, reason in SKIPPED.items():
+        assert f"skipped, {reason}" in plan and name in plan, name
+        assert f"skipped: {name}: not opened: {reason}" in mixed_run.stdout
+    assert SECRET not in mixed_run.stdout + mixed_run.stderr
+    for table in ("staging.raw_tasks", "staging.rejected_rows", "staging.raw_reports", "marts.dim_tasks"):
+        [every_column] = mixed.query(f"select string_agg(columns(*)::varchar, '|') from {table}")
+        assert SECRET not in str(every_column), table
+    assert mixed.query("select source_file from marts.dim_reports where report_id = 'defects'") == [
+        (str(mixed.raw_dir / "defects.txt"),)
+    ]
+
+
+def test_pipeline_strict_fails_on_a_rejected_file_and_leaves_the_warehouse(mixed, mixed_run):
     before = sha256(mixed.warehouse)
     bad = mixed.raw_dir / "scan.txt"
     bad.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00")
     try:
-        run = mixed.run_pipeline()
+        run = mixed.run_pipeline(PIPELINE_STRICT="1")
     finally:
         bad.unlink()
     assert run.returncode != 0
-    assert "scan.txt" in run.stderr and "binary content" in run.stderr
+    assert "error: staging/raw_reports every_file_read: files not read (10)" in run.stderr
+    assert f"rejected: {bad}: line 3: binary content (NUL byte), not a text table" in run.stderr.splitlines()
+    assert f"rejected: {mixed.raw_dir / 'zero-bytes.txt'}: whole file: file is empty" in run.stderr.splitlines()
     assert sha256(mixed.warehouse) == before
 
 

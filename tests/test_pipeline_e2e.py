@@ -101,6 +101,22 @@ def test_the_catalog_shows_each_mart_with_its_rows_and_column_types(seed_workspa
     assert columns["status"] == "VARCHAR" and columns["target_value"] == "DOUBLE"
 
 
+def test_the_catalog_shows_each_stg_view_with_its_rows_and_described_column_types(seed_workspace, seed_run):
+    import dagster as dg
+
+    instance = dg.DagsterInstance.from_config(str(seed_workspace.root / "dagster_home"))
+    event = instance.get_latest_materialization_event(dg.AssetKey(["staging", "stg_target_mentions"]))
+    metadata = event.asset_materialization.metadata
+    assert (
+        metadata["dagster/row_count"].value
+        == seed_workspace.query("select count(*) from staging.raw_target_mentions")[0][0]
+    )
+    columns = {c.name: c for c in metadata["dagster/column_schema"].value.columns}
+    assert columns["task_key"].type == "VARCHAR" and columns["value"].type == "DOUBLE"
+    # described by the view's .yml, else by its raw table's declaration (core/warehouse/tables.py)
+    assert all(c.description for c in columns.values()), [n for n, c in columns.items() if not c.description]
+
+
 def test_lineage_is_one_graph_from_raw_to_marts():
     import dagster as dg
 

@@ -12,7 +12,7 @@ from pipelines.core.extraction.mentions import find_quantities
 from pipelines.core.layout.header import header_role
 from pipelines.core.layout.normalise import completion_statement
 from pipelines.core.layout.rows import group_heading, task_number
-from pipelines.core.layout.tasks import read_report
+from pipelines.core.layout.tasks import NO_REQUIREMENT, read_report
 from pipelines.core.sources.grid import SourceFileError
 from pipelines.core.units.names import unit_assignments
 from tests.conftest import SEED, SEED_REPORT_ID
@@ -151,6 +151,15 @@ class TestRejects:
         report = read_report(path)
         assert report.tasks.get_column("task_id").to_list() == [2]
         assert report.rejected.get_column("source_line").to_list() == [2]
+
+    def test_task_row_with_an_empty_requirement_is_quarantined_not_a_task(self, tmp_path):
+        """A row with an id and units but no requirement text: quarantined with the reason, so that one such row
+        never stops every report at the staging gate; the other tasks land and every line is accounted for."""
+        path = write(tmp_path, f"{HEADER}\n1 | 要求 | 完成 | 市发改委 |\n2 |  | 完成二 | 市经信局 |\n")
+        report = read_report(path)
+        assert report.tasks.get_column("task_id").to_list() == [1]
+        assert report.rejected.select("source_line", "reason").rows() == [(3, NO_REQUIREMENT)]
+        assert covered_lines(report) == list(range(1, report.line_count + 1))
 
 
 class TestWholeFileErrors:

@@ -20,6 +20,9 @@ pytestmark = pytest.mark.e2e
 TABLES_WITH_REPORT_ID = [
     "staging.raw_tasks",
     "staging.raw_task_attributes",
+    "staging.raw_task_leaders",
+    "staging.raw_report_plans",
+    "staging.raw_task_links",
     "staging.rejected_rows",
     "staging.raw_reports",
     "staging.raw_unit_assignments",
@@ -29,6 +32,8 @@ TABLES_WITH_REPORT_ID = [
     "staging.build_state",
     "marts.dim_tasks",
     "marts.dim_reports",
+    "marts.fct_task_leaders",
+    "marts.fct_task_progress",
     "marts.fct_unit_assignments",
     "marts.fct_targets",
     "marts.fct_actuals",
@@ -150,6 +155,7 @@ def ws_runs(ws: Workspace) -> list:
 
 def test_two_runs_at_once_one_waits(ws, first_run):
     (ws.raw_dir / "a.txt").write_text(SEED.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    (ws.raw_dir / "empty.txt").write_bytes(b"")  # a rejected report beside them (removed below)
     procs = [
         subprocess.Popen(
             [sys.executable, "-m", "pipelines.run"],
@@ -173,11 +179,15 @@ def test_two_runs_at_once_one_waits(ws, first_run):
 
 
 def test_removed_report_leaves_every_table(ws, first_run):
+    """A report read and a rejected one (empty.txt, from the runs above) both leave every table."""
+    assert ws.query("select read_status from marts.dim_reports where report_id = 'empty'") == [("rejected",)]
+    assert ws.query("select count(*) from staging.rejected_rows where report_id = 'empty'") == [(1,)]
     (ws.raw_dir / "b.txt").unlink()
+    (ws.raw_dir / "empty.txt").unlink()
     run = ws.run_pipeline().check()
-    assert "1 removed" in run.stdout
+    assert "2 removed" in run.stdout and "rejected: " not in run.stdout
     for table in TABLES_WITH_REPORT_ID:
-        assert ws.query(f"select count(*) from {table} where report_id = 'b'") == [(0,)], table
+        assert ws.query(f"select count(*) from {table} where report_id in ('b', 'empty')") == [(0,)], table
     assert ws.query("select count(*) from marts.dim_units where n_reports > 2") == [(0,)]
 
 

@@ -183,17 +183,23 @@ def test_ui_as_a_data_engineer_uses_it(dagster_ui):
             (first["runId"],)
         ]
 
-        # Re-read one report: the job's launchpad, its config naming the report (file name without extension).
-        page.goto(f"{base}/locations/pipelines/jobs/refresh_warehouse/playground", wait_until="networkidle")
-        page.wait_for_selector(".CodeMirror")
-        config = page.evaluate("document.querySelector('.CodeMirror').CodeMirror.getValue()")
+        # Re-read one report as docs/using-the-ui.md says: Jobs -> refresh_warehouse -> the arrow beside
+        # "Materialize all" -> "Open launchpad", the config naming the report (file name without extension),
+        # "Materialize".
+        page.goto(f"{base}/locations/pipelines/jobs/refresh_warehouse", wait_until="networkidle")
+        materialize_all = page.locator("button:has-text('Materialize all')").first
+        materialize_all.locator("xpath=../..").get_by_role("img", name="arrow_drop_down").click()
+        page.get_by_text("Open launchpad", exact=True).click()
+        editor = "[...document.querySelectorAll('.CodeMirror')].find(e => e.CodeMirror.getValue().includes('ops:'))"
+        page.wait_for_function(f"() => !!{editor}", timeout=30000)
+        config = page.evaluate(f"() => {editor}.CodeMirror.getValue()")
         assert "reports: []" in config  # offered, with its default
         page.evaluate(
-            "value => document.querySelector('.CodeMirror').CodeMirror.setValue(value)",
+            f"value => {editor}.CodeMirror.setValue(value)",
             config.replace("reports: []", f"reports: [{SEED.stem}]"),
         )
         page.screenshot(path=str(ARTIFACTS / "4-launchpad-one-report.png"))
-        page.get_by_role("button", name="Launch Run").click()
+        page.get_by_role("button", name=re.compile(r"Materialize$")).click()  # the launchpad's own button
         [reread] = wait_for_runs(port, 1, before=(first, second))
         assert reread["status"] == "SUCCESS" and reread["jobName"] == "refresh_warehouse", reread
         assert ws.query("select distinct reading_run from staging.build_state where report_id is not null") == [
@@ -206,6 +212,14 @@ def test_ui_as_a_data_engineer_uses_it(dagster_ui):
         body = page.locator("body").inner_text()
         assert "Passed" in body and "expectations_evaluated" in body
         page.screenshot(path=str(ARTIFACTS / "5-asset-check.png"))
+
+        # A dbt staging view shows its columns' types and meanings, and its row count, as the marts do.
+        page.goto(f"{base}/assets/staging/stg_tasks", wait_until="networkidle")
+        page.get_by_text("Column name").first.wait_for(timeout=30000)
+        body = page.locator("body").inner_text()
+        assert "VARCHAR" in body and "one key for a task across reports" in body
+        assert "Row count" in body
+        page.screenshot(path=str(ARTIFACTS / "5b-staging-view-columns.png"), full_page=True)
         browser.close()
 
 

@@ -80,6 +80,78 @@ MERGEABLE_ROLES: tuple[str, ...] = ("group", "lead_units", "units", "support_uni
 # inside), lead units, support units.
 TASK_ROLES: tuple[str, ...] = ("task_id", "requirement", "completion", "units", "lead_units", "support_units")
 
+# What a cell's content reads as, whatever its column's header says: the first row whose pattern matches the
+# cell (whitespace removed, full-width folded) decides. Column roles are weighed by these kinds as well as by
+# their header's words, and a cell whose kind does not fit its column's role is caught (CONTENT_MISFITS).
+# `{unit_suffix}`, `{leader_title}` stand for UNIT_SUFFIXES and LEADER_TITLES. (kind, pattern, example)
+CELL_KINDS: tuple[tuple[str, str, str], ...] = (
+    (
+        "task_id",
+        r"^(?:[(（]\d{1,6}[)）]|\d{1,6}[.、．]|[(（]?[一二三四五六七八九十]+[)）、.．]?)$",
+        "(3) / 3、 / 十二、",
+    ),
+    ("percent", r"^[≥≤><约]?\d+(?:\.\d+)?%$", "85% / ≥95%"),
+    (
+        "date",
+        r"^(?:(?:20\d\d|\d{2})年)?\d{1,2}月(?:\d{1,2}日)?(?:底|末|上旬|中旬|下旬|初)?(?:前|完成)?$"
+        r"|^(?:20\d\d年)?(?:年底|年末|年内|全年)(?:前)?$|^20\d\d[.\-/]\d{1,2}(?:[.\-/]\d{1,2})?$|^(?:长期|持续推进|常态化)$",
+        "2023年6月底 / 12月底前 / 2021.6 / 长期",
+    ),
+    (
+        "number",
+        r"^[≥≤><约]?-?\d+(?:\.\d+)?(?:[万亿千百]?[\u4e00-\u9fff]{0,3}|[a-zA-Z/²³]{1,6})?$",
+        "130 / 2.5亿元 / 500公里",
+    ),
+    (
+        "status",
+        r"^(?:已完成|未完成|已开工|未开工|推进中|正常推进|序时推进|滞后|进度滞后|按序时推进|是|否|完成|在建)$",
+        "已完成 / 是",
+    ),
+    ("unit", r"^[△▲★]?(?:[^,;。:]{2,24}?(?:{unit_suffix})[)）]?[、,;]?)+$", "市发改委、市财政局 / △市住建局"),
+    (
+        "person",
+        r"^(?:[{surname}][\u4e00-\u9fff·]{1,2}(?:{leader_title})?[、,;/]?)+$|^[{surname}][ \u3000]+[\u4e00-\u9fff]$",
+        "汤飞帆 / 王 伟 / 李关定副市长",
+    ),
+    ("prose", r"^.{16,}$|[,;。:].{4,}", "已完成新建和改造绿道130公里,占年度任务的100%"),
+)
+# The surnames a person's name starts with in CELL_KINDS (the most common ones; a rarer one reads as a label,
+# never as a unit or a sentence). Example: 王, 李, 张, 刘, 陈.
+COMMON_SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪"
+    "范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞"
+    "颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻"
+    "祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇"
+    "栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝"
+)
+# A kind read as a name may be a short label too ("汤飞帆" is a person, "保民生" a label): a kind fits a
+# role when it is one of the role's kinds here; prose fits most roles (a long cell says anything).
+# (role, kinds that fit)
+ROLE_KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("task_id", ("task_id", "number")),
+    ("units", ("unit",)),
+    ("lead_units", ("unit",)),
+    ("support_units", ("unit",)),
+    ("leader", ("person",)),
+    ("completion", ("prose", "status", "percent", "number", "date", "label")),
+    ("progress_percent", ("percent", "number")),
+    ("status", ("status", "label")),
+    ("deadline", ("date",)),
+    ("target", ("number", "percent", "prose", "label")),
+    ("requirement", ("prose", "label", "number", "percent")),
+)
+# A cell whose kind is plainly wrong for its column's role: the row is quarantined with this reason, never
+# stored silently in the wrong place (a row that lost a merged cell and shifted). (role, kind, reason)
+CONTENT_MISFITS: tuple[tuple[str, str, str], ...] = (
+    ("units", "prose", "a sentence in the units column"),
+    ("lead_units", "prose", "a sentence in the lead units column"),
+    ("support_units", "prose", "a sentence in the support units column"),
+    ("completion", "person", "a person's name as the progress"),
+    ("completion", "unit", "a unit's name as the progress"),
+    ("target", "date", "a date as the target"),
+    ("leader", "prose", "a sentence as the leader in charge"),
+)
+
 # Above the header, a table may have title lines: rows with at most one filled cell
 # ("2021年市政府重点工作完成情况表"). The header is the first row, within this many lines that are not
 # blank, whose columns read as a work plan (one reads as the requirement).

@@ -19,6 +19,7 @@ DEFAULT_WAREHOUSE_PATH = "warehouse/warehouse.duckdb"
 # Where the extraction runs: worker processes on this machine, or a Spark session (pipelines/core/spark/).
 EXTRACTION_ENGINES = ("local", "spark")
 DEFAULT_LOCK_WAIT_SECONDS = 900.0
+DEFAULT_MAX_FILE_MB = 50.0
 
 
 def _from_env(name: str, default: str) -> Path:
@@ -67,6 +68,12 @@ def automation_on() -> bool:
     return os.environ.get("PIPELINE_AUTOMATION", "on").lower() not in ("off", "0", "false", "no")
 
 
+def strict() -> bool:
+    """`PIPELINE_STRICT=1` (for CI): a file not read (rejected, or a report-like entry skipped) fails the run
+    instead of warning; the published warehouse then stays as it was. Default: off."""
+    return os.environ.get("PIPELINE_STRICT", "").strip().lower() in ("1", "true", "yes", "on")
+
+
 def lock_wait_seconds() -> float:
     """`REFRESH_LOCK_WAIT_SECONDS`: how long a refresh waits for another one of the same warehouse (default 900)."""
     return float(os.environ.get("REFRESH_LOCK_WAIT_SECONDS") or DEFAULT_LOCK_WAIT_SECONDS)
@@ -86,3 +93,9 @@ def java_home() -> str | None:
 def bench_sizes() -> str:
     """`BENCH_SIZES`: the report counts `make bench` runs the pipeline at (default 1,100,1000)."""
     return os.environ.get("BENCH_SIZES", "1,100,1000")
+
+
+def max_file_mb() -> float:
+    """`PIPELINE_MAX_FILE_MB`: the largest raw file read, in MB (default 50); a larger one is rejected unread.
+    The other caps on what a file may make the readers build are in `pipelines/core/sources/limits.py`."""
+    return float(os.environ.get("PIPELINE_MAX_FILE_MB") or DEFAULT_MAX_FILE_MB)

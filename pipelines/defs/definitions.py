@@ -8,6 +8,7 @@ from pipelines.defs.assets.dbt import warehouse_dbt_models
 from pipelines.defs.assets.publish import published_warehouse
 from pipelines.defs.assets.report import achievement_report
 from pipelines.defs.assets.staging import (
+    BUILD_STATE_TABLE,
     RAW_WORK_PLANS,
     extract_targets_and_actuals,
     ingest_reports,
@@ -28,6 +29,7 @@ with warnings.catch_warnings():
     ASSETS = dg.with_source_code_references(
         [
             RAW_WORK_PLANS,
+            BUILD_STATE_TABLE,
             ingest_reports,
             raw_unit_assignments,
             extract_targets_and_actuals,

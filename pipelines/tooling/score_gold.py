@@ -31,7 +31,6 @@ import duckdb
 
 from pipelines.core import settings
 from pipelines.core.layout.tasks import read_or_quarantine
-from pipelines.core.sources.grid import SourceFileError
 
 GOLD_DIR = settings.REPO_ROOT.parent / "shared" / "data" / "real3"
 PARTS = ("development", "held_out")
@@ -76,10 +75,8 @@ class GoldScore:
 def build(table: Path, workdir: Path) -> tuple[Path | None, str | None]:
     """The warehouse of one table, or why there is none: a table refused as a whole, or a build that failed
     (a blocking check; one table's failure would hide the others', so each is built alone)."""
-    try:
-        read_or_quarantine(table)
-    except SourceFileError as err:
-        return None, f"refused: {err.reason[:160]}"
+    if (refused := read_or_quarantine(table).rejected_reason) is not None:
+        return None, f"refused: {refused[:160]}"
     raw, warehouse = workdir / "raw", workdir / "warehouse.duckdb"
     raw.mkdir(parents=True)
     shutil.copy(table, raw / table.name)

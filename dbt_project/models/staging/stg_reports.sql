@@ -35,6 +35,9 @@ select
     source.plan_type,
     source.context_evidence,
     source.source_format,
-    source.source_place
+    source.source_place,
+    source.read_status,
+    source.rejected_reason,
+    source.rejected_place
 from source
 left join readings on source.report_id = readings.report_id

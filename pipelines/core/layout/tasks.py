@@ -5,9 +5,10 @@ the header and each column's role, `rows` turns the rows after it into task rows
 report's frames. Every row of the grid (a line of a text file, a row of a table) ends up a title, a header,
 a group heading, part of a task, or a rejected row.
 
-Whole-file problems (undecodable bytes, empty file, no work-plan header) raise
-:class:`SourceFileError` naming the file, the place and the reason; row problems are
-collected as rejects so that the good rows still land.
+Whole-file problems (undecodable bytes, empty file, no work-plan header, a corrupt workbook) raise
+:class:`SourceFileError` naming the file, the place and the reason from `read_report`; `read_or_quarantine`
+turns them (and any reader's failure on one file) into a rejected report, so that one bad file holds back
+no other. Row problems are collected as rejects so that the good rows still land.
 """
 
 from __future__ import annotations
@@ -24,10 +25,11 @@ from pipelines.core.layout.identity import ReportContext, report_context
 from pipelines.core.layout.normalise import normalise_attributes, normalise_tasks
 from pipelines.core.layout.rows import Row, SortedRows, TaskRow, as_row, number_tasks, sort_rows
 from pipelines.core.rules import BARE_VALUE_START, PART_YEAR_HEADER_WORDS
-from pipelines.core.sources.files import report_id_for
+from pipelines.core.sources.files import read_report_bytes, report_id_for
 from pipelines.core.sources.formats import format_of, read_grid
-from pipelines.core.sources.grid import SourceFileError, UnreadFormat
+from pipelines.core.sources.grid import SourceFileError
 from pipelines.core.units.leaders import leaders_in_cell, leaders_in_heading
+from pipelines.core.warehouse.state import file_hash
 from pipelines.core.warehouse.tables import RAW_TASK_ATTRIBUTES, RAW_TASK_LEADERS, RAW_TASKS, REJECTED_ROWS
 
 _BARE_VALUE = re.compile(BARE_VALUE_START)
@@ -38,7 +40,7 @@ _BARE_NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
 class Report:
     report_id: str
     source_file: str
-    encoding: str
+    encoding: str | None  # None: a file not read
     content_hash: str
     line_count: int  # lines of a text file, rows of the table read
     header: Header
@@ -51,10 +53,17 @@ class Report:
     context: ReportContext
     source_format: str = "txt"
     source_place: str = ""  # the sheet or table read: "sheet 任务", "table 2 of 3"
+    source_rows: int | None = None  # the source's own count of the rows read (Grid.source_rows)
+    rejected_reason: str | None = None  # a file not read at all: why (then no tasks, one rejected row)
+    rejected_place: str | None = None  # and where: "line 3", "sheet 任务, row 4", "whole file"
 
     @property
     def header_line(self) -> int:
         return self.header.line
+
+    @property
+    def read_status(self) -> str:
+        return "read" if self.rejected_reason is None else "rejected"
 
     def summary(self) -> dict:
         """The report's row of raw_reports."""
@@ -76,13 +85,17 @@ class Report:
             **{k: v for k, v in self.context.__dict__.items()},
             "source_format": self.source_format,
             "source_place": self.source_place,
+            "source_rows": self.source_rows,
+            "read_status": self.read_status,
+            "rejected_reason": self.rejected_reason,
+            "rejected_place": self.rejected_place,
         }
 
 
 def read_report(path: Path, normalised: bool = True) -> Report:
     """The report's tasks, rejected rows and the other columns' cells. `normalised=False` leaves the
     cells as written, for a caller that normalises many reports at once (one polars pass)."""
-    data = path.read_bytes()
+    data = read_report_bytes(path)
     found = format_of(path)
     if not data.strip() and (found is None or found.read is not None):  # a format not read says so instead
         raise SourceFileError(path, "file is empty")
@@ -96,7 +109,7 @@ def read_report(path: Path, normalised: bool = True) -> Report:
     rows.rejected[:0] = [
         (as_row(r), empty_reason) for r in grid.rows[:after] if r.first < header.line and r.first not in titles
     ]
-    tasks = number_tasks(rows, header.task_columns().get("task_id"))
+    tasks = with_requirement(number_tasks(rows, header.task_columns().get("task_id")), header, rows)
     report_id, source_file = report_id_for(path), str(path)
     task_frame = _task_frame(report_id, source_file, header, tasks, rows)
     attributes = _attribute_frame(report_id, header, tasks)
@@ -122,7 +135,25 @@ def read_report(path: Path, normalised: bool = True) -> Report:
         ),
         source_format=grid.source_format,
         source_place=grid.place,
+        source_rows=grid.source_rows,
     )
+
+
+NO_REQUIREMENT = "a task row with no requirement text (its task and target cells are empty)"
+
+
+def with_requirement(tasks: list[TaskRow], header: Header, rows: SortedRows) -> list[TaskRow]:
+    """The tasks that say what was promised. A row whose requirement and target cells are both empty is
+    quarantined with the reason: nothing in it can be judged, and as a task it would stop every report at the
+    staging gate."""
+    said = [c for c in (header.task_columns().get("requirement"), header.column("target")) if c is not None]
+    kept = []
+    for task in tasks:
+        if any(task.cells[c].strip() for c in said):
+            kept.append(task)
+        else:
+            rows.rejected.append((task.row, NO_REQUIREMENT))
+    return kept
 
 
 def with_target(requirement: str | None, target: str | None) -> str | None:
@@ -247,34 +278,48 @@ def _rejected_frame(report_id: str, source_file: str, place: str, rejected: list
 
 
 def read_or_quarantine(path: Path, normalised: bool = True) -> Report:
-    """read_report, except that a file in a format not read (.doc, .pdf) becomes a report of one rejected
-    row saying so and how to convert it: the run says it, and the other reports land."""
+    """read_report, except that a file that cannot be read at all becomes a rejected report (no tasks, one
+    rejected row giving the place and the reason): a format not read (.doc, .pdf, with how to convert it), an
+    empty or undecodable file, no work-plan header, a corrupt workbook, or a reader failing on the file. The
+    run names it, and the other reports land."""
     try:
         return read_report(path, normalised)
-    except UnreadFormat as err:
-        return unread_report(path, err.reason)
+    except SourceFileError as err:
+        return rejected_report(path, err.reason, err.line, err.place)
+    except Exception as err:  # a reader's own failure on this file: this file alone is rejected
+        return rejected_report(path, f"the reader failed on this file ({type(err).__name__}: {err})")
 
 
-def unread_report(path: Path, reason: str) -> Report:
-    """A report with no tasks and one rejected row (the whole file) giving the reason."""
-    report_id, data = report_id_for(path), path.read_bytes()
+def rejected_place(line: int | None, place: str | None) -> str:
+    """Where a file was refused: "line 3" (of the file), "sheet 任务, row 4" (of a table), "whole file"."""
+    if place:
+        return f"{place}, row {line}" if line is not None else place
+    return f"line {line}" if line is not None else "whole file"
+
+
+def rejected_report(path: Path, reason: str, line: int | None = None, place: str | None = None) -> Report:
+    """A report with no tasks and one rejected row (the whole file, at the line the reason points at). It counts
+    as one line (its rejected row), so that the line accounting holds; its encoding is not known."""
+    report_id = report_id_for(path)
+    content_hash = file_hash(path)  # as the refresh's planning hashes it, so the file is not read again each run
+    at = line if line is not None else 1
     rejected = pl.DataFrame(
         {
             "report_id": [report_id],
             "source_file": [str(path)],
-            "source_line": [1],
-            "last_line": [1],
+            "source_line": [at],
+            "last_line": [at],
             "raw_text": [path.name],
             "reason": [reason],
-            "source_place": [""],
+            "source_place": [place or ""],
         },
         schema=REJECTED_ROWS.schema,
     )
     return Report(
         report_id=report_id,
         source_file=str(path),
-        encoding="binary",
-        content_hash=hashlib.sha256(data).hexdigest(),
+        encoding=None,
+        content_hash=content_hash,
         line_count=1,
         header=Header(1, [], [], 0),
         group_heading_lines=0,
@@ -284,5 +329,15 @@ def unread_report(path: Path, reason: str) -> Report:
         attributes=RAW_TASK_ATTRIBUTES.empty(),
         leaders=RAW_TASK_LEADERS.empty(),
         context=ReportContext(None, None, None, None, None, None, "file not read"),
-        source_format=path.suffix.lower().lstrip("."),
+        source_format=format_name(path),
+        source_place=place or "",
+        rejected_reason=reason,
+        rejected_place=rejected_place(line, place),
     )
+
+
+def format_name(path: Path) -> str:
+    """The format as dim_reports names it without reading the file: the format's name where it is one of its
+    suffixes (.htm: html, .psv: txt), else the suffix (a workbook: xlsx or xls, as its reader says)."""
+    found, suffix = format_of(path), path.suffix.lower().lstrip(".")
+    return found.name if found is not None and f".{found.name}" in found.suffixes else suffix

@@ -26,8 +26,9 @@ TASK_KEY = ["report_id", "task_id"]
 
 
 def _with_references(con: duckdb.DuckDBPyConnection, table: str, span_text: str | None = None) -> pl.DataFrame:
-    """The table's rows with `task_exists` (its task is in raw_tasks) and, given the task's text
-    column, `span_in_text` (the span is that text at its offsets)."""
+    """The table's rows with `task_exists` (its task is in raw_tasks), the task's file and first line (where a
+    failing row is named by) and, given the task's text column, `span_in_text` (the span is that text at its
+    offsets)."""
     span_in_text = (
         (
             f", coalesce(substring(t.{span_text}, m.span_start + 1, m.span_end - m.span_start) = m.span, false)"
@@ -39,9 +40,12 @@ def _with_references(con: duckdb.DuckDBPyConnection, table: str, span_text: str 
     return read_query(
         con,
         f"""
-        select m.*, t.task_id is not null as task_exists{span_in_text}
+        select m.*, t.task_id is not null as task_exists, t.source_file, t.first_line{span_in_text}
         from {table} m
-        left join (select report_id, task_id{f", {span_text}" if span_text else ""} from {RAW_TASKS.qualified}) t
+        left join (
+            select report_id, task_id, source_file, first_line{f", {span_text}" if span_text else ""}
+            from {RAW_TASKS.qualified}
+        ) t
             on t.report_id = m.report_id and t.task_id = m.task_id
     """,
     )
@@ -66,7 +70,15 @@ def raw_line_accounting(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     )
     return (
         reports.select(
-            "report_id", "line_count", "task_rows", "header_line", "header_lines", "title_lines", "group_heading_lines"
+            "report_id",
+            "source_file",
+            "line_count",
+            "source_rows",
+            "task_rows",
+            "header_line",
+            "header_lines",
+            "title_lines",
+            "group_heading_lines",
         )
         .join(task_lines, on="report_id", how="left")
         .join(rejected_lines, on="report_id", how="left")
@@ -108,6 +120,7 @@ def raw_actual_mentions(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
 
 
 def raw_target_coverage(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Per report: its tasks and the share of them with at least one target."""
     with_target = read_table(con, RAW_TARGET_MENTIONS.qualified).select(TASK_KEY).unique().with_columns(has=pl.lit(1))
     return (
         read_table(con, RAW_TASKS.qualified)
@@ -115,11 +128,17 @@ def raw_target_coverage(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
         .join(with_target, on=TASK_KEY, how="left")
         .group_by("report_id")
         .agg(tasks=pl.len(), share_of_tasks_with_target=pl.col("has").fill_null(0).mean())
+        .join(read_table(con, RAW_REPORTS.qualified).select("report_id", "source_file"), on="report_id", how="left")
     )
 
 
 def fct_target_achievement(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    return read_table(con, "marts.fct_target_achievement").with_columns(
+    achievement = read_query(
+        con,
+        "select a.*, t.source_file, t.first_line from marts.fct_target_achievement a "
+        "left join marts.dim_tasks t using (task_key)",
+    )
+    return achievement.with_columns(
         status_agrees_with_actual=pl.col("actual_seq").is_not_null()
         | (pl.col("status") == "unknown")
         | (pl.col("status_reason") == "stated_complete")

@@ -100,30 +100,54 @@ def gx_context(root: Path):
     return gx.get_context(mode="file", project_root_dir=str(root))
 
 
-@lru_cache(maxsize=64)
-def index_columns(suite: str) -> list[str]:
-    """The keys a suite's failing rows are reported by (its checkpoint's unexpected_index_column_names)."""
-    saved = json.loads((EXPECTATIONS_DIR / "checkpoints" / f"{suite}.json").read_text(encoding="utf-8"))
-    return saved["result_format"].get("unexpected_index_column_names", ["report_id", "task_id"])
+# The column a failing row is named by, in the summary and in the Data Docs (each checkpoint's
+# unexpected_index_column_names): `bad.txt line 4 (bad/3)` where the frame says the file and line. The
+# checkpoints ask for COMPLETE results: the Data Docs list the rows only from the full index list (SUMMARY
+# renders counts alone), so a result file grows with its failing rows (~100 bytes each).
+WHERE = "where"
 
 
-def where(row: dict) -> str:
-    """A failing row's place: `file line N (report/task)` when the frame says where it was read, else
-    `report/task`."""
-    key = "/".join(str(row[k]) for k in ("report_id", "task_id") if k in row)
-    if row.get("source_file") is not None and row.get("first_line") is not None:
-        return f"{Path(str(row['source_file'])).name} line {row['first_line']} ({key})"
-    return key
+def with_where(frame: pl.DataFrame) -> pl.DataFrame:
+    """The frame with `where`: `file line N (report/task)` where it says the file and line, `file (report)` where
+    only the file, else `report/task` (the keys it has)."""
+    key = pl.concat_str(
+        [pl.col(k).cast(pl.String) for k in ("report_id", "task_id") if k in frame.columns], separator="/"
+    )
+    if "source_file" not in frame.columns:
+        return frame.with_columns(key.alias(WHERE))
+    file = pl.col("source_file").str.replace(r"^.*[/\\]", "")
+    line = pl.col("first_line") if "first_line" in frame.columns else pl.lit(None, pl.Int64)
+    return frame.with_columns(
+        pl.when(line.is_not_null() & file.is_not_null())
+        .then(pl.format("{} line {} ({})", file, line, key))
+        .when(file.is_not_null())
+        .then(pl.format("{} ({})", file, key))
+        .otherwise(key)
+        .alias(WHERE)
+    )
+
+
+def _condition_columns(condition: object) -> set[str]:
+    """The columns a saved row_condition reads (`{"column": {"name": ...}}`, nested in and/or groups)."""
+    if isinstance(condition, dict):
+        column = condition.get("column")
+        found = {column["name"]} if isinstance(column, dict) and "name" in column else set()
+        return found.union(*(_condition_columns(v) for v in condition.values()))
+    if isinstance(condition, list):
+        return set().union(*(_condition_columns(v) for v in condition))
+    return set()
 
 
 def suite_columns(suite: str) -> frozenset[str]:
-    """The columns a suite's expectations read, and the keys its failing rows are reported by."""
-    columns = {"report_id", "task_id", *index_columns(suite)}
+    """The columns a suite's expectations read (their row conditions too), and the place its failing rows are
+    reported by."""
+    columns = {WHERE}
     saved = json.loads((EXPECTATIONS_DIR / "expectations" / f"{suite}.json").read_text(encoding="utf-8"))
     for expectation in saved["expectations"]:
         kwargs = expectation["kwargs"]
         columns |= {kwargs[k] for k in ("column", "column_A", "column_B") if k in kwargs}
         columns |= set(kwargs.get("column_list", []))
+        columns |= _condition_columns(kwargs.get("row_condition"))
     return frozenset(columns)
 
 
@@ -164,6 +188,7 @@ class QualityGates:
     def validate(self, suite: str, frame: pl.DataFrame, run_name: str | None = None) -> SuiteResult:
         """Run the saved validation definition `suite` on the frame; results are kept under `run_name`."""
         # Only the columns the suite reads go to pandas: span and metric texts would multiply the memory.
+        frame = with_where(frame)
         frame = frame.select([c for c in frame.columns if c in suite_columns(suite)])
         if self._worker is not None:
             return self._worker.submit(_validate, suite, frame, self.root, run_name).result()
@@ -197,7 +222,9 @@ def _validate(suite: str, frame: pl.DataFrame, root: Path, run_name: str | None)
                 unexpected_count=r.result.get("unexpected_count"),
                 sample=list(r.result.get("partial_unexpected_list") or [r.result.get("observed_value")]),
                 where=[
-                    where(row) for row in r.result.get("partial_unexpected_index_list") or [] if isinstance(row, dict)
+                    str(row[WHERE])
+                    for row in r.result.get("partial_unexpected_index_list") or []
+                    if isinstance(row, dict) and WHERE in row
                 ],
             )
         )

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pipelines.core import settings
 from pipelines.core.refresh.fingerprint import code_fingerprint, transform_fingerprint
-from pipelines.core.sources.files import report_files, report_id_for, skipped_files
+from pipelines.core.sources.files import Skipped, report_files, report_id_for, skipped_files
 from pipelines.core.warehouse.build import build_path, damage_of
 from pipelines.core.warehouse.state import Built, needs_reading, read_built
 
@@ -27,7 +27,7 @@ class Changes:
     removed: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     transform_changed: bool = False
-    skipped: list[str] = field(default_factory=list)  # files in the raw folder that are not reports
+    skipped: list[Skipped] = field(default_factory=list)  # entries of the raw folder not read, with the reason
     # A build the last refresh left unpublished (it failed, or was stopped): the next refresh finishes and
     # publishes it, so assets shown failed turn green once the cause is fixed.
     unpublished_build: bool = False
@@ -55,8 +55,10 @@ class Changes:
             parts.append("the dbt project (models, seeds) or the GE suites changed")
         if self.unpublished_build:
             parts.append("the last refresh did not publish")
-        if self.skipped:
-            parts.append(f"skipped, not a report format: {', '.join(self.skipped)}")
+        by_reason: dict[str, list[str]] = {}
+        for entry in self.skipped:
+            by_reason.setdefault(entry.reason, []).append(entry.name)
+        parts += [f"skipped, {reason}: {', '.join(names)}" for reason, names in by_reason.items()]
         return "; ".join(parts)
 
 

@@ -60,6 +60,20 @@ class UnknownReports(ValueError):
     pass
 
 
+NAMES_SHOWN = 20  # files named in the one line of EveryFileRejected; its `files` hold every one
+
+
+class EveryFileRejected(ValueError):
+    """Not one report of the folder could be read: nothing to publish, the published warehouse stays as it was.
+    `files`: each file's (status, file, place, reason), as quality.files has them."""
+
+    def __init__(self, files: list[tuple[str, str, str, str]]):
+        names = ", ".join(Path(file).name for _, file, *_ in files[:NAMES_SHOWN])
+        names += f" and {len(files) - NAMES_SHOWN} more" if len(files) > NAMES_SHOWN else ""
+        super().__init__(f"every report file was rejected ({len(files)}: {names}); nothing to publish")
+        self.files = files
+
+
 def ingest_reports(
     con: duckdb.DuckDBPyConnection,
     files: dict[str, Path],
@@ -83,6 +97,9 @@ def ingest_reports(
     removed = sorted(set(built) - set(files))
     to_read = [k for k in sorted(files) if k in reread or state.needs_reading(built.get(k), files[k], code_version)]
     reports = _read_reports([files[k] for k in to_read], progress)
+    unchanged = [k for k in sorted(files) if k not in to_read]
+    if files and (rejected_files := _every_file_rejected(con, reports, unchanged)):
+        raise EveryFileRejected(rejected_files)  # before writing: the build stays as the last publish left it
     # Normalised in one polars pass over all reports' cells.
     tasks = normalise_tasks(pl.concat([r.tasks for r in reports])) if reports else RAW_TASKS.empty()
     attributes = (
@@ -100,7 +117,6 @@ def ingest_reports(
     )
     totals = [row_count(con, table.qualified) for table in (RAW_TASKS, RAW_TASK_ATTRIBUTES, RAW_TASK_LEADERS,
                                                             REJECTED_ROWS)]  # fmt: skip
-    unchanged = [k for k in sorted(files) if k not in to_read]
     return Ingested(to_read, unchanged, removed, tasks, attributes, leaders, rejected, report_rows, *totals)
 
 
@@ -113,6 +129,29 @@ def _read_reports(paths: list[Path], progress: Progress) -> list[Report]:
         if i % every == 0 or i == len(paths):
             progress(f"read {i}/{len(paths)} reports ({sum(r.tasks.height for r in reports):,} tasks)")
     return reports
+
+
+def _every_file_rejected(
+    con: duckdb.DuckDBPyConnection, reports: list[Report], unchanged: list[str]
+) -> list[tuple[str, str, str, str]]:
+    """Each file's (status, file, place, reason) when no report of the folder, read now or kept, is read; else
+    nothing."""
+    if any(r.rejected_reason is None for r in reports):
+        return []
+    kept = (
+        con.execute(
+            f"select read_status, source_file, rejected_place, rejected_reason from {RAW_REPORTS.qualified} "
+            "where report_id in (select unnest(?::varchar[])) order by report_id",
+            [unchanged],
+        ).fetchall()
+        if unchanged
+        else []
+    )
+    if any(read_status != "rejected" for read_status, *_ in kept):
+        return []
+    return [("rejected", r.source_file, r.rejected_place or "", r.rejected_reason or "") for r in reports] + [
+        ("rejected", file, place, reason) for _, file, place, reason in kept
+    ]
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,8 @@ numeric target. Built from the published warehouse.
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -316,9 +318,36 @@ def targets_to_review(con: duckdb.DuckDBPyConnection, limit: int = ROW_LIMIT) ->
     out = []
     for row in rows:
         report_id, task_id, target_span = row[0], row[1], row[2]
-        line = f'{report_id},{task_id},"{target_span.replace(chr(34), chr(34) * 2)}",no_actual,,,"…",,'
-        out.append(dict(zip(TO_REVIEW_COLUMNS, [*row, line], strict=False)))
+        out.append(dict(zip(TO_REVIEW_COLUMNS, [*row, review_line(report_id, task_id, target_span)], strict=False)))
     return out
+
+
+# The columns of dbt_project/seeds/reviewed_verdicts.csv, in its header's order.
+REVIEWED_VERDICT_COLUMNS = (
+    "report_id",
+    "task_id",
+    "target_span",
+    "decision",
+    "actual_span",
+    "status",
+    "note",
+    "reviewed_by",
+    "reviewed_on",
+)
+
+
+def review_line(report_id: str, task_id: int, target_span: str) -> str:
+    """The line of reviewed_verdicts.csv for a target, `no_actual` and a note to complete: quoted by the csv
+    module, so that a span holding a comma, a quote or a line break stays one field. A leading `=`, `+`, `-` or
+    `@` is kept as it is, not neutralised against spreadsheet formulas: the seed's target_span must equal
+    fct_targets.span character for character (fct_target_achievement joins on it), and the line is pasted
+    into the CSV in a text editor, where nothing evaluates it."""
+    buffer = io.StringIO()
+    values = {"report_id": report_id, "task_id": task_id, "target_span": target_span, "decision": "no_actual"}
+    csv.writer(buffer, lineterminator="").writerow(
+        [values.get(c, "…" if c == "note" else "") for c in REVIEWED_VERDICT_COLUMNS]
+    )
+    return buffer.getvalue()
 
 
 def tasks_without_target(con: duckdb.DuckDBPyConnection, limit: int = ROW_LIMIT) -> list[dict]:

@@ -34,7 +34,14 @@ class SourceFileError(ValueError):
         if place:
             where = f"{where} ({place})"
         super().__init__(f"{where}: {reason}")
-        self.path, self.line, self.reason = str(path), line, reason
+        self.path, self.line, self.reason, self.place = str(path), line, reason, place
+
+
+def brief_error(err: BaseException) -> str:
+    """A library's error as one short line: its type and the start of its message (never a file's content
+    beyond that)."""
+    message = " ".join(str(err).split())
+    return f"{type(err).__name__}: {message[:120]}{'…' * (len(message) > 120)}" if message else type(err).__name__
 
 
 class UnreadFormat(SourceFileError):
@@ -62,6 +69,10 @@ class Grid:
     size: int  # lines of a text file, rows of the table read: every one is accounted for
     place: str = ""  # which table or sheet: "sheet 任务", "table 2 of 3"
     page_title: str | None = None  # <title>, <h1>, <caption>, a document's title
+    # The source's own count of the rows read, where the format has one (a table's <tr>, a sheet's rows to its
+    # last filled one, a Word table's rows, a text file's lines or records), for a check to hold `size` to:
+    # it counts from the table's first row, so a sheet's empty margin rows above the table are in it, not in size.
+    source_rows: int | None = None
 
 
 @dataclass(frozen=True)
@@ -195,7 +206,12 @@ def resolve_spans(table: list[list[Cell]]) -> list[tuple[list[str], frozenset[in
 
 
 def grid_from_rows(
-    rows: list[tuple[list[str], frozenset[int]]], source_format: str, encoding: str, place: str, page_title: str | None
+    rows: list[tuple[list[str], frozenset[int]]],
+    source_format: str,
+    encoding: str,
+    place: str,
+    page_title: str | None,
+    source_rows: int | None = None,
 ) -> Grid:
     """Rows numbered from 1 as in the source; empty rows above the table (a sheet's margin) are not its rows."""
     numbered = [(i, cells, merged) for i, (cells, merged) in enumerate(rows, start=1)]
@@ -208,6 +224,7 @@ def grid_from_rows(
         len(numbered),
         place,
         page_title,
+        source_rows,
     )
 
 
@@ -240,4 +257,8 @@ def choose_table(path: Path, candidates: list[Grid], is_work_plan: Callable[[Gri
         offset = rows[-1].last
     numbers = [g.place.split()[1] for g in same]  # "table 2 of 5" -> "2"
     place = f"tables {', '.join(numbers)} of {same[0].place.split()[-1]} (rows numbered on)"
-    return Grid(rows, chosen.source_format, chosen.encoding, sum(g.size for g in same), place, same[0].page_title)
+    counts = [g.source_rows for g in same]
+    source_rows = None if None in counts else sum(counts)
+    return Grid(
+        rows, chosen.source_format, chosen.encoding, sum(g.size for g in same), place, same[0].page_title, source_rows
+    )

@@ -111,4 +111,4 @@ def read_pipe_text(path: Path, data: bytes, hints: LayoutHints) -> Grid:
             continue
         current, current_lines = [lineno, lineno], [line]
     close()
-    return Grid(rows, "txt", encoding, len(lines))
+    return Grid(rows, "txt", encoding, len(lines), source_rows=len(lines))

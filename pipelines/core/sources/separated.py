@@ -24,4 +24,4 @@ def _read_separated(path: Path, data: bytes, delimiter: str, source_format: str)
     text, encoding = decode(data, path)
     records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     rows = [GridRow([c.strip() for c in record] or [""], i, i) for i, record in enumerate(records, start=1)]
-    return Grid(rows, source_format, encoding, len(rows))
+    return Grid(rows, source_format, encoding, len(rows), source_rows=len(records))

@@ -12,6 +12,8 @@ this table; nothing else records it.
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -80,7 +82,18 @@ def readings(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, str]]:
 
 
 def file_hash(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """SHA-256 of a regular file's bytes, read in blocks (a file over the size cap is hashed without being held
+    whole); of no bytes for a file that cannot be opened as one (a permission refused; a link or FIFO put in its
+    place since the folder was listed: not followed, never blocking), as the file's rejected report records it.
+    One unreadable file never stops the refresh's planning."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return hashlib.sha256(b"").hexdigest()
+    with os.fdopen(fd, "rb") as f:
+        if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+            return hashlib.sha256(b"").hexdigest()
+        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 def needs_reading(recorded: tuple[str, str] | None, path: Path, code_version: str) -> bool:

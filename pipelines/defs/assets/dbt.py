@@ -9,7 +9,8 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtProject, dbt_assets
 
-from pipelines.core.warehouse.tables import MARTS
+from pipelines.core.warehouse.tables import MARTS, SOURCES, STAGING
+from pipelines.defs.assets.staging import table_key
 from pipelines.defs.dbt_project import dbt_project, dbt_vars
 from pipelines.defs.resources import WAREHOUSE_POOL, DbtResource, WarehouseBuildResource
 
@@ -48,14 +49,19 @@ def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtResource, wa
     prune_invocation_targets(invocation.target_path.parent, context.op_execution_context.op.name)
 
 
+# The schemas whose dbt relations get their row count and column types once dbt has ended: the marts, and the
+# `stg_*` views and seeds beside the raw tables in `staging`.
+DESCRIBED_SCHEMAS = (MARTS, STAGING)
+
+
 def with_table_metadata(
     events: Iterator, context: dg.AssetExecutionContext, warehouse_build: WarehouseBuildResource
 ) -> Iterator:
-    """dbt's events, the marts' with each table's row count and column types, as the catalog shows them. Read
+    """dbt's events, each model's and seed's with its row count and column types, as the catalog shows them. Read
     from the build once dbt has ended, as dagster-dbt's `fetch_row_counts()` / `fetch_column_metadata()` do
     on DuckDB, but in one query on the run's own connection: their in-process dbt adapter costs ~10 s a
     run here and keeps a DuckDB handle open that the next steps' connections then conflict with. Only the
-    marts' events wait for dbt to end (they come last anyway): the rest are recorded while dbt runs."""
+    relations' events wait for dbt to end: tests' results are recorded while dbt runs."""
     waiting = []
     try:
         for event in events:
@@ -64,35 +70,53 @@ def with_table_metadata(
                 if isinstance(event, dg.Output)
                 else getattr(event, "asset_key", None)
             )
-            if key is not None and key.path[0] == MARTS:
+            if key is not None and key.path[0] in DESCRIBED_SCHEMAS:
                 waiting.append((key, event))
             else:
                 yield event
     except Exception:
         yield from (event for _, event in waiting)  # what dbt built before it failed is still recorded
         raise
+    built = {tuple(key.path) for key, event in waiting if isinstance(event, dg.Output)}
     with warehouse_build.get_connection() as con:
-        tables = relation_metadata(con, MARTS)
+        tables = relation_metadata(con, built)
     for key, event in waiting:
         found = tables.get(tuple(key.path)) if isinstance(event, dg.Output) else None
+        if found:
+            found["dagster/column_schema"] = with_descriptions(found["dagster/column_schema"], context, key)
         yield event.with_metadata({**event.metadata, **found}) if found else event
 
 
-def relation_metadata(con, schema: str) -> dict[tuple[str, str], dict]:
-    """(schema, name) of each relation of the schema -> row count (tables only: a view's count runs its query)
-    and column schema."""
+def with_descriptions(schema: dg.TableSchema, context: dg.AssetExecutionContext, key: dg.AssetKey) -> dg.TableSchema:
+    """The column types read from the build, each with its description: the model's .yml (as dagster-dbt reads
+    it into the asset's definition), else the raw table's declaration (a `stg_*` view keeps its source's
+    columns: core/warehouse/tables.py)."""
+    spec = context.assets_def.specs_by_key[key]
+    declared = spec.metadata.get("dagster/column_schema")
+    described = {c.name: c.description for c in declared.columns if c.description} if declared else {}
+    sources = {table_key(t): t for t in SOURCES}
+    for dep in spec.deps:
+        if dep.asset_key in sources:
+            for name, column in sources[dep.asset_key].columns.items():
+                described.setdefault(name, column.description)
+    return dg.TableSchema(
+        columns=[dg.TableColumn(c.name, c.type, description=described.get(c.name)) for c in schema.columns]
+    )
+
+
+def relation_metadata(con, relations: set[tuple[str, str]]) -> dict[tuple[str, str], dict]:
+    """(schema, name) of each relation -> row count and column schema. A `stg_*` view's count runs its query: a
+    projection of its raw table, as cheap as the table's."""
     columns: dict[tuple[str, str], list[dg.TableColumn]] = {}
-    for table, column, data_type in con.execute(
-        "select table_name, column_name, data_type from information_schema.columns "
-        "where table_schema = ? order by table_name, ordinal_position",
-        [schema],
+    for schema, table, column, data_type in con.execute(
+        "select table_schema, table_name, column_name, data_type from information_schema.columns "
+        "where list_contains(?::varchar[][], [table_schema, table_name]) "
+        "order by table_schema, table_name, ordinal_position",
+        [[list(relation) for relation in sorted(relations)]],
     ).fetchall():
         columns.setdefault((schema, table), []).append(dg.TableColumn(column, data_type))
     metadata = {key: {"dagster/column_schema": dg.TableSchema(columns=cols)} for key, cols in columns.items()}
-    for (table,) in con.execute(
-        "select table_name from duckdb_tables() where schema_name = ?",
-        [schema],
-    ).fetchall():
+    for schema, table in metadata:
         (count,) = con.execute(f'select count(*) from "{schema}"."{table}"').fetchall()[0]
         metadata[(schema, table)]["dagster/row_count"] = count
     return metadata

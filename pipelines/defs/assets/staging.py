@@ -17,6 +17,7 @@ from pipelines.core.refresh.fingerprint import code_fingerprint
 from pipelines.core.sources.files import report_files, report_id_for
 from pipelines.core.warehouse.connection import read_query
 from pipelines.core.warehouse.tables import (
+    BUILD_STATE,
     RAW_ACTUAL_MENTIONS,
     RAW_REPORT_PLANS,
     RAW_REPORTS,
@@ -30,7 +31,7 @@ from pipelines.core.warehouse.tables import (
     REJECTED_ROWS,
     Table,
 )
-from pipelines.defs.metadata import column_schema, preview
+from pipelines.defs.metadata import column_schema, files_table, preview
 from pipelines.defs.resources import WAREHOUSE_POOL, ExtractionResource, RawFolderResource, WarehouseBuildResource
 
 # The tables this step writes live in the `staging` schema (dbt reads them as sources), but the UI groups
@@ -57,14 +58,20 @@ def table_spec(table: Table, deps, **kwargs) -> dg.AssetSpec:
         deps=deps,
         kinds={"polars", "duckdb"},
         description=table.description,
-        metadata={"dagster/column_schema": column_schema(table.schema)},
+        metadata={"dagster/column_schema": column_schema(table)},
         **kwargs,
     )
 
 
+# staging.build_state is written by every step below beside its own table (what each was built from) and read by
+# dbt as a source. Declared here, no step materialises it on its own: without it, the UI would show dbt's source
+# as a stub asset in the `default` group, with no description.
+BUILD_STATE_TABLE = table_spec(BUILD_STATE, [RAW_WORK_PLANS], group_name=INGEST_GROUP)
+
+
 class RefreshConfig(dg.Config):
     """A refresh reads only the reports whose file or reading code changed. To read some again anyway (in the
-    UI: shift-click "Materialize" for the launchpad), name them here."""
+    UI: the arrow beside "Materialize all" -> "Open launchpad"), name them here."""
 
     reports: list[str] = []  # noqa: RUF012 - a pydantic field: each config gets its own copy
     """Report ids (a file name without its extension) to read again, changed or not."""
@@ -90,20 +97,24 @@ def ingest_reports(
     columns' cells, leaders in charge, rejected rows, one row per file. Reports whose file is gone are removed."""
     files = {report_id_for(p): p for p in report_files(raw_folder.directory)}
     with warehouse_build.get_connection() as con:
-        done = steps.ingest_reports(
-            con,
-            files,
-            reread=files if config.force else config.reports,
-            code_version=code_fingerprint(),
-            pipeline_version=settings.pipeline_version(),
-            run_id=context.run.run_id,
-            progress=lambda line: context.log.info(f"progress: {line}"),
-        )
+        try:
+            done = steps.ingest_reports(
+                con,
+                files,
+                reread=files if config.force else config.reports,
+                code_version=code_fingerprint(),
+                pipeline_version=settings.pipeline_version(),
+                run_id=context.run.run_id,
+                progress=lambda line: context.log.info(f"progress: {line}"),
+            )
+        except steps.EveryFileRejected as err:
+            # The step fails with every file in its metadata (the UI's table; `make run` prints each).
+            raise dg.Failure(description=str(err), metadata={"files": files_table(err.files)}) from None
         # Every report as the build now holds it, those read in this run first.
         reports = read_query(
             con,
             f"select report_id, report_id in (select unnest(?::varchar[])) as read_in_this_run, "
-            f"encoding, line_count, task_rows, rejected_rows from {RAW_REPORTS.qualified} "
+            f"read_status, encoding, line_count, task_rows, rejected_rows from {RAW_REPORTS.qualified} "
             "order by read_in_this_run desc, report_id",
             [done.read],
         )
@@ -141,7 +152,15 @@ def _ingest_results(done: steps.Ingested, reports: pl.DataFrame) -> Iterator[dg.
                 "preview": preview(rejected),
             },
         ),
-        (RAW_REPORTS, {"dagster/row_count": reports.height, **counts, "reports": preview(reports, rows=50)}),
+        (
+            RAW_REPORTS,
+            {
+                "dagster/row_count": reports.height,
+                **counts,
+                "reports_rejected": reports.filter(pl.col("read_status") == "rejected").height,
+                "reports": preview(reports, rows=50),
+            },
+        ),
     )
     for table, metadata in results:
         yield dg.MaterializeResult(asset_key=table_key(table), metadata=metadata)

@@ -1,0 +1,73 @@
+"""What a cell's content reads as (CELL_KINDS: a unit's name, a person, a sentence, a number, a percent, a
+date, a status word, a task number), whatever its column's header says; whether a kind fits a column's role
+(ROLE_KINDS); and the plain misfits that mean a row shifted (CONTENT_MISFITS: a sentence as a unit).
+
+    cell_kind("市发改委、市财政局")  -> "unit"
+    cell_kind("王 伟")               -> "person"
+    misfit("units", "已完成新建和改造绿道130公里,占年度任务的100%") -> "a sentence in the units column"
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from functools import cache
+
+from pipelines.core.rules import (
+    CELL_KINDS,
+    COMMON_SURNAMES,
+    CONTENT_MISFITS,
+    LEADER_TITLES,
+    ROLE_KINDS,
+    UNIT_SUFFIXES,
+)
+from pipelines.core.sources.grid import FULLWIDTH
+
+LABEL = "label"  # a short cell of no other kind ("保民生", "城乡建设")
+_FITS = dict(ROLE_KINDS)
+_MISFITS = {(role, kind): reason for role, kind, reason in CONTENT_MISFITS}
+
+
+@cache
+def _kinds() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    fill = {
+        "unit_suffix": "|".join(map(re.escape, UNIT_SUFFIXES)),
+        "leader_title": "|".join(map(re.escape, LEADER_TITLES)),
+        "surname": COMMON_SURNAMES,
+    }
+    return tuple((kind, re.compile(_filled(pattern, fill))) for kind, pattern, _ in CELL_KINDS)
+
+
+def _filled(pattern: str, fill: dict[str, str]) -> str:
+    for name, value in fill.items():
+        pattern = pattern.replace("{" + name + "}", value)
+    return pattern
+
+
+def cell_kind(text: str) -> str | None:
+    """The kind of a cell's content (the first row of CELL_KINDS it matches), LABEL for a short cell of no
+    other kind, None for an empty cell. A person is read before the spaces go ("王 伟" is one name)."""
+    folded = text.translate(FULLWIDTH).strip()
+    if not folded:
+        return None
+    squeezed = "".join(folded.split())
+    for kind, pattern in _kinds():
+        if pattern.search(folded if kind == "person" else squeezed):
+            return kind
+    return LABEL
+
+
+def column_kinds(cells: Iterable[str]) -> Counter[str]:
+    """How many of a column's filled cells read as each kind."""
+    return Counter(kind for cell in cells if (kind := cell_kind(cell)) is not None)
+
+
+def fits(role: str | None, kind: str | None) -> bool:
+    """Whether content of this kind fits a column of this role (an empty cell, an unknown role fit anything)."""
+    return role is None or kind is None or role not in _FITS or kind in _FITS[role]
+
+
+def misfit(role: str | None, text: str) -> str | None:
+    """Why a cell plainly cannot stand in a column of this role (a sentence as a unit), or None."""
+    return _MISFITS.get((role, cell_kind(text))) if role is not None else None
