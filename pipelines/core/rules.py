@@ -247,6 +247,12 @@ TASK_LINK_METHODS: tuple[tuple[str, float, str], ...] = (
     ("similar", 0.70, "确保有效投资增长高于经济增长 | 确保固定投资增速高于经济增速"),
 )
 
+# A report whose plan type is unknown (its words say place and year only) joins the plan of the same place
+# and year whose tasks its own match: at least this share of its tasks reach TASK_LINK_METHODS' lowest bar
+# against one of the plan's tasks (the seed, "shaoxing-2020-work-progress", and its Q1 progress report of
+# 重点工作: 3 of the report's 3 tasks nearly word for word). Two plans as good: none is chosen.
+PLAN_BY_TASKS_MIN_SHARE = 0.5
+
 # --- characters ------------------------------------------------------------------
 
 # Full-width ASCII variants (U+FF01..U+FF5E) and the ideographic space map onto ASCII,

@@ -432,7 +432,8 @@ RAW_REPORT_PLANS = Table(
         "plan_id": Column(pl.String, "`place-year-plan_type`; null when neither the report nor the mapping can tell."),
         "plan_assigned_by": Column(
             pl.String,
-            "`report` (what the report says of itself) or `mapping` (dbt_project/seeds/report_plans.csv).",
+            "`report` (what the report says of itself), `mapping` (dbt_project/seeds/report_plans.csv) or `tasks` "
+            "(its plan type unknown, its tasks match the plan of its place and year).",
         ),
         "report_seq": Column(
             pl.Int64,
