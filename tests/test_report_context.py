@@ -156,3 +156,8 @@ def test_read_report_takes_identity_from_the_document(tmp_path):
     context = read_report(path).context
     assert _fields(context) == ("柯桥区", 2022, "1-6月", 6, "progress", "民生实事")
     assert "file name" not in context.context_evidence
+
+
+def test_place_before_the_issuing_office():
+    context = report_context("海安市民政局2023年民生实事项目实施进度表", "最新进度(8月24日)", SITE_NAME, True)
+    assert _fields(context) == ("海安市", 2023, "1-8月", 8, "progress", "民生实事")

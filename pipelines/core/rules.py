@@ -175,6 +175,11 @@ REPORT_PLACE_FORMS: tuple[tuple[str, str], ...] = (
         r"(?:人民政府|政府|20\d\d|年|重点|民生|[一二三四五六七八九十\d]+件|$)",
         "关于2023年柯桥区民生实事项目一季度进展情况的公示",
     ),
+    # The office that issued the table between the place and the year.
+    (
+        r"^(?P<place>[\u4e00-\u9fff]{1,6}?[省市县区])[\u4e00-\u9fff]{1,8}?(?:局|委员会|委|办公室|办)20\d\d",
+        "海安市民政局2023年民生实事项目实施进度表",
+    ),
     (r"^(?P<place>[a-z]+)[-_ ]+20\d\d(?!\d)", "shaoxing-2020-work-progress"),
 )
 # Periods as written in a title, a page title or the header; the months covered from the start of the

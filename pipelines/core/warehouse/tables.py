@@ -228,7 +228,8 @@ RAW_REPORTS = Table(
         ),
         "context_evidence": Column(
             pl.String,
-            "Where each of place, year, period, kind and plan_type was read (`period: header; place: file name`).",
+            "Where each of place, year, period, kind and plan_type was read, and the words read: title, page title, "
+            "header, else file name (`place: title (柯桥区); period: header (前三季度); year: file name (2023)`).",
         ),
         "source_format": Column(
             pl.String,
