@@ -36,3 +36,9 @@ def test_leaders_in_a_leader_column(cell, leaders):
 )
 def test_leaders_in_a_group_heading(heading, leaders):
     assert leaders_in_heading(heading) == leaders
+
+
+@pytest.mark.parametrize("cell", ["王 伟", "王\u3000伟", "王 伟副市长"])
+def test_padded_two_character_name_is_one_leader(cell):
+    """A two-character name padded to three characters' width is one person, not two."""
+    assert [leader.name for leader in leaders_in_cell(cell)] == ["王伟"]

@@ -145,3 +145,9 @@ class TestUnitColumns:
         [unit] = read_units("发改局(服务业发展局)")
         assert (unit.unit_name, unit.unit_alias) == ("发改局", "服务业发展局")
         assert read_units("各镇乡(街道)")[0].unit_alias is None  # a bracket that is part of the name
+
+
+def test_padded_unit_name_is_one_unit():
+    """A name padded one character apart ("县 委 办", full-width spaces too) is one unit, the lead mark kept."""
+    units = read_units("▲县 委 办,财\u3000政\u3000局")
+    assert [(u.unit_name, u.role) for u in units] == [("县委办", "lead"), ("财政局", "support")]

@@ -162,28 +162,44 @@ MAX_HEADER_LINES = 3
 
 # --- what a report is: place, year, period covered, kind ----------------------------------
 #
-# Read from the title lines, the header (its completion column's name, "前三季度完成情况") and the file
-# name, in that order: the first that says wins, null where none does. Each row: (pattern, value, example).
+# Read from the title lines, the page title (<title>, <caption>, a document's title), the header (its
+# completion column's name, "前三季度完成情况", then the other columns' names) and the file name, in that
+# order: the first that says wins, null where none does; the file name only when the
+# document says nothing. Each row: (pattern, value, example).
 
 REPORT_YEAR_FORM = (r"(?<!\d)(20\d\d)(?!\d)", "2021年市政府重点工作完成情况表")
 # A place heads a title ("柯桥区2023年…", "2021年绍兴市…") or a file name ("shaoxing-2020-…", as written).
 REPORT_PLACE_FORMS: tuple[tuple[str, str], ...] = (
     (
-        r"^(?:关于(?:印发)?)?(?:20\d\d年度?)?(?P<place>[\u4e00-\u9fff]{1,6}?[省市县区])(?:人民政府|政府|20\d\d|年|重点|民生|$)",
+        r"^(?:关于(?:印发)?)?(?:20\d\d年度?)?(?P<place>[\u4e00-\u9fff]{1,6}?[省市县区])"
+        r"(?:人民政府|政府|20\d\d|年|重点|民生|[一二三四五六七八九十\d]+件|$)",
         "关于2023年柯桥区民生实事项目一季度进展情况的公示",
+    ),
+    # The office that issued the table between the place and the year.
+    (
+        r"^(?P<place>[\u4e00-\u9fff]{1,6}?[省市县区])[\u4e00-\u9fff]{1,8}?(?:局|委员会|委|办公室|办)20\d\d",
+        "海安市民政局2023年民生实事项目实施进度表",
     ),
     (r"^(?P<place>[a-z]+)[-_ ]+20\d\d(?!\d)", "shaoxing-2020-work-progress"),
 )
-# Periods as written in a title or header; the months covered from the start of the year (None: read
-# from the month number the pattern captures, "1-10月", "10月").
+# Periods as written in a title, a page title or the header; the months covered from the start of the
+# year (None: from the month the pattern captures as `month`, "1-10月", "11月份", "截至6月20日"). The first
+# row that matches wins, so a range ("1-11月") is read before a month alone.
 REPORT_PERIOD_FORMS: tuple[tuple[str, str | None, int | None, str], ...] = (
-    (r"1\s*[-—~至]\s*(\d{1,2})\s*月", None, None, "1-9月完成情况"),
-    (r"前三季度|三季度", "1-9月", 9, "前三季度完成情况"),
-    (r"上半年|二季度", "1-6月", 6, "上半年进展情况"),
-    (r"一季度", "1-3月", 3, "一季度进展情况"),
-    (r"全年|年度完成|年终|四季度", "全年", 12, "2021年度完成情况表"),
-    (r"(?<![\d-])(\d{1,2})月(?:份|底|末)?(?:进展|进度|完成|落实|推进)", None, None, "10月份进展情况"),
+    (r"(?<!\d)1\s*[-—–~至到]\s*(?P<month>\d{1,2})\s*月", None, None, "1-9月完成情况, 1—9月"),
+    (r"截[至止](?:20\d\d年)?(?P<month>\d{1,2})月(?:底|末)", None, None, "截至6月底"),
+    (r"截[至止](?:20\d\d年)?(?P<month>\d{1,2})月(?P<day>\d{1,2})日", None, None, "(截至2023年6月20日)"),
+    (r"(?:进度|进展|情况)\s*[(（](?P<month>\d{1,2})月(?P<day>\d{1,2})日", None, None, "最新进度(8月24日)"),
+    (r"前三季度|第?三季度", "1-9月", 9, "前三季度完成情况, (第三季度)"),
+    (r"上半年|第?二季度", "1-6月", 6, "上半年进展情况, (第二季度)"),
+    (r"第?一季度", "1-3月", 3, "进展情况(一季度)"),
+    (r"全年|年度完成|年终|第?四季度|20\d\d年度.{0,30}完成情况", "全年", 12, "2022年度绍兴市民生实事完成情况"),
+    (r"(?<![\d\-—–~至])(?P<month>\d{1,2})月份", None, None, "进展情况月报表(11月份)"),
+    (r"(?<![\d\-—–~])(?P<month>\d{1,2})月(?:底|末)?(?:进展|进度|完成|落实|推进)", None, None, "10月进展情况"),
 )
+# A date "截至9月1日" early in its month reports on the months before it: on or before this day of the
+# month, the month itself is not counted ("截至2023年9月1日" -> 1-8月; "截至6月20日" -> 1-6月).
+REPORT_DATE_MONTH_STARTED_AFTER_DAY = 5
 # Periods as written in a file name, token by token ("taishun-2023-minsheng-oct-progress").
 REPORT_PERIOD_TOKENS: dict[str, tuple[str, int]] = {
     "q1": ("1-3月", 3),
@@ -201,15 +217,16 @@ REPORT_PERIOD_TOKENS: dict[str, tuple[str, int]] = {
     },
 }
 # Kind of report from its words; a table without a completion column is a plan whatever it says, and
-# a known period decides between progress (part of the year) and completion (the whole year).
+# a known period decides between progress (part of the year) and completion (the whole year). A table
+# with a completion column is never a plan, whatever its title says ("任务分解表" with a 落实情况 column).
 REPORT_KIND_FORMS: tuple[tuple[str, str, str], ...] = (
     (r"分解|任务书|breakdown|plan", "plan", "2024年重点工作任务分解"),
-    (r"进展|进度|推进|progress", "progress", "进展情况"),
+    (r"进展|进度|推进|落实情况|progress", "progress", "进展情况, 推进情况, 实施进度表, 落实情况"),
     (r"完成情况|completion", "completion", "完成情况"),
 )
 # Kind of plan a report belongs to.
 PLAN_TYPE_FORMS: tuple[tuple[str, str, str], ...] = (
-    (r"民生实事|民生项目|minsheng", "民生实事", "2023年民生实事项目"),
+    (r"民生实事|民生项目|办实事|minsheng", "民生实事", "2023年民生实事项目, 为民办实事项目进展情况"),
     (r"重点工作|keywork", "重点工作", "市政府重点工作"),
     (r"政府工作报告", "政府工作报告", "政府工作报告重点任务"),
 )
@@ -235,6 +252,12 @@ TASK_LINK_METHODS: tuple[tuple[str, float, str], ...] = (
     ("similar", 0.70, "确保有效投资增长高于经济增长 | 确保固定投资增速高于经济增速"),
 )
 
+# A report whose plan type is unknown (its words say place and year only) joins the plan of the same place
+# and year whose tasks its own match: at least this share of its tasks reach TASK_LINK_METHODS' lowest bar
+# against one of the plan's tasks (the seed, "shaoxing-2020-work-progress", and its Q1 progress report of
+# 重点工作: 3 of the report's 3 tasks nearly word for word). Two plans as good: none is chosen.
+PLAN_BY_TASKS_MIN_SHARE = 0.5
+
 # --- characters ------------------------------------------------------------------
 
 # Full-width ASCII variants (U+FF01..U+FF5E) and the ideographic space map onto ASCII,
@@ -255,6 +278,14 @@ THOUSANDS_SPACE: tuple[str, str] = (r"(?<![\d.])(\d{1,3})((?:[ \u00a0\u202f\u200
 
 # Marks before the lead unit: any of these characters (△ in Shaoxing, ▲ in Zhuji, ★ elsewhere).
 LEAD_MARKS = "△▲★"
+# A name padded to a wider column's width, one character apart ("王 伟", "王　伟", "县 委 办"), is one name:
+# single characters standing alone between spaces are joined before names are split at spaces. A name
+# may be followed by a separator, a bracket or (for a leader) a title ("王 伟副市长"). (pattern, example)
+PADDED_NAME_FORM: tuple[str, str] = (
+    r"(?<![^\s、,;/，；" + LEAD_MARKS + r"])[\u4e00-\u9fff](?:[ \u3000\xa0]+[\u4e00-\u9fff])+"
+    r"(?=$|[\s、,;/，；(（]{after})",
+    "王 伟 -> 王伟; 县 委 办 -> 县委办",
+)
 # Between unit names, besides spaces (often between categories of units: "▲发改局,各部门,各镇乡(街道)").
 UNIT_SEPARATORS: tuple[str, ...] = (",", ";")
 # Labels inside one units cell ("牵头单位:市发改委;配合单位:市经信局、市财政局"): the units after a label

@@ -131,7 +131,12 @@ def read_report(path: Path, normalised: bool = True) -> Report:
         attributes=attributes,
         leaders=_leader_frame(report_id, header, tasks),
         context=report_context(
-            header.title, header.names[progress] if progress is not None else None, path.stem, progress is not None
+            header.title,
+            header.names[progress] if progress is not None else None,
+            path.stem,
+            progress is not None,
+            page_title=grid.page_title,
+            header_names=tuple(header.names),
         ),
         source_format=grid.source_format,
         source_place=grid.place,

@@ -18,7 +18,7 @@ import polars as pl
 
 from pipelines.core.layout.normalise import normalise_attributes, normalise_tasks
 from pipelines.core.layout.tasks import Report, read_or_quarantine
-from pipelines.core.plans.assignment import assign_plans, read_report_plans
+from pipelines.core.plans.assignment import assign_plans, read_report_plans, task_match_candidates
 from pipelines.core.plans.linking import link_tasks
 from pipelines.core.units.names import unit_assignments
 from pipelines.core.warehouse import state
@@ -275,7 +275,12 @@ def link_plan_tasks(con: duckdb.DuckDBPyConnection, mapping_file: Path, run_id: 
         con, f"select report_id, place, year, plan_type, report_kind, months_covered from {RAW_REPORTS.qualified}"
     )
     mapping = read_report_plans(mapping_file)
-    report_plans = assign_plans(reports, mapping)
+    candidates = read_query(  # a report of unknown plan type joins the plan its tasks match
+        con,
+        f"select report_id, requirement from {RAW_TASKS.qualified} where report_id in (select unnest(?::varchar[]))",
+        [task_match_candidates(reports)],
+    )
+    report_plans = assign_plans(reports, mapping, candidates)
     before = (
         read_table(con, RAW_REPORT_PLANS.qualified)
         if table_columns(con, RAW_REPORT_PLANS.qualified)

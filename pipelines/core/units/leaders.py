@@ -9,12 +9,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pipelines.core.rules import LEADER_IN_CELL, LEADER_IN_HEADING, LEADER_SEPARATORS, LEADER_TITLES
+from pipelines.core.rules import (
+    LEADER_IN_CELL,
+    LEADER_IN_HEADING,
+    LEADER_SEPARATORS,
+    LEADER_TITLES,
+    PADDED_NAME_FORM,
+)
 
 _TITLES = "|".join(map(re.escape, LEADER_TITLES))
 _IN_CELL = re.compile(LEADER_IN_CELL[0].replace("{titles}", _TITLES))
 _IN_HEADING = re.compile(LEADER_IN_HEADING[0].replace("{titles}", _TITLES))
-_SEPARATORS = re.compile(f"[{re.escape(LEADER_SEPARATORS)}]+")
+_SEPARATORS = re.compile(f"[{re.escape(LEADER_SEPARATORS)}\u3000\xa0]+")
+# A padded name may be followed by its title ("王 伟副市长").
+_PADDED = re.compile(PADDED_NAME_FORM[0].replace("{after}", f"|{_TITLES}"))
+_PADDING = re.compile(r"[ \u3000\xa0]+")
 
 
 @dataclass(frozen=True)
@@ -27,7 +36,8 @@ def leaders_in_cell(cell: str) -> list[Leader]:
     """The people a leader column's cell names, each once; a part that does not read as a name is
     kept whole as the name (nothing a table says is dropped)."""
     found: list[Leader] = []
-    for part in (p for p in _SEPARATORS.split(cell.strip()) if p):
+    cell = _PADDED.sub(lambda m: _PADDING.sub("", m[0]), cell.strip())  # "王 伟" is one name
+    for part in (p for p in _SEPARATORS.split(cell) if p):
         match = _IN_CELL.match(part)
         leader = Leader(match["name"], match["title"]) if match else Leader(part, None)
         if leader.name not in {f.name for f in found}:

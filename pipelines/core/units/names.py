@@ -19,6 +19,7 @@ from pipelines.core.rules import (
     COLLECTIVE_PREFIX,
     LEAD_MARKS,
     NAME_JOINERS,
+    PADDED_NAME_FORM,
     SHARED_NAME_SEPARATOR,
     UNIT_ALIAS_FORM,
     UNIT_ROLE_LABELS,
@@ -36,6 +37,15 @@ _VAGUE_LIST_END = re.compile(VAGUE_LIST_END[0])
 _ALIAS = re.compile(UNIT_ALIAS_FORM[0])
 _ROLE_LABEL = re.compile("(" + "|".join(re.escape(label) for label, _ in UNIT_ROLE_LABELS) + r")\s*[:：]")
 _LABEL_ROLES = dict(UNIT_ROLE_LABELS)
+_PADDED = re.compile(PADDED_NAME_FORM[0].replace("{after}", ""))
+_PADDING = re.compile(r"[ \u3000\xa0]+")
+
+
+def unpadded(cell: str) -> str:
+    """ "县 委 办、民政局" -> "县委办、民政局": a name padded one character apart is one name."""
+    return _PADDED.sub(lambda m: _PADDING.sub("", m[0]), cell)
+
+
 # The columns who is responsible may stand in, in the order their units are numbered, each with the
 # role its units take (None: read from the lead marks in the cell).
 UNIT_COLUMNS: tuple[tuple[str, str | None], ...] = (
@@ -74,7 +84,7 @@ def _names_with_lead_marks(cell: str) -> list[tuple[str, bool]]:
     """Tokens (between spaces, `,` or `;`) mended into whole names, each with whether it carries a lead mark."""
     names: list[tuple[str, bool]] = []
     pending, pending_lead = "", False
-    cell = _VAGUE_LIST_END.sub(" ", cell)
+    cell = unpadded(_VAGUE_LIST_END.sub(" ", cell))
     for separator in UNIT_SEPARATORS:
         cell = cell.replace(separator, " ")
     for token in cell.split():

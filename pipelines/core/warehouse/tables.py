@@ -228,7 +228,8 @@ RAW_REPORTS = Table(
         ),
         "context_evidence": Column(
             pl.String,
-            "Where each of place, year, period, kind and plan_type was read (`period: header; place: file name`).",
+            "Where each of place, year, period, kind and plan_type was read, and the words read: title, page title, "
+            "header, else file name (`place: title (柯桥区); period: header (前三季度); year: file name (2023)`).",
         ),
         "source_format": Column(
             pl.String,
@@ -432,7 +433,8 @@ RAW_REPORT_PLANS = Table(
         "plan_id": Column(pl.String, "`place-year-plan_type`; null when neither the report nor the mapping can tell."),
         "plan_assigned_by": Column(
             pl.String,
-            "`report` (what the report says of itself) or `mapping` (dbt_project/seeds/report_plans.csv).",
+            "`report` (what the report says of itself), `mapping` (dbt_project/seeds/report_plans.csv) or `tasks` "
+            "(its plan type unknown, its tasks match the plan of its place and year).",
         ),
         "report_seq": Column(
             pl.Int64,
