@@ -34,6 +34,7 @@ from typing import IO
 import duckdb
 
 from pipelines.core import settings
+from pipelines.core.warehouse.connection import connect_read_only
 from pipelines.core.warehouse.state import read_built
 
 BUILDS_DIR = ".builds"
@@ -65,6 +66,8 @@ DAMAGE_SIGNS = (
     "checksum",  # a block overwritten
     "corrupt",
 )
+# DuckDB's file starts with a main header and two database headers of 4 KiB each, then its blocks.
+DUCKDB_HEADER_BYTES = 3 * 4096
 # warehouse.duckdb -> warehouse.duckdb.damaged-20261206T051500Z
 DAMAGED_SUFFIX = ".damaged-"
 
@@ -77,10 +80,16 @@ def damage_of(path: Path) -> str | None:
     """Why the warehouse file at `path` cannot be read as a database (DuckDB's first line), or None."""
     try:
         read_built(path)
+        with connect_read_only(path) as con:
+            blocks, block_size = con.execute("select total_blocks, block_size from pragma_database_size()").fetchone()
     except duckdb.Error as err:
         if not is_damaged(err):
             raise
         return str(err).splitlines()[0]
+    # A file cut short past the blocks that were read above (its catalog whole, its data not): DuckDB says how
+    # many blocks it holds, after its fixed headers.
+    if (size := path.stat().st_size) < (needed := DUCKDB_HEADER_BYTES + blocks * block_size):
+        return f"truncated: {size:,} bytes of the {needed:,} its {blocks} blocks take"
     return None
 
 
