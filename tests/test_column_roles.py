@@ -77,6 +77,19 @@ def test_task_and_target_header_is_a_target_not_a_second_requirement(tmp_path):
     assert report.tasks.get_column("requirement").to_list() == ["新增城镇就业5000人"]
 
 
+def test_task_and_target_words_apart_make_a_target(tmp_path):
+    path = write(
+        tmp_path,
+        [
+            "序号 | 项目名称 | 具体任务及目标 | 责任单位 |",
+            f"1 | 公办教育资源扩容工程 | 新建学校2所,新增学位800个 | {UNITS} |",
+        ],
+    )
+    report = read_report(path)
+    assert roles(report)["具体任务及目标"] == "target"
+    assert report.tasks.get_column("requirement").to_list() == ["公办教育资源扩容工程;新建学校2所,新增学位800个"]
+
+
 def test_bare_target_takes_the_unit_bracketed_in_the_indicator(tmp_path):
     path = write(tmp_path, ["序号 | 指标名称 | 目标 | 责任单位 |", f"1 | 新增就业(人) | 5000 | {UNITS} |"])
     assert read_report(path).tasks.get_column("requirement").to_list() == ["新增就业(人)5000人"]

@@ -12,8 +12,9 @@ from __future__ import annotations
 CELL_SEPARATOR = "|"
 
 # Header cell -> the role of its column, read by the words the header is made of (whitespace and
-# line breaks in it ignored), not by whole headers: the next city words it differently again. The
-# first row whose words the header contains decides, so the more specific rows stand first.
+# line breaks in it ignored; a word `a+b` is there when a and b both are), not by whole headers: the
+# next city words it differently again. The first row whose words the header contains decides, so the more
+# specific rows stand first.
 # (role, words, an example header)
 HEADER_ROLES: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("task_id", ("序号", "编号"), "序号"),
@@ -31,8 +32,8 @@ HEADER_ROLES: tuple[tuple[str, tuple[str, ...], str], ...] = (
         ("完成", "进展", "落实", "进度", "推进", "执行情况", "实施情况", "办理情况", "开展情况", "成效"),
         "前三季度完成情况",
     ),
-    # A header naming a task AND a target is the target column, not a second requirement.
-    ("target", ("任务目标", "目标任务"), "年度任务目标"),
+    # A header naming a task AND a target is the target column, not a second requirement (`+`: every part).
+    ("target", ("任务+目标",), "年度任务目标 / 具体任务及目标"),
     ("requirement", ("内容", "任务", "工作", "项目", "要求", "事项", "指标名称"), "主  要  工  作  任  务"),
     ("target", ("目标", "指标"), "一季度目标"),
     ("note", ("备注",), "备注"),

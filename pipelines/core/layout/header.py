@@ -85,7 +85,9 @@ _BRACKETED = re.compile(r"\(([^()]{1,6})\)")
 def header_role(text: str) -> str | None:
     """The role of a column named `text`: the first rule of HEADER_ROLES whose words it contains."""
     name = "".join(text.translate(FULLWIDTH).split())
-    return next((role for role, words, _ in HEADER_ROLES if any(w in name for w in words)), None)
+    return next(
+        (role for role, words, _ in HEADER_ROLES if any(all(p in name for p in w.split("+")) for w in words)), None
+    )
 
 
 def names_of(cells: list[str]) -> list[str]:
