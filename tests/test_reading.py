@@ -219,7 +219,7 @@ class TestColumnRoles:
             ("工作任务", "requirement"),
             ("重点工作", "requirement"),
             ("项目内容", "requirement"),
-            ("目标任务", "requirement"),
+            ("目标任务", "target"),
             ("完成情况", "completion"),
             ("前三季度完成情况", "completion"),
             ("进展情况、存在问题及下一步打算", "completion"),

@@ -12,8 +12,9 @@ from __future__ import annotations
 CELL_SEPARATOR = "|"
 
 # Header cell -> the role of its column, read by the words the header is made of (whitespace and
-# line breaks in it ignored), not by whole headers: the next city words it differently again. The
-# first row whose words the header contains decides, so the more specific rows stand first.
+# line breaks in it ignored; a word `a+b` is there when a and b both are), not by whole headers: the
+# next city words it differently again. The first row whose words the header contains decides, so the more
+# specific rows stand first.
 # (role, words, an example header)
 HEADER_ROLES: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("task_id", ("序号", "编号"), "序号"),
@@ -31,6 +32,8 @@ HEADER_ROLES: tuple[tuple[str, tuple[str, ...], str], ...] = (
         ("完成", "进展", "落实", "进度", "推进", "执行情况", "实施情况", "办理情况", "开展情况", "成效"),
         "前三季度完成情况",
     ),
+    # A header naming a task AND a target is the target column, not a second requirement (`+`: every part).
+    ("target", ("任务+目标",), "年度任务目标 / 具体任务及目标"),
     ("requirement", ("内容", "任务", "工作", "项目", "要求", "事项", "指标名称"), "主  要  工  作  任  务"),
     ("target", ("目标", "指标"), "一季度目标"),
     ("note", ("备注",), "备注"),
@@ -151,6 +154,57 @@ CONTENT_MISFITS: tuple[tuple[str, str, str], ...] = (
     ("target", "date", "a date as the target"),
     ("leader", "prose", "a sentence as the leader in charge"),
 )
+
+# A column's role is weighed by its header's words (HEADER_ROLES: HEADER_EVIDENCE) and by what its cells read as
+# (CELL_KINDS): each row adds its weight times the share of the column's filled cells of that kind. A prose cell
+# that says how far the work went (PROGRESS_PROSE) reads as the kind `progress`. The best assignment for the
+# table gives each of SINGLE_ROLES to one column at most; a column whose best role is taken takes its next.
+# (role, kind, weight, example cell)
+ROLE_EVIDENCE: tuple[tuple[str, str, float, str], ...] = (
+    ("task_id", "task_id", 1.0, "3、"),
+    ("task_id", "number", 0.4, "12"),
+    ("units", "unit", 0.9, "市发改委、市财政局"),
+    ("lead_units", "unit", 0.9, "△市住建局"),
+    ("support_units", "unit", 0.9, "市财政局"),
+    ("leader", "person", 0.9, "汤飞帆"),
+    ("requirement", "prose", 0.7, "新建和改造绿道100公里"),
+    ("requirement", "progress", 0.2, "已完成新建绿道130公里"),
+    ("completion", "progress", 0.8, "截至9月底,已完成投资5亿元"),
+    ("completion", "prose", 0.3, "项目正在推进"),
+    ("completion", "status", 0.4, "已完成"),
+    ("target", "number", 0.8, "5000"),
+    ("target", "percent", 0.5, "≥95%"),
+    ("progress_percent", "percent", 0.9, "85%"),
+    ("status", "status", 0.9, "已完成 / 是"),
+    ("deadline", "date", 0.9, "2023年6月底"),
+    ("group", "label", 0.2, "城乡建设"),
+)
+# The weight of a header's words for the role they name (a header alone outweighs content alone: content
+# decides where the header's words name no role, or where two columns claim one role).
+HEADER_EVIDENCE = 1.0
+# A prose cell that reports progress: a progress verb or an "as of" date. (pattern, example)
+PROGRESS_PROSE = (
+    r"已(?:完成|建成|开工|实现|落实|启动|出台|印发|推进)|截至|累计完成|完成投资|正在|目前|进展顺利",
+    "截至9月底,已完成",
+)
+# Roles at most one column of a table holds (a second 完成情况 column stays an attribute). A target may stand in
+# several (年度目标 | 一季度目标): the first for the whole year is joined to the requirement.
+SINGLE_ROLES: tuple[str, ...] = ("task_id", "requirement", "completion", "progress_percent", "status")
+# Content alone gives a column a role when its evidence reaches this (an unknown header word such as
+# `2022年预期目标` over sentences is the requirement); below it the column keeps no role.
+MIN_CONTENT_EVIDENCE = 0.5
+# The rows below the header whose cells are weighed (enough to judge a column; a long table's tail adds nothing).
+EVIDENCE_ROWS = 60
+# A header cell reads as a header word when it is short and has no sentence in it: the cell of an unknown
+# header word (`2022年预期目标`), never a task's text. (max characters, example)
+HEADER_CELL_MAX_CHARS = (12, "2022年预期目标")
+# A header over up to this many rows: the rows below the first whose id cell is empty and whose filled cells all
+# read as header words (`责任单位` over `牵头单位 | 配合单位`).
+MAX_HEADER_ROWS = 3
+# How a person corrects a column's reading for good: dbt_project/seeds/column_roles.csv, one row per
+# (report_id or blank for every report, header text without whitespace) -> role, with a reason; it wins over the
+# evidence. Its columns:
+COLUMN_ROLE_OVERRIDE_COLUMNS: tuple[str, ...] = ("report_id", "header", "role", "reason")
 
 # Above the header, a table may have title lines: rows with at most one filled cell
 # ("2021年市政府重点工作完成情况表"). The header is the first row, within this many lines that are not

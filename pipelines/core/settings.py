@@ -10,6 +10,8 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 # Which plan a report belongs to where its own words cannot say (read by the linking step and by dbt).
 REPORT_PLANS_FILE = DBT_PROJECT_DIR / "seeds" / "report_plans.csv"
+# A person's corrections of column roles, read when a report is read (pipelines/core/layout/header.py).
+COLUMN_ROLES_FILE = DBT_PROJECT_DIR / "seeds" / "column_roles.csv"
 
 # The Dagster instance's settings (run monitoring, the `warehouse` pool): copied into a DAGSTER_HOME that lacks them.
 INSTANCE_TEMPLATE = REPO_ROOT / ".dagster" / "dagster.yaml"

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines.core.layout.header import HINTS, Header, find_header, with_roles_by_cells
+from pipelines.core.layout.header import HINTS, Header, bracketed_unit, find_header, with_roles_by_cells
 from pipelines.core.layout.identity import ReportContext, report_context
 from pipelines.core.layout.normalise import normalise_attributes, normalise_tasks
 from pipelines.core.layout.rows import Row, SortedRows, TaskRow, as_row, number_tasks, sort_rows
@@ -30,7 +30,13 @@ from pipelines.core.sources.formats import format_of, read_grid
 from pipelines.core.sources.grid import SourceFileError
 from pipelines.core.units.leaders import leaders_in_cell, leaders_in_heading
 from pipelines.core.warehouse.state import file_hash
-from pipelines.core.warehouse.tables import RAW_TASK_ATTRIBUTES, RAW_TASK_LEADERS, RAW_TASKS, REJECTED_ROWS
+from pipelines.core.warehouse.tables import (
+    RAW_COLUMN_READINGS,
+    RAW_TASK_ATTRIBUTES,
+    RAW_TASK_LEADERS,
+    RAW_TASKS,
+    REJECTED_ROWS,
+)
 
 _BARE_VALUE = re.compile(BARE_VALUE_START)
 _BARE_NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
@@ -56,6 +62,21 @@ class Report:
     source_rows: int | None = None  # the source's own count of the rows read (Grid.source_rows)
     rejected_reason: str | None = None  # a file not read at all: why (then no tasks, one rejected row)
     rejected_place: str | None = None  # and where: "line 3", "sheet 任务, row 4", "whole file"
+
+    @property
+    def columns(self) -> pl.DataFrame:
+        """raw_column_readings' rows: each column's header, role, evidence and confidence."""
+        evidence = self.header.evidence or tuple(("", 0.0) for _ in self.header.names)
+        return pl.DataFrame(
+            [
+                (self.report_id, i + 1, name, role, said, confidence)
+                for i, (name, role, (said, confidence)) in enumerate(
+                    zip(self.header.names, self.header.roles, evidence, strict=True)
+                )
+            ],
+            schema=RAW_COLUMN_READINGS.schema,
+            orient="row",
+        )
 
     @property
     def header_line(self) -> int:
@@ -178,9 +199,14 @@ def _task_frame(
     """raw_tasks' rows: the columns a task is built from (TASK_ROLES), a target column joined to the
     requirement, bare numbers given the unit-of-measure column's unit, the group."""
     at = header.task_columns()
-    target_column = header.column("target")
-    if target_column is not None and any(w in header.names[target_column] for w in PART_YEAR_HEADER_WORDS):
-        target_column = None  # a milestone for part of the year: an attribute only
+    target_column = next(  # a milestone for part of the year (一季度目标) is an attribute only
+        (
+            i
+            for i, (name, role) in enumerate(zip(header.names, header.roles, strict=True))
+            if role == "target" and not any(w in name for w in PART_YEAR_HEADER_WORDS)
+        ),
+        None,
+    )
     measure_column = header.column("measure_unit")
     group_column = header.column("group")  # a group column (分块) gives the group where no heading row does
 
@@ -188,11 +214,14 @@ def _task_frame(
         return cells[at[role]] if role in at else None
 
     def measured(cells: list[str], column: int | None) -> str | None:
-        """A bare number in a table with a unit-of-measure column is a quantity in that unit ("6.5" + "%")."""
+        """A bare number is a quantity in the unit-of-measure column's unit ("6.5" + "%"); a target's, else in
+        the unit bracketed in the requirement (新增就业(人) + 5000) or its header (目标(万元))."""
         if column is None:
             return None
         value = cells[column].strip()
         unit = cells[measure_column].strip() if measure_column is not None else ""
+        if not unit and column == target_column:
+            unit = bracketed_unit(cell(cells, "requirement") or "") or bracketed_unit(header.names[column]) or ""
         return value + unit if unit and _BARE_NUMBER.match(value) else cells[column]
 
     def group(task: TaskRow) -> str | None:

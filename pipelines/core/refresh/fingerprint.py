@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
-from pipelines.core.settings import REPO_ROOT
+from pipelines.core.settings import COLUMN_ROLES_FILE, REPO_ROOT
 
 # The module that writes staging: the code fingerprint is every project module it imports, transitively.
 STAGING_STEPS = "pipelines.core.refresh.steps"
@@ -79,8 +79,10 @@ def hash_files(paths: Iterable[Path], root: Path = REPO_ROOT) -> str:
 
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
-    """The code that reads and extracts: every module the staging steps import (plan linking included)."""
-    return hash_files(imported_files(STAGING_STEPS))
+    """The code that reads and extracts: every module the staging steps import (plan linking included), and a
+    person's column-role overrides (read with the reports: a changed line reads them again)."""
+    overrides = [COLUMN_ROLES_FILE] if COLUMN_ROLES_FILE.exists() else []
+    return hash_files([*imported_files(STAGING_STEPS), *overrides])
 
 
 def transform_fingerprint(root: Path = REPO_ROOT) -> str:

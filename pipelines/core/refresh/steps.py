@@ -10,7 +10,7 @@ from __future__ import annotations
 import tempfile
 import time
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -25,6 +25,7 @@ from pipelines.core.warehouse import state
 from pipelines.core.warehouse.connection import read_query, read_table, replace_reports, table_columns
 from pipelines.core.warehouse.tables import (
     RAW_ACTUAL_MENTIONS,
+    RAW_COLUMN_READINGS,
     RAW_REPORT_PLANS,
     RAW_REPORTS,
     RAW_TARGET_MENTIONS,
@@ -54,6 +55,7 @@ class Ingested:
     total_attributes: int
     total_leaders: int
     total_rejected: int
+    columns: pl.DataFrame = field(default_factory=RAW_COLUMN_READINGS.empty)  # how the reports' columns were read
 
 
 class UnknownReports(ValueError):
@@ -108,8 +110,9 @@ def ingest_reports(
     leaders = pl.concat([r.leaders for r in reports]) if reports else RAW_TASK_LEADERS.empty()
     rejected = pl.concat([r.rejected for r in reports]) if reports else REJECTED_ROWS.empty()
     report_rows = pl.DataFrame([r.summary() for r in reports], schema=RAW_REPORTS.schema)
+    columns = pl.concat([r.columns for r in reports]) if reports else RAW_COLUMN_READINGS.empty()
     written = ((RAW_TASKS, tasks), (RAW_TASK_ATTRIBUTES, attributes), (RAW_TASK_LEADERS, leaders),
-               (REJECTED_ROWS, rejected), (RAW_REPORTS, report_rows))  # fmt: skip
+               (REJECTED_ROWS, rejected), (RAW_REPORTS, report_rows), (RAW_COLUMN_READINGS, columns))  # fmt: skip
     for table, frame in written:
         replace_reports(con, table.qualified, frame, to_read + removed)
     state.record_readings(
@@ -117,7 +120,9 @@ def ingest_reports(
     )
     totals = [row_count(con, table.qualified) for table in (RAW_TASKS, RAW_TASK_ATTRIBUTES, RAW_TASK_LEADERS,
                                                             REJECTED_ROWS)]  # fmt: skip
-    return Ingested(to_read, unchanged, removed, tasks, attributes, leaders, rejected, report_rows, *totals)
+    return Ingested(
+        to_read, unchanged, removed, tasks, attributes, leaders, rejected, report_rows, *totals, columns=columns
+    )
 
 
 def _read_reports(paths: list[Path], progress: Progress) -> list[Report]:

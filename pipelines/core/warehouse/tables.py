@@ -143,6 +143,33 @@ RAW_TASK_LEADERS = Table(
         "source": Column(pl.String, "Where the leader was read: `leader_column` or `group_heading`."),
     },
 )
+RAW_COLUMN_READINGS = Table(
+    "raw_column_readings",
+    "One row per (report, column) of the work-plan table read: the role the column was given and the evidence it "
+    "rests on (its header's words, what its cells read as, or a person's override in "
+    "dbt_project/seeds/column_roles.csv), so that a wrong reading is seen and corrected once.",
+    {
+        "report_id": Column(pl.String, REPORT_ID),
+        "column_number": Column(pl.Int64, "1-based position of the column in the header."),
+        "header_text": Column(
+            pl.String, "The column's header, whitespace removed (header rows joined: 责任单位牵头单位)."
+        ),
+        "role": Column(
+            pl.String,
+            "The role read: requirement, completion, units, lead_units, target, progress_percent, status, …; null "
+            "when none (the cells are kept as attributes).",
+        ),
+        "evidence": Column(
+            pl.String,
+            "What the role rests on: `header 责任单位 -> units; cells: 12 unit of 12`, or `override: <reason>`.",
+        ),
+        "confidence": Column(
+            pl.Float64,
+            "How sure the reading is, 0-1: about 0.5 for the header's words alone, near 1 when the cells agree, "
+            "1 for an override, 0 for no role.",
+        ),
+    },
+)
 REJECTED_ROWS = Table(
     "rejected_rows",
     "Source rows that could not be read as a task, with the reason (the quarantine): the line of a text file, or "
@@ -479,6 +506,7 @@ SOURCES = (
     RAW_TASK_LEADERS,
     REJECTED_ROWS,
     RAW_REPORTS,
+    RAW_COLUMN_READINGS,
     RAW_UNIT_ASSIGNMENTS,
     RAW_TARGET_MENTIONS,
     RAW_ACTUAL_MENTIONS,

@@ -19,6 +19,7 @@ from pipelines.core.warehouse.connection import read_query
 from pipelines.core.warehouse.tables import (
     BUILD_STATE,
     RAW_ACTUAL_MENTIONS,
+    RAW_COLUMN_READINGS,
     RAW_REPORT_PLANS,
     RAW_REPORTS,
     RAW_TARGET_MENTIONS,
@@ -82,7 +83,7 @@ class RefreshConfig(dg.Config):
 @dg.multi_asset(
     specs=[
         table_spec(t, [RAW_WORK_PLANS])
-        for t in (RAW_TASKS, RAW_TASK_ATTRIBUTES, RAW_TASK_LEADERS, REJECTED_ROWS, RAW_REPORTS)
+        for t in (RAW_TASKS, RAW_TASK_ATTRIBUTES, RAW_TASK_LEADERS, REJECTED_ROWS, RAW_REPORTS, RAW_COLUMN_READINGS)
     ],
     group_name=INGEST_GROUP,
     pool=WAREHOUSE_POOL,
@@ -159,6 +160,14 @@ def _ingest_results(done: steps.Ingested, reports: pl.DataFrame) -> Iterator[dg.
                 **counts,
                 "reports_rejected": reports.filter(pl.col("read_status") == "rejected").height,
                 "reports": preview(reports, rows=50),
+            },
+        ),
+        (
+            RAW_COLUMN_READINGS,
+            {
+                "columns_in_reports_read": done.columns.height,
+                # The columns read for the reports read in this run: what each was taken for, and why.
+                "columns_read": preview(done.columns, rows=200),
             },
         ),
     )
