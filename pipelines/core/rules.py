@@ -151,6 +151,21 @@ CONTENT_MISFITS: tuple[tuple[str, str, str], ...] = (
     ("target", "date", "a date as the target"),
     ("leader", "prose", "a sentence as the leader in charge"),
 )
+# A cell listing several units apart by spaces or separators reads as units when at least this share of its
+# parts (at least 2) reads as a unit or a collective (COLLECTIVE_PREFIX), though one part is a name no
+# suffix marks ("▲发改局,各部门,各镇乡(街道)"; "财政局 住建局 行政审批局 城管局 瑞海集团 各区镇街道"). (share, example)
+UNIT_LIST_SHARE: tuple[float, str] = (0.6, "财政局 住建局 行政审批局 城管局 瑞海集团 各区镇街道")
+
+# A row copied from a web page is short: it loses the cells merged from the row above (MERGEABLE_ROLES, whose
+# value is then the row above's) and its empty trailing cells. Its cells are placed by content: every way of
+# leaving out merged columns and trailing columns is tried, a way where a cell misfits its column
+# (CONTENT_MISFITS), the id is not a task number, or a text column holds no text of its kind is dropped, and
+# the way whose cells fit most columns (ROLE_KINDS, else the kinds the column's full rows hold) wins; a tie
+# is quarantined, never guessed. Example: "15 | 民政局 | 新增… | 财政局 住建局 | 新增养老机构:… | 是" under
+# 序号 | 责任单位 | 实施内容 | 协同单位 | 分管领导 | 最新进度 | 是否达序时 | 未达序时原因: 分管领导 merged
+# from above, 未达序时原因 empty. (most cells missing, roles a trailing cell left out never has)
+SHORT_ROW_MAX_MISSING = 3
+UNDROPPED_ROLES: tuple[str, ...] = ("task_id", "requirement")
 
 # Above the header, a table may have title lines: rows with at most one filled cell
 # ("2021年市政府重点工作完成情况表"). The header is the first row, within this many lines that are not
