@@ -93,3 +93,54 @@ def test_person_as_the_progress_is_quarantined(tmp_path):
 )
 def test_unit_list_with_a_collective_reads_as_units(cell, kind):
     assert cell_kind(cell) == kind
+
+
+def test_nested_headings_give_group_and_subgroup_never_tasks(tmp_path):
+    text = (
+        "序号 | 工作任务 | 责任单位 |\n"
+        "一、经济发展 | | |\n"
+        "(一)工业 | | |\n"
+        "1.技术改造 | | |\n"
+        "1 | 完成技改项目10个 | 市经信局 |\n"
+        "2 | 新增规上企业5家 | 市经信局 |\n"
+        "2.招商引资 | | |\n"
+        "1 | 引进项目20个 | 市商务局 |\n"
+        "(二)农业 | | |\n"
+        "1 | 新建高标准农田1万亩 | 市农业农村局 |\n"
+        "二、民生保障 | | |\n"
+        "1 | 新增学位810个 | 市教育局 |\n"
+    )
+    report = read_report(write(tmp_path, text))
+    assert reasons(report) == []
+    assert report.tasks.select("task_label", "task_group", "task_subgroup").rows() == [
+        ("1", "一、经济发展", "(一)工业 / 1.技术改造"),
+        ("2", "一、经济发展", "(一)工业 / 1.技术改造"),
+        ("1", "一、经济发展", "(一)工业 / 2.招商引资"),
+        ("1", "一、经济发展", "(二)农业"),
+        ("1", "二、民生保障", None),
+    ]
+
+
+def test_numbered_item_below_a_task_stays_a_sub_row_not_a_heading(tmp_path):
+    text = "序号 | 工作任务 | 责任单位 |\n1 | 新建学校3所 | 市教育局 |\n2.新增学位810个 | | |\n"
+    report = read_report(write(tmp_path, text))
+    assert report.tasks.select("task_id", "requirement", "task_subgroup", "sub_rows").rows() == [
+        (1, "新建学校3所;2.新增学位810个", None, 1)
+    ]
+
+
+def test_group_heading_in_a_merged_cell_spanning_the_row(tmp_path):
+    html = (
+        "<table><tr><td>序号</td><td>工作任务</td><td>责任单位</td></tr>"
+        "<tr><td colspan='3'>一、经济发展</td></tr>"
+        "<tr><td>1</td><td>完成技改项目10个</td><td rowspan='2'>市经信局</td></tr>"
+        "<tr><td>2</td><td>新增规上企业5家</td></tr>"
+        "<tr><td colspan='3'>(一)民生</td></tr>"
+        "<tr><td>3</td><td>新增学位810个</td><td>市教育局</td></tr></table>"
+    )
+    report = read_report(write(tmp_path, html, "report.html"))
+    assert report.tasks.select("task_id", "task_group", "task_subgroup", "units_raw").rows() == [
+        (1, "一、经济发展", None, "市经信局"),
+        (2, "一、经济发展", None, "市经信局"),
+        (3, "一、经济发展", "(一)民生", "市教育局"),
+    ]

@@ -54,11 +54,18 @@ TASK_ID_FORMS: tuple[tuple[str, str], ...] = (
     (r"^([一二三四五六七八九十]+)[、.．]?$", "三 / 十二、"),
 )
 # A row that heads a group of tasks: its first cell is numbered with a Chinese numeral and a 、, and
-# nothing else in the row is filled. The tasks below it carry its text as their group. (pattern, example)
+# nothing else in the row is filled. The tasks below it carry its text as their group. Headings nest, one
+# level per row here (一、 holds （一）): the outermost heading above a task is its task_group, the ones
+# inside it its task_subgroup (joined by SUBGROUP_JOIN). (pattern, example)
 GROUP_HEADING_FORMS: tuple[tuple[str, str], ...] = (
     (r"^[一二三四五六七八九十]+[、.．]\S", "一、汤飞帆市长牵头重点工作"),
     (r"^[(（][一二三四五六七八九十]+[)）]\S", "（一）经济社会发展主要指标"),
 )
+# The third level, an Arabic number with its title alone in the first cell ("1.技术改造"), heads tasks only
+# where it stands right below a heading or the table already has one at this level: elsewhere a row like it
+# is an item continuing the task above (a sub-row). (pattern, example)
+THIRD_HEADING_FORM: tuple[str, str] = (r"^\d{1,2}[、.．]\D", "1.技术改造")
+SUBGROUP_JOIN = " / "
 
 # A header over two rows: the second names the parts of a cell merged across columns above it
 # ("责任单位" over "牵头单位 | 配合单位"); each column's name is the top part then the bottom one. The second

@@ -18,6 +18,8 @@ from pipelines.core.rules import (
     MERGEABLE_ROLES,
     ROLE_KINDS,
     SHORT_ROW_MAX_MISSING,
+    SUBGROUP_JOIN,
+    THIRD_HEADING_FORM,
     UNDROPPED_ROLES,
 )
 from pipelines.core.sources.grid import FULLWIDTH, ID_FORMS, GridRow
@@ -69,10 +71,39 @@ def task_number(written: str) -> int | None:
 
 def group_heading(cells: list[str]) -> str | None:
     """The title of a row that heads a group of tasks (`一、…` with the rest of the row empty), or None."""
+    return heading_level(cells, third=False)[0]
+
+
+def heading_level(cells: list[str], third: bool) -> tuple[str | None, int]:
+    """A heading row's title and its level (1 for `一、`, 2 for `（一）`, 3 for `1.…` where `third` says a
+    heading may stand at that level: THIRD_HEADING_FORM), or (None, 0)."""
     if any(c.strip() for c in cells[1:]):
-        return None
+        return None, 0
     first = cells[0].translate(FULLWIDTH).strip()
-    return first if any(form.match(first) for form in _HEADING_FORMS) else None
+    for level, form in enumerate(_HEADING_FORMS, start=1):
+        if form.match(first):
+            return first, level
+    if third and re.match(THIRD_HEADING_FORM[0], first) and task_number(first) is None:
+        return first, len(_HEADING_FORMS) + 1
+    return None, 0
+
+
+@dataclass
+class Headings:
+    """The headings above the current row, by level: the outermost is the group, the others the subgroup."""
+
+    titles: dict[int, str] = field(default_factory=dict)
+    third_seen: bool = False
+
+    def enter(self, title: str, level: int) -> None:
+        self.titles = {lv: t for lv, t in self.titles.items() if lv < level} | {level: title}
+        self.third_seen |= level > len(_HEADING_FORMS)
+
+    def of_task(self) -> tuple[str | None, str, int, str | None]:
+        """A task's group, label, id and subgroup fields as TaskRow takes them."""
+        levels = sorted(self.titles)
+        inner = [self.titles[lv] for lv in levels[1:]]
+        return (self.titles[levels[0]] if levels else None), "", 0, SUBGROUP_JOIN.join(inner) or None
 
 
 def _is_the_header(cells: list[str], header: Header) -> bool:
@@ -143,6 +174,7 @@ class TaskRow:
     group: str | None
     label: str = ""
     task_id: int = 0
+    subgroup: str | None = None  # the headings inside the group's (`（一）…`), outermost first
 
 
 @dataclass
@@ -168,7 +200,7 @@ def sort_rows(rows: list[GridRow], header: Header, empty_reason: str) -> SortedR
     out = SortedRows()
     n_columns = len(header.names)
     id_column = header.column("task_id")
-    group: str | None = None
+    headings = Headings()
     above: list[str] | None = None  # the last full row read: where merged cells hold their value
     profiles = column_profiles(rows, header)
     for grid_row in rows:
@@ -178,9 +210,9 @@ def sort_rows(rows: list[GridRow], header: Header, empty_reason: str) -> SortedR
             out.rejected.append((row, empty_reason if cells == [""] else "empty row"))
         elif _is_the_header(cells, header):
             out.repeated_headers.append(row)  # the header again (a table copied across pages)
-        elif (title := group_heading(cells)) is not None:
+        elif (heading := _heading(cells, headings, out, row))[0] is not None:
             out.headings.append(row)
-            group = title
+            headings.enter(*heading)
         elif (
             out.tasks
             and out.tasks[-1].row.last_line == row.first_line - 1
@@ -197,7 +229,7 @@ def sort_rows(rows: list[GridRow], header: Header, empty_reason: str) -> SortedR
         elif (placing := short_row_columns(cells, header, profiles)) is not None:
             cells = _filled(cells, placing, above)
             out.merged_rows.add(row.first_line)
-            above = _task_or_misfit(out, TaskRow(row, cells, group), header) or above
+            above = _task_or_misfit(out, TaskRow(row, cells, *headings.of_task()), header) or above
         elif len(cells) != n_columns:
             out.rejected.append((row, f"expected {n_columns} cells, found {len(cells)}"))
         else:
@@ -205,8 +237,14 @@ def sort_rows(rows: list[GridRow], header: Header, empty_reason: str) -> SortedR
                 cells = realigned
             if row.merged or realigned is not None:
                 out.merged_rows.add(row.first_line)  # a cell merged from the row above, resolved
-            above = _task_or_misfit(out, TaskRow(row, cells, group), header) or above
+            above = _task_or_misfit(out, TaskRow(row, cells, *headings.of_task()), header) or above
     return out
+
+
+def _heading(cells: list[str], headings: Headings, out: SortedRows, row: Row) -> tuple[str | None, int]:
+    """The row as a heading: a third-level one only right below a heading, or in a table that has one."""
+    below_heading = bool(out.headings) and out.headings[-1].last_line == row.first_line - 1
+    return heading_level(cells, third=below_heading or headings.third_seen)
 
 
 def _filled(cells: list[str], placing: tuple[tuple[int, ...], int], above: list[str] | None) -> list[str]:
@@ -269,15 +307,15 @@ def number_tasks(sorted_rows: SortedRows, id_column: int | None) -> list[TaskRow
     are all rejected (neither can be trusted over the other). The integer id is the written number where it
     is unique in the report, else the order."""
     # (group, number) -> its rows: numbering may restart in each group.
-    numbered: dict[tuple[str | None, int], list[TaskRow]] = {}
+    numbered: dict[tuple[str | None, str | None, int | None], list[TaskRow]] = {}
     for order, task in enumerate(sorted_rows.tasks, start=1):
         task.label = task.cells[id_column].strip() if id_column is not None else str(order)  # no id: the order
         if (reason := _not_a_task_number(task.label)) is not None:
             sorted_rows.rejected.append((task.row, reason))
         else:
-            numbered.setdefault((task.group, task_number(task.label)), []).append(task)
+            numbered.setdefault((task.group, task.subgroup, task_number(task.label)), []).append(task)
     good: list[TaskRow] = []
-    for (_, number), same in numbered.items():
+    for (_, _, number), same in numbered.items():
         first = same[0]
         if len(same) == 1 or all(t.cells == first.cells for t in same):
             # One row, or the same row repeated: keep the first copy, quarantine the repeats.
