@@ -1,6 +1,8 @@
-"""A table's rows after its header -> task rows: group headings, repeated headers, rows continuing the task
-above (sub-rows, merged id cells), rows one merged cell short, and the rest rejected with a reason; then
-each task row's number, one row per number."""
+"""A table's rows after its header -> task rows: group headings (nested: group and subgroup), repeated
+headers, rows continuing the task above (sub-rows, merged id cells), short rows placed by content (merged
+cells taken from the row above, empty trailing cells; ambiguous ones rejected), rows whose cells plainly
+misfit their columns (rejected with the reason) and the rest of the wrong width rejected; then each task
+row's number, one row per number."""
 
 from __future__ import annotations
 
