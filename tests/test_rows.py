@@ -144,3 +144,10 @@ def test_group_heading_in_a_merged_cell_spanning_the_row(tmp_path):
         (2, "一、经济发展", None, "市经信局"),
         (3, "一、经济发展", "(一)民生", "市教育局"),
     ]
+
+
+def test_date_in_the_lead_units_column_is_quarantined(tmp_path):
+    text = "序号 | 工作任务 | 牵头单位 |\n1 | 新建学校3所 | 市教育局 |\n2 | 新建公园2个 | 10月底前 |\n"
+    report = read_report(write(tmp_path, text))
+    assert report.tasks.get_column("task_id").to_list() == [1]
+    assert reasons(report) == ["a date in the lead units column (牵头单位: '10月底前')"]
