@@ -257,6 +257,7 @@ class TestColumnRoles:
             "last_line": 2,
             "task_label": "1",
             "task_group": None,
+            "task_subgroup": None,
             "continues_merged_cell": False,
             "sub_rows": 0,
             "completion_statement": None,

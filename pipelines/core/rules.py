@@ -57,11 +57,18 @@ TASK_ID_FORMS: tuple[tuple[str, str], ...] = (
     (r"^([一二三四五六七八九十]+)[、.．]?$", "三 / 十二、"),
 )
 # A row that heads a group of tasks: its first cell is numbered with a Chinese numeral and a 、, and
-# nothing else in the row is filled. The tasks below it carry its text as their group. (pattern, example)
+# nothing else in the row is filled. The tasks below it carry its text as their group. Headings nest, one
+# level per row here (一、 holds （一）): the outermost heading above a task is its task_group, the ones
+# inside it its task_subgroup (joined by SUBGROUP_JOIN). (pattern, example)
 GROUP_HEADING_FORMS: tuple[tuple[str, str], ...] = (
     (r"^[一二三四五六七八九十]+[、.．]\S", "一、汤飞帆市长牵头重点工作"),
     (r"^[(（][一二三四五六七八九十]+[)）]\S", "（一）经济社会发展主要指标"),
 )
+# The third level, an Arabic number with its title alone in the first cell ("1.技术改造"), heads tasks only
+# where it stands right below a heading or the table already has one at this level: elsewhere a row like it
+# is an item continuing the task above (a sub-row). (pattern, example)
+THIRD_HEADING_FORM: tuple[str, str] = (r"^\d{1,2}[、.．]\D", "1.技术改造")
+SUBGROUP_JOIN = " / "
 
 # A header over two rows: the second names the parts of a cell merged across columns above it
 # ("责任单位" over "牵头单位 | 配合单位"); each column's name is the top part then the bottom one. The second
@@ -149,11 +156,29 @@ CONTENT_MISFITS: tuple[tuple[str, str, str], ...] = (
     ("units", "prose", "a sentence in the units column"),
     ("lead_units", "prose", "a sentence in the lead units column"),
     ("support_units", "prose", "a sentence in the support units column"),
+    ("units", "date", "a date in the units column"),
+    ("lead_units", "date", "a date in the lead units column"),
+    ("support_units", "date", "a date in the support units column"),
     ("completion", "person", "a person's name as the progress"),
     ("completion", "unit", "a unit's name as the progress"),
     ("target", "date", "a date as the target"),
     ("leader", "prose", "a sentence as the leader in charge"),
 )
+# A cell listing several units apart by spaces or separators reads as units when at least this share of its
+# parts (at least 2) reads as a unit or a collective (COLLECTIVE_PREFIX), though one part is a name no
+# suffix marks ("▲发改局,各部门,各镇乡(街道)"; "财政局 住建局 行政审批局 城管局 瑞海集团 各区镇街道"). (share, example)
+UNIT_LIST_SHARE: tuple[float, str] = (0.6, "财政局 住建局 行政审批局 城管局 瑞海集团 各区镇街道")
+
+# A row copied from a web page is short: it loses the cells merged from the row above (MERGEABLE_ROLES, whose
+# value is then the row above's) and its empty trailing cells. Its cells are placed by content: every way of
+# leaving out merged columns and trailing columns is tried, a way where a cell misfits its column
+# (CONTENT_MISFITS), the id is not a task number, or a text column holds no text of its kind is dropped, and
+# the way whose cells fit most columns (ROLE_KINDS, else the kinds the column's full rows hold) wins; a tie
+# is quarantined, never guessed. Example: "15 | 民政局 | 新增… | 财政局 住建局 | 新增养老机构:… | 是" under
+# 序号 | 责任单位 | 实施内容 | 协同单位 | 分管领导 | 最新进度 | 是否达序时 | 未达序时原因: 分管领导 merged
+# from above, 未达序时原因 empty. (most cells missing, roles a trailing cell left out never has)
+SHORT_ROW_MAX_MISSING = 3
+UNDROPPED_ROLES: tuple[str, ...] = ("task_id", "requirement")
 
 # A column's role is weighed by its header's words (HEADER_ROLES: HEADER_EVIDENCE) and by what its cells read as
 # (CELL_KINDS): each row adds its weight times the share of the column's filled cells of that kind. A prose cell

@@ -51,6 +51,7 @@ select
     tasks.last_line,
     tasks.task_label,
     tasks.task_group,
+    tasks.task_subgroup,
     tasks.continues_merged_cell,
     tasks.lead_units_raw,
     tasks.support_units_raw,

@@ -16,10 +16,14 @@ from functools import cache
 
 from pipelines.core.rules import (
     CELL_KINDS,
+    COLLECTIVE_PREFIX,
     COMMON_SURNAMES,
     CONTENT_MISFITS,
     LEADER_TITLES,
     ROLE_KINDS,
+    SHARED_NAME_SEPARATOR,
+    UNIT_LIST_SHARE,
+    UNIT_SEPARATORS,
     UNIT_SUFFIXES,
 )
 from pipelines.core.sources.grid import FULLWIDTH
@@ -27,6 +31,7 @@ from pipelines.core.sources.grid import FULLWIDTH
 LABEL = "label"  # a short cell of no other kind ("保民生", "城乡建设")
 _FITS = dict(ROLE_KINDS)
 _MISFITS = {(role, kind): reason for role, kind, reason in CONTENT_MISFITS}
+_PARTS = re.compile("[\\s" + re.escape("".join((*UNIT_SEPARATORS, SHARED_NAME_SEPARATOR))) + "]+")
 
 
 @cache
@@ -37,6 +42,9 @@ def _kinds() -> tuple[tuple[str, re.Pattern[str]], ...]:
         "surname": COMMON_SURNAMES,
     }
     return tuple((kind, re.compile(_filled(pattern, fill))) for kind, pattern, _ in CELL_KINDS)
+
+
+_UNIT_AT = [kind for kind, _, _ in CELL_KINDS].index("unit")
 
 
 def _filled(pattern: str, fill: dict[str, str]) -> str:
@@ -54,8 +62,18 @@ def cell_kind(text: str) -> str | None:
     squeezed = "".join(folded.split())
     for kind, pattern in _kinds():
         if pattern.search(folded if kind == "person" else squeezed):
-            return kind
-    return LABEL
+            return "unit" if kind in ("prose", LABEL) and _unit_list(folded) else kind
+    return "unit" if _unit_list(folded) else LABEL
+
+
+def _unit_list(folded: str) -> bool:
+    """Several names apart by spaces or separators, most of them units (UNIT_LIST_SHARE): a name a suffix
+    marks or a collective one ("各部门", COLLECTIVE_PREFIX)."""
+    parts = [p for p in _PARTS.split(folded) if p]
+    if len(parts) < 2 or any(len(p) > 24 for p in parts):
+        return False
+    units = sum(1 for p in parts if p.startswith(COLLECTIVE_PREFIX) or _kinds()[_UNIT_AT][1].search(p))
+    return units >= UNIT_LIST_SHARE[0] * len(parts)
 
 
 def column_kinds(cells: Iterable[str]) -> Counter[str]:

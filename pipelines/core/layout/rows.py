@@ -1,27 +1,34 @@
-"""A table's rows after its header -> task rows: group headings, repeated headers, rows continuing the task
-above (sub-rows, merged id cells), rows one merged cell short, and the rest rejected with a reason; then
-each task row's number, one row per number."""
+"""A table's rows after its header -> task rows: group headings (nested: group and subgroup), repeated
+headers, rows continuing the task above (sub-rows, merged id cells), short rows placed by content (merged
+cells taken from the row above, empty trailing cells; ambiguous ones rejected), rows whose cells plainly
+misfit their columns (rejected with the reason) and the rest of the wrong width rejected; then each task
+row's number, one row per number."""
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
+from itertools import combinations
 
 import cn2an
 
+from pipelines.core.layout.content import cell_kind, column_kinds, fits, misfit
 from pipelines.core.layout.header import Header, names_of
 from pipelines.core.rules import (
     GROUP_HEADING_FORMS,
-    LEAD_MARKS,
     MERGEABLE_ROLES,
-    SHARED_NAME_SEPARATOR,
-    UNIT_SEPARATORS,
+    ROLE_KINDS,
+    SHORT_ROW_MAX_MISSING,
+    SUBGROUP_JOIN,
+    THIRD_HEADING_FORM,
+    UNDROPPED_ROLES,
 )
 from pipelines.core.sources.grid import FULLWIDTH, ID_FORMS, GridRow
-from pipelines.core.units.names import unit_suffix
 
 _HEADING_FORMS = tuple(re.compile(pattern) for pattern, _ in GROUP_HEADING_FORMS)
-_UNIT_BREAK = re.compile("[\\s" + re.escape("".join((*UNIT_SEPARATORS, SHARED_NAME_SEPARATOR))) + "]+")
+ROLE_KINDS_OF = dict(ROLE_KINDS)
+TEXT_ROLES = ("requirement", "completion")  # a unit's name there means the row shifted
 
 
 @dataclass
@@ -66,16 +73,39 @@ def task_number(written: str) -> int | None:
 
 def group_heading(cells: list[str]) -> str | None:
     """The title of a row that heads a group of tasks (`一、…` with the rest of the row empty), or None."""
+    return heading_level(cells, third=False)[0]
+
+
+def heading_level(cells: list[str], third: bool) -> tuple[str | None, int]:
+    """A heading row's title and its level (1 for `一、`, 2 for `（一）`, 3 for `1.…` where `third` says a
+    heading may stand at that level: THIRD_HEADING_FORM), or (None, 0)."""
     if any(c.strip() for c in cells[1:]):
-        return None
+        return None, 0
     first = cells[0].translate(FULLWIDTH).strip()
-    return first if any(form.match(first) for form in _HEADING_FORMS) else None
+    for level, form in enumerate(_HEADING_FORMS, start=1):
+        if form.match(first):
+            return first, level
+    if third and re.match(THIRD_HEADING_FORM[0], first) and task_number(first) is None:
+        return first, len(_HEADING_FORMS) + 1
+    return None, 0
 
 
-def _reads_as_units(text: str) -> bool:
-    """A cell that holds only unit names (市经信局, 发改局、财政局): not a requirement or progress text."""
-    names = [n for n in _UNIT_BREAK.split(text.strip()) if n]
-    return bool(names) and all(unit_suffix(n.lstrip(LEAD_MARKS)) for n in names)
+@dataclass
+class Headings:
+    """The headings above the current row, by level: the outermost is the group, the others the subgroup."""
+
+    titles: dict[int, str] = field(default_factory=dict)
+    third_seen: bool = False
+
+    def enter(self, title: str, level: int) -> None:
+        self.titles = {lv: t for lv, t in self.titles.items() if lv < level} | {level: title}
+        self.third_seen |= level > len(_HEADING_FORMS)
+
+    def of_task(self) -> tuple[str | None, str, int, str | None]:
+        """A task's group, label, id and subgroup fields as TaskRow takes them."""
+        levels = sorted(self.titles)
+        inner = [self.titles[lv] for lv in levels[1:]]
+        return (self.titles[levels[0]] if levels else None), "", 0, SUBGROUP_JOIN.join(inner) or None
 
 
 def _is_the_header(cells: list[str], header: Header) -> bool:
@@ -84,26 +114,56 @@ def _is_the_header(cells: list[str], header: Header) -> bool:
     return same and names_of(cells) == header.names
 
 
-def merged_column(cells: list[str], header: Header) -> int | None:
-    """For a row one cell short: the merged column it leaves out, when exactly one mergeable column
-    (MERGEABLE_ROLES) fits: without it the id cell reads as a task number and no text column would hold
-    only unit names. None when none or several fit: the row is then quarantined, not guessed."""
-    if len(cells) != len(header.names) - 1:
+def short_row_columns(
+    cells: list[str], header: Header, profiles: list[Counter[str]]
+) -> tuple[tuple[int, ...], int] | None:
+    """For a row short of cells (copied from a web page): the merged columns it leaves out and how many
+    trailing columns it drops, placed by content (SHORT_ROW_MAX_MISSING). None when no way fits or two fit
+    equally well: the row is then quarantined, not guessed."""
+    missing = len(header.names) - len(cells)
+    if not 0 < missing <= SHORT_ROW_MAX_MISSING:
         return None
-    texts = [header.column(role) for role in ("requirement", "completion")]
+    n = len(header.names)
+    scored: list[tuple[int, tuple[tuple[int, ...], int]]] = []
+    for trailing in range(missing + 1):
+        if any(header.roles[i] in UNDROPPED_ROLES for i in range(n - trailing, n)):
+            continue
+        mergeable = [i for i in range(n - trailing) if header.roles[i] in MERGEABLE_ROLES]
+        for left_out in combinations(mergeable, missing - trailing):
+            full = _placed(cells, left_out, n)
+            score = _fit_score(full, header, profiles)
+            if score is not None:
+                scored.append((score, (left_out, trailing)))
+    scored.sort(key=lambda s: -s[0])
+    if not scored or (len(scored) > 1 and scored[1][0] == scored[0][0]):
+        return None
+    return scored[0][1]
+
+
+def _placed(cells: list[str], left_out: tuple[int, ...], n: int) -> list[str | None]:
+    """The row's cells in their columns, None where a column is left out or dropped."""
+    given = iter(cells)
+    return [None if i in left_out else next(given, None) for i in range(n)]
+
+
+def _fit_score(full: list[str | None], header: Header, profiles: list[Counter[str]]) -> int | None:
+    """How many placed cells fit their column (its role's kinds, else the kinds its full rows hold); None
+    when the id is not a task number, a cell misfits (CONTENT_MISFITS) or a text column holds no text."""
     id_column = header.column("task_id")
-    fits = []
-    for role in MERGEABLE_ROLES:
-        column = header.column(role)
-        if column is None or column in fits:
+    if id_column is not None and task_number(full[id_column] or "") is None:
+        return None
+    score = 0
+    for i, cell in enumerate(full):
+        if cell is None or not cell.strip():
             continue
-        full = [*cells[:column], "", *cells[column:]]
-        if id_column is not None and task_number(full[id_column]) is None:
-            continue
-        if any(i is not None and _reads_as_units(full[i]) for i in texts):
-            continue
-        fits.append(column)
-    return fits[0] if len(fits) == 1 else None
+        role, kind = header.roles[i], cell_kind(cell)
+        if misfit(role, cell) is not None or (role in TEXT_ROLES and not fits(role, kind)):
+            return None
+        if role is not None and role in ROLE_KINDS_OF:
+            score += fits(role, kind)
+        elif i < len(profiles) and profiles[i]:
+            score += kind in profiles[i]
+    return score
 
 
 @dataclass
@@ -116,6 +176,7 @@ class TaskRow:
     group: str | None
     label: str = ""
     task_id: int = 0
+    subgroup: str | None = None  # the headings inside the group's (`（一）…`), outermost first
 
 
 @dataclass
@@ -141,8 +202,9 @@ def sort_rows(rows: list[GridRow], header: Header, empty_reason: str) -> SortedR
     out = SortedRows()
     n_columns = len(header.names)
     id_column = header.column("task_id")
-    group: str | None = None
+    headings = Headings()
     above: list[str] | None = None  # the last full row read: where merged cells hold their value
+    profiles = column_profiles(rows, header)
     for grid_row in rows:
         row = as_row(grid_row)
         cells = row.cells
@@ -150,9 +212,9 @@ def sort_rows(rows: list[GridRow], header: Header, empty_reason: str) -> SortedR
             out.rejected.append((row, empty_reason if cells == [""] else "empty row"))
         elif _is_the_header(cells, header):
             out.repeated_headers.append(row)  # the header again (a table copied across pages)
-        elif (title := group_heading(cells)) is not None:
+        elif (heading := _heading(cells, headings, out, row))[0] is not None:
             out.headings.append(row)
-            group = title
+            headings.enter(*heading)
         elif (
             out.tasks
             and out.tasks[-1].row.last_line == row.first_line - 1
@@ -166,19 +228,68 @@ def sort_rows(rows: list[GridRow], header: Header, empty_reason: str) -> SortedR
             else:
                 own = [(column, cells[0])]
             _continue_task(out, out.tasks[-1], row, own)
-        elif (column := merged_column(cells, header)) is not None:
-            cells = [*cells[:column], above[column] if above else "", *cells[column:]]
+        elif (placing := short_row_columns(cells, header, profiles)) is not None:
+            cells = _filled(cells, placing, above)
             out.merged_rows.add(row.first_line)
-            out.tasks.append(TaskRow(row, cells, group))
-            above = cells
+            above = _task_or_misfit(out, TaskRow(row, cells, *headings.of_task()), header) or above
         elif len(cells) != n_columns:
             out.rejected.append((row, f"expected {n_columns} cells, found {len(cells)}"))
         else:
-            if row.merged:
-                out.merged_rows.add(row.first_line)  # a grid resolved a cell merged from the row above
-            out.tasks.append(TaskRow(row, cells, group))
-            above = cells
+            if (realigned := _realigned(cells, header, profiles, above)) is not None:
+                cells = realigned
+            if row.merged or realigned is not None:
+                out.merged_rows.add(row.first_line)  # a cell merged from the row above, resolved
+            above = _task_or_misfit(out, TaskRow(row, cells, *headings.of_task()), header) or above
     return out
+
+
+def _heading(cells: list[str], headings: Headings, out: SortedRows, row: Row) -> tuple[str | None, int]:
+    """The row as a heading: a third-level one only right below a heading, or in a table that has one."""
+    below_heading = bool(out.headings) and out.headings[-1].last_line == row.first_line - 1
+    return heading_level(cells, third=below_heading or headings.third_seen)
+
+
+def _filled(cells: list[str], placing: tuple[tuple[int, ...], int], above: list[str] | None) -> list[str]:
+    """A short row's cells in their columns: a left-out merged column takes the row above's value, a
+    dropped trailing column is empty."""
+    left_out, trailing = placing
+    n = len(cells) + len(left_out) + trailing
+    given = iter(cells)
+    return [(above[i] if above else "") if i in left_out else next(given, "") for i in range(n)]
+
+
+def _realigned(
+    cells: list[str], header: Header, profiles: list[Counter[str]], above: list[str] | None
+) -> list[str] | None:
+    """A row as wide as the header only by empty cells at its end, whose cells misfit their columns (a row
+    that lost a merged cell, padded at the end as a web page's table is): its filled cells placed by content
+    (short_row_columns), or None when it fits as it stands or no placing fits."""
+    if not any(misfit(role, cell) for role, cell in zip(header.roles, cells, strict=False)):
+        return None
+    filled = len(cells)
+    while filled and not cells[filled - 1].strip():
+        filled -= 1
+    if filled == len(cells) or (placing := short_row_columns(cells[:filled], header, profiles)) is None:
+        return None
+    return _filled(cells[:filled], placing, above)
+
+
+def _task_or_misfit(out: SortedRows, task: TaskRow, header: Header) -> list[str] | None:
+    """The row as a task, or quarantined with the reason when a cell plainly misfits its column's role
+    (CONTENT_MISFITS: a sentence as the unit, a person as the progress): its cells are not what the header
+    says, and stored they would be wrong silently. The task's cells, or None when quarantined."""
+    for i, cell in enumerate(task.cells):
+        if (reason := misfit(header.roles[i], cell)) is not None:
+            out.rejected.append((task.row, f"{reason} ({header.names[i]}: {cell.strip()[:40]!r})"))
+            return None
+    out.tasks.append(task)
+    return task.cells
+
+
+def column_profiles(rows: list[GridRow], header: Header) -> list[Counter[str]]:
+    """Each column's kinds of content (CELL_KINDS) over the rows as wide as the header."""
+    full = [r.cells for r in rows if len(r.cells) == len(header.names)]
+    return [column_kinds(cells[i] for cells in full) for i in range(len(header.names))]
 
 
 def _continue_task(out: SortedRows, task: TaskRow, row: Row, own: list[tuple[int, str]]) -> None:
@@ -198,15 +309,15 @@ def number_tasks(sorted_rows: SortedRows, id_column: int | None) -> list[TaskRow
     are all rejected (neither can be trusted over the other). The integer id is the written number where it
     is unique in the report, else the order."""
     # (group, number) -> its rows: numbering may restart in each group.
-    numbered: dict[tuple[str | None, int], list[TaskRow]] = {}
+    numbered: dict[tuple[str | None, str | None, int | None], list[TaskRow]] = {}
     for order, task in enumerate(sorted_rows.tasks, start=1):
         task.label = task.cells[id_column].strip() if id_column is not None else str(order)  # no id: the order
         if (reason := _not_a_task_number(task.label)) is not None:
             sorted_rows.rejected.append((task.row, reason))
         else:
-            numbered.setdefault((task.group, task_number(task.label)), []).append(task)
+            numbered.setdefault((task.group, task.subgroup, task_number(task.label)), []).append(task)
     good: list[TaskRow] = []
-    for (_, number), same in numbered.items():
+    for (_, _, number), same in numbered.items():
         first = same[0]
         if len(same) == 1 or all(t.cells == first.cells for t in same):
             # One row, or the same row repeated: keep the first copy, quarantine the repeats.

@@ -242,6 +242,7 @@ def _task_frame(
             "last_line": [t.row.last_line for t in tasks],
             "task_label": [t.label for t in tasks],
             "task_group": [group(t) for t in tasks],
+            "task_subgroup": [t.subgroup for t in tasks],
             "continues_merged_cell": [t.row.first_line in rows.merged_rows for t in tasks],
             "sub_rows": [rows.sub_rows.get(t.row.first_line, 0) for t in tasks],
             "completion_statement": [None] * n,  # read when normalised

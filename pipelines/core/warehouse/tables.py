@@ -88,6 +88,10 @@ RAW_TASKS = Table(
             pl.String,
             "The heading the task stands under (`一、…`) or its group column (分块); null when none.",
         ),
+        "task_subgroup": Column(
+            pl.String,
+            "The headings nested inside the task's group (`（一）…`, then `1.…`, joined by ` / `); null when none.",
+        ),
         "continues_merged_cell": Column(
             pl.Boolean,
             "A cell merged over several rows (牵头单位, 分块 …) was taken from the row above.",
