@@ -81,15 +81,15 @@ def damage_of(path: Path) -> str | None:
     try:
         read_built(path)
         with connect_read_only(path) as con:
-            blocks, block_size = con.execute("select total_blocks, block_size from pragma_database_size()").fetchone()
+            blocks, block_size = con.execute("select used_blocks, block_size from pragma_database_size()").fetchone()
     except duckdb.Error as err:
         if not is_damaged(err):
             raise
         return str(err).splitlines()[0]
     # A file cut short past the blocks that were read above (its catalog whole, its data not): DuckDB says how
-    # many blocks it holds, after its fixed headers.
+    # many blocks it uses, after its fixed headers. Not its total: free blocks at the end need not be on disk.
     if (size := path.stat().st_size) < (needed := DUCKDB_HEADER_BYTES + blocks * block_size):
-        return f"truncated: {size:,} bytes of the {needed:,} its {blocks} blocks take"
+        return f"truncated: {size:,} bytes of the {needed:,} its {blocks} used blocks take"
     return None
 
 
