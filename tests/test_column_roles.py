@@ -174,3 +174,11 @@ def test_ingest_writes_raw_column_readings(tmp_path):
         rows = con.execute(sql).fetchall()
     assert done.columns.height == 3
     assert rows == [("序号", "task_id"), ("工作内容", "requirement"), ("责任单位", "units")]
+
+
+@pytest.mark.parametrize(
+    ("header", "role"),
+    [("是否达序时", "status"), ("进度是否滞后", "status"), ("未达序时原因及存在问题", "note"), ("说明", None)],
+)
+def test_status_and_reason_headers(header, role):
+    assert header_module.header_role(header) == role

@@ -151,3 +151,47 @@ def test_date_in_the_lead_units_column_is_quarantined(tmp_path):
     report = read_report(write(tmp_path, text))
     assert report.tasks.get_column("task_id").to_list() == [1]
     assert reasons(report) == ["a date in the lead units column (牵头单位: '10月底前')"]
+
+
+# A county block: 县区 and the group title merged down, so most rows hold only the task and its progress.
+COUNTY_BLOCK = (
+    "县区 | 项目名称 | 年度目标任务 | 完成进度 |\n"
+    "寿县 | 一、就业促进行动\n(6项指标) | *1.力争9个城市社区达到充分就业社区标准 | 完成9个,完成率100% |\n"
+    "2.募集青年就业见习岗位325个 | 完成330个,完成率101.54% |\n"
+    "3.开发公益性岗位540个 | 完成838个,完成率155.19% |\n"
+    "二、老年助餐服务行动(2项指标) | *1.新增城市老年食堂不少于6个 | 完成1个,完成率16.7% |\n"
+    "6.新增设立市级公立口腔专科医院 | 无任务 |\n"
+    "三、安心托幼行动\n(4项指标) | 1.新建成2-3个示范性托育服务机构 | 完成0个,完成率0% |\n"
+)
+
+
+def test_column_of_numbered_group_titles_is_the_group_not_the_requirement(tmp_path):
+    report = read_report(write(tmp_path, COUNTY_BLOCK))
+    assert dict(zip(report.header.names, report.header.roles, strict=True))["项目名称"] == "group"
+    assert report.tasks.get_column("requirement").to_list()[0] == "*1.力争9个城市社区达到充分就业社区标准"
+
+
+def test_rows_short_of_two_merged_columns_take_both_from_above(tmp_path):
+    # 县区 has no known role: it may be merged as well, and the task's own cells stay in place.
+    report = read_report(write(tmp_path, COUNTY_BLOCK))
+    assert reasons(report) == []
+    tasks = report.tasks.to_dicts()
+    starts = ["*1.力争", "2.募集", "3.开发", "*1.新增城市", "6.新增设立", "1.新建成"]
+    assert [t["requirement"][: len(s)] for t, s in zip(tasks, starts, strict=True)] == starts
+    assert tasks[1]["completion"] == "完成330个,完成率101.54%"
+    assert tasks[4]["completion"] == "无任务"
+    assert [t["task_group"][:2] for t in tasks] == ["一、", "一、", "一、", "二、", "二、", "三、"]
+
+
+def test_equal_fits_prefer_the_merged_cell_over_an_empty_end(tmp_path):
+    # Leaving out 县区 and 项目名称 (merged) or 县区 and the empty end fit as well: the merged reading wins.
+    report = read_report(write(tmp_path, COUNTY_BLOCK))
+    assert report.tasks.to_dicts()[2]["requirement"] == "3.开发公益性岗位540个"
+
+
+@pytest.mark.parametrize(
+    ("cell", "kind"),
+    [("6.新增设立市级公立口腔专科医院", "prose"), ("市卫健委", "unit"), ("一、就业促进行动(6项指标)", "heading")],
+)
+def test_a_numbered_cell_is_never_a_unit(cell, kind):
+    assert cell_kind(cell) == kind

@@ -15,8 +15,13 @@
     explode({{ column }})
 {%- endmacro %}
 
-{#- dbt.safe_cast on Spark is a plain cast, which Spark 4's ANSI mode turns into an error for a text that is
-    not a number ('' from a regexp_extract that found nothing); try_cast gives null, as DuckDB's does. -#}
+{#- dbt.safe_cast is a plain cast on both adapters (dbt-duckdb does not override it), which fails a whole
+    model on one text that is not a number ('' from a regexp_extract that found nothing, as for a 累计进度 cell
+    of 持续推进): try_cast gives null instead. -#}
+{% macro duckdb__safe_cast(field, type) -%}
+    try_cast({{ field }} as {{ type }})
+{%- endmacro %}
+
 {% macro spark__safe_cast(field, type) -%}
     try_cast({{ field }} as {{ type }})
 {%- endmacro %}

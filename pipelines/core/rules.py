@@ -19,7 +19,9 @@ CELL_SEPARATOR = "|"
 HEADER_ROLES: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("task_id", ("序号", "编号"), "序号"),
     ("group", ("分块", "板块", "类别"), "分块"),
-    ("status", ("目标完成情况", "完成状态", "状态"), "目标完成情况 (顺利推进)"),
+    # Why a task is behind: a note, though it names the status's words (未达序时原因).
+    ("note", ("原因",), "未达序时原因及存在问题"),
+    ("status", ("目标完成情况", "完成状态", "状态", "是否", "达序", "滞后"), "是否达序时 / 进度是否滞后"),
     ("progress_percent", ("形象进度", "完成率", "百分比", "%"), "形象进度"),
     ("deadline", ("完成时间", "时间节点", "时限", "期限"), "完成时限"),
     ("leader", ("领导", "分管"), "分管市领导"),
@@ -93,13 +95,16 @@ TASK_ROLES: tuple[str, ...] = ("task_id", "requirement", "completion", "units", 
 # What a cell's content reads as, whatever its column's header says: the first row whose pattern matches the
 # cell (whitespace removed, full-width folded) decides. Column roles are weighed by these kinds as well as by
 # their header's words, and a cell whose kind does not fit its column's role is caught (CONTENT_MISFITS).
-# `{unit_suffix}`, `{leader_title}` stand for UNIT_SUFFIXES and LEADER_TITLES. (kind, pattern, example)
+# `{unit_suffix}`, `{leader_title}` stand for UNIT_SUFFIXES and LEADER_TITLES. A unit's name never starts with a
+# number or a mark (`6.新增设立市级公立口腔专科医院` is a task). (kind, pattern, example)
 CELL_KINDS: tuple[tuple[str, str, str], ...] = (
     (
         "task_id",
         r"^(?:[(（]\d{1,6}[)）]|\d{1,6}[.、．]|[(（]?[一二三四五六七八九十]+[)）、.．]?)$",
         "(3) / 3、 / 十二、",
     ),
+    # A group's title numbered 一、 (short, no clause): a category column's cell, never a task's text.
+    ("heading", r"^[一二三四五六七八九十]+[、.．][^,;。:、]{2,24}$", "一、就业促进行动(6项指标)"),
     ("percent", r"^[≥≤><约]?\d+(?:\.\d+)?%$", "85% / ≥95%"),
     (
         "date",
@@ -117,7 +122,7 @@ CELL_KINDS: tuple[tuple[str, str, str], ...] = (
         r"^(?:已完成|未完成|已开工|未开工|推进中|正常推进|序时推进|滞后|进度滞后|按序时推进|是|否|完成|在建)$",
         "已完成 / 是",
     ),
-    ("unit", r"^[△▲★]?(?:[^,;。:]{2,24}?(?:{unit_suffix})[)）]?[、,;]?)+$", "市发改委、市财政局 / △市住建局"),
+    ("unit", r"^[△▲★]?(?![\d*])(?:[^,;。:]{2,24}?(?:{unit_suffix})[)）]?[、,;]?)+$", "市发改委、市财政局 / △市住建局"),
     (
         "person",
         r"^(?:[{surname}][\u4e00-\u9fff·]{1,2}(?:{leader_title})?[、,;/]?)+$|^[{surname}][ \u3000]+[\u4e00-\u9fff]$",
@@ -149,6 +154,7 @@ ROLE_KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("deadline", ("date",)),
     ("target", ("number", "percent", "prose", "label")),
     ("requirement", ("prose", "label", "number", "percent")),
+    ("group", ("heading", "label")),
 )
 # A cell whose kind is plainly wrong for its column's role: the row is quarantined with this reason, never
 # stored silently in the wrong place (a row that lost a merged cell and shifted). (role, kind, reason)
@@ -169,14 +175,16 @@ CONTENT_MISFITS: tuple[tuple[str, str, str], ...] = (
 # suffix marks ("▲发改局,各部门,各镇乡(街道)"; "财政局 住建局 行政审批局 城管局 瑞海集团 各区镇街道"). (share, example)
 UNIT_LIST_SHARE: tuple[float, str] = (0.6, "财政局 住建局 行政审批局 城管局 瑞海集团 各区镇街道")
 
-# A row copied from a web page is short: it loses the cells merged from the row above (MERGEABLE_ROLES, whose
-# value is then the row above's) and its empty trailing cells. Its cells are placed by content: every way of
-# leaving out merged columns and trailing columns is tried, a way where a cell misfits its column
-# (CONTENT_MISFITS), the id is not a task number, or a text column holds no text of its kind is dropped, and
-# the way whose cells fit most columns (ROLE_KINDS, else the kinds the column's full rows hold) wins; a tie
-# is quarantined, never guessed. Example: "15 | 民政局 | 新增… | 财政局 住建局 | 新增养老机构:… | 是" under
-# 序号 | 责任单位 | 实施内容 | 协同单位 | 分管领导 | 最新进度 | 是否达序时 | 未达序时原因: 分管领导 merged
-# from above, 未达序时原因 empty. (most cells missing, roles a trailing cell left out never has)
+# A row copied from a web page is short: it loses the cells merged from the row above (MERGEABLE_ROLES, or a
+# column of no known role such as 县区, whose value is then the row above's) and its empty trailing cells. Its
+# cells are placed by content: every way of leaving out merged columns and trailing columns is tried, a way
+# where a cell misfits its column (CONTENT_MISFITS), the id is not a task number, or a text column holds no
+# text of its kind is dropped, and the way whose cells fit most columns (ROLE_KINDS, else the kinds the
+# column's full rows hold) wins; of equal fits, the one with fewer empty trailing cells (a merged cell is the
+# commoner loss); a tie beyond that is quarantined, never guessed. Example: "15 | 民政局 | 新增… | 财政局 住建局
+# | 新增养老机构:… | 是" under 序号 | 责任单位 | 实施内容 | 协同单位 | 分管领导 | 最新进度 | 是否达序时 |
+# 未达序时原因: 分管领导 merged from above, 未达序时原因 empty. (most cells missing, roles a trailing cell left
+# out never has)
 SHORT_ROW_MAX_MISSING = 3
 UNDROPPED_ROLES: tuple[str, ...] = ("task_id", "requirement")
 
@@ -203,6 +211,7 @@ ROLE_EVIDENCE: tuple[tuple[str, str, float, str], ...] = (
     ("status", "status", 0.9, "已完成 / 是"),
     ("deadline", "date", 0.9, "2023年6月底"),
     ("group", "label", 0.2, "城乡建设"),
+    ("group", "heading", 1.5, "一、就业促进行动(6项指标)"),
 )
 # The weight of a header's words for the role they name (a header alone outweighs content alone: content
 # decides where the header's words name no role, or where two columns claim one role).
@@ -235,6 +244,14 @@ COLUMN_ROLE_OVERRIDE_COLUMNS: tuple[str, ...] = ("report_id", "header", "role", 
 # ("2021年市政府重点工作完成情况表"). The header is the first row, within this many lines that are not
 # blank, whose columns read as a work plan (one reads as the requirement).
 MAX_TITLE_LINES = 3
+# In pipe text whose rows end with the separator, a row ending with it is complete (though short of merged
+# cells) when the next line starts like an item of its own: numbered, or a group's title. A line starting
+# otherwise continues the row (a row broken after a separator). (pattern, example)
+NUMBERED_LINE_FORMS: tuple[tuple[str, str], ...] = (
+    (r"^[*＊]?\d{1,3}[.、．](?!\d)", "*2.新增农村老年食堂 / 6.新增设立…"),
+    (r"^[一二三四五六七八九十]+[、.．]", "五、安心托幼行动"),
+    (r"^[(（](?:\d{1,3}|[一二三四五六七八九十]+)[)）]", "（三）老年助餐"),
+)
 # A header cell may run over several lines ("前三季度 / 完成情况"): the header row ends at the line that
 # ends with the cell separator, within this many lines.
 MAX_HEADER_LINES = 3

@@ -143,7 +143,9 @@ def _evidence_kind(cell: str) -> str | None:
 
 
 _PROGRESS = re.compile(PROGRESS_PROSE[0])
-_CONTENT_ONLY_ROLES = frozenset(r for r, *_ in ROLE_EVIDENCE) - {"target", "group"}
+# A target is never read from bare content (a count column is not a promise); a group only from headings (a
+# label's weight stays below MIN_CONTENT_EVIDENCE).
+_CONTENT_ONLY_ROLES = frozenset(r for r, *_ in ROLE_EVIDENCE) - {"target"}
 
 
 def _column_kinds(rows: list[GridRow], width: int) -> list[Counter[str]]:

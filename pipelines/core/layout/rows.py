@@ -124,17 +124,18 @@ def short_row_columns(
     if not 0 < missing <= SHORT_ROW_MAX_MISSING:
         return None
     n = len(header.names)
-    scored: list[tuple[int, tuple[tuple[int, ...], int]]] = []
+    scored: list[tuple[tuple[int, int], tuple[tuple[int, ...], int]]] = []
     for trailing in range(missing + 1):
         if any(header.roles[i] in UNDROPPED_ROLES for i in range(n - trailing, n)):
             continue
-        mergeable = [i for i in range(n - trailing) if header.roles[i] in MERGEABLE_ROLES]
+        mergeable = [i for i in range(n - trailing) if header.roles[i] in MERGEABLE_ROLES or header.roles[i] is None]
         for left_out in combinations(mergeable, missing - trailing):
             full = _placed(cells, left_out, n)
             score = _fit_score(full, header, profiles)
             if score is not None:
-                scored.append((score, (left_out, trailing)))
-    scored.sort(key=lambda s: -s[0])
+                # Equal fits: the way with fewer empty trailing cells (a merged cell is the commoner loss).
+                scored.append(((score, -trailing), (left_out, trailing)))
+    scored.sort(key=lambda s: (-s[0][0], -s[0][1]))
     if not scored or (len(scored) > 1 and scored[1][0] == scored[0][0]):
         return None
     return scored[0][1]

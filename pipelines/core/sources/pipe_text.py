@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from pipelines.core.rules import CELL_SEPARATOR, MAX_HEADER_LINES, MAX_TITLE_LINES
+from pipelines.core.rules import CELL_SEPARATOR, MAX_HEADER_LINES, MAX_TITLE_LINES, NUMBERED_LINE_FORMS
 from pipelines.core.sources.grid import (
     FULLWIDTH,
     ID_FORMS,
@@ -18,6 +18,7 @@ from pipelines.core.sources.grid import (
     split_lines,
 )
 
+_NUMBERED_LINE = tuple(re.compile(pattern) for pattern, _ in NUMBERED_LINE_FORMS)
 _ROW_START = re.compile(r"^\s*[^|\s]{1,16}\s*\|")  # a short first cell, then a separator
 
 
@@ -28,6 +29,29 @@ def starts_a_task(line: str) -> bool:
         return False
     first = line.split(CELL_SEPARATOR, 1)[0].translate(FULLWIDTH).strip()
     return any(form.match(first) for form in ID_FORMS)
+
+
+def _ends_before_a_row(last: str, line: str) -> bool:
+    """Whether a row's last line ends with the separator and the next line is a row of its own: a first cell
+    with text, then a separator, or a numbered item's first line."""
+    if not last.rstrip().endswith(CELL_SEPARATOR) or not line.split(CELL_SEPARATOR, 1)[0].strip():
+        return False
+    return CELL_SEPARATOR in line or any(form.match(line.strip()) for form in _NUMBERED_LINE)
+
+
+def _continues(row_lines: list[str], line: str, n_columns: int, merging: bool, rows_end_with_separator: bool) -> bool:
+    """Whether `line` continues the open row (see read_pipe_text)."""
+    separators = "\n".join(row_lines).count(CELL_SEPARATOR)
+    if separators >= n_columns or (rows_end_with_separator and _ends_before_a_row(row_lines[-1], line)):
+        return False
+    starts_new = _ROW_START.match(line) and separators + line.count(CELL_SEPARATOR) > n_columns
+    short_but_closed = (
+        merging
+        and separators == n_columns - 1
+        and row_lines[-1].rstrip().endswith(CELL_SEPARATOR)
+        and starts_a_task(line)
+    )
+    return not (starts_new or short_but_closed)
 
 
 def _pipe_header(lines: list[str]) -> tuple[int, int] | None:
@@ -60,7 +84,12 @@ def read_pipe_text(path: Path, data: bytes, hints: LayoutHints) -> Grid:
     cells; an open row takes the next line as its continuation, unless that line starts like a row and
     joining it would give too many cells. Where a column may have been merged (`hints.may_merge(header
     cells)`), a row one cell short is complete once it ends with the separator and the next line starts
-    with a task number. Blank lines are rows of their own (one empty cell), to be accounted for."""
+    with a task number. Where the header row ends with the separator, so does every row (`a | b |`): a row
+    whose line ends with it is complete, however many cells it leaves out (merged cells it does not repeat,
+    placed later by content), once the next line is a row of its own (`2.募集… | 完成330个 |`: cells, then
+    a separator) or starts like an item (NUMBERED_LINE_FORMS: `五、安心托幼行动`); another line still
+    continues it (a row broken after a separator). Blank lines are rows of their own (one empty cell), to be
+    accounted for."""
     text, encoding = decode(data, path)
     lines = split_lines(text)
     found = _pipe_header(lines)
@@ -71,6 +100,7 @@ def read_pipe_text(path: Path, data: bytes, hints: LayoutHints) -> Grid:
     header_cells = split_cells(header_text)
     n_columns = len(header_cells)
     merging = hints.may_merge(header_cells)
+    rows_end_with_separator = header_text.rstrip().endswith(CELL_SEPARATOR)
     rows: list[GridRow] = []
     current: list[int] | None = None  # [first, last] of the open row
     current_lines: list[str] = []
@@ -91,20 +121,10 @@ def read_pipe_text(path: Path, data: bytes, hints: LayoutHints) -> Grid:
             continue
         if lineno <= header_last:
             continue
-        if current is not None:
-            separators = "\n".join(current_lines).count(CELL_SEPARATOR)
-            if separators < n_columns:
-                starts_new = _ROW_START.match(line) and separators + line.count(CELL_SEPARATOR) > n_columns
-                short_but_closed = (
-                    merging
-                    and separators == n_columns - 1
-                    and current_lines[-1].rstrip().endswith(CELL_SEPARATOR)
-                    and starts_a_task(line)
-                )
-                if not (starts_new or short_but_closed):
-                    current_lines.append(line)
-                    current[1] = lineno
-                    continue
+        if current is not None and _continues(current_lines, line, n_columns, merging, rows_end_with_separator):
+            current_lines.append(line)
+            current[1] = lineno
+            continue
         close()
         if not line.strip():
             rows.append(GridRow([""], lineno, lineno, raw=line))
