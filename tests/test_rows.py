@@ -195,3 +195,36 @@ def test_equal_fits_prefer_the_merged_cell_over_an_empty_end(tmp_path):
 )
 def test_a_numbered_cell_is_never_a_unit(cell, kind):
     assert cell_kind(cell) == kind
+
+
+# One project, two indicators: 序号, 类别, 项目名称 and 牵头单位 merged over the second indicator's row.
+INDICATORS = (
+    "序号 | 类别 | 项目名称 | 目标任务 | 牵头单位 | 目标任务 | 累计完成 | 累计进度 | 备注 |\n"
+    "1 | 一、就业促进(3项) | 促进重点群体稳定就业 | 城镇新增就业1100人 | 县人社局 | 1100 | 1063 | 96.64% | |\n"
+    "“三公里”充分就业社区4个 | 4 | 4 | 100% | |\n"
+    "2 | 支持毕业生求职创业 | 按1500元/人标准发放求职创业补贴 | 县人社局 | 1500 | 1500 | 100% | |\n"
+)
+
+
+def test_short_row_under_a_merged_id_is_one_more_item_of_the_task_above(tmp_path):
+    report = read_report(write(tmp_path, INDICATORS))
+    assert reasons(report) == []
+    first = report.tasks.to_dicts()[0]
+    assert "城镇新增就业1100人;“三公里”充分就业社区4个" in first["requirement"]
+    assert first["completion"] == "1063;4"
+    assert report.tasks.get_column("task_id").to_list() == [1, 2]
+
+
+def test_short_row_with_a_number_of_its_own_is_never_an_item_of_the_task_above(tmp_path):
+    text = (
+        "序号 | 工作任务 | 完成情况 | 责任单位 |\n1 | 新建学校3所 | 已完成 | 市教育局 |\n2 | 新建公园2个 | 市住建局 |\n"
+    )
+    report = read_report(write(tmp_path, text))
+    assert report.tasks.get_column("task_id").to_list() == [1]
+    assert reasons(report) == ["expected 4 cells, found 3"]
+
+
+def test_a_label_fits_a_column_of_labels_better_than_one_of_numbered_titles(tmp_path):
+    # The indicator could stand in 类别 (a label fits a group) or in 目标任务: the column's full rows decide.
+    report = read_report(write(tmp_path, INDICATORS))
+    assert report.tasks.to_dicts()[0]["task_group"] == "一、就业促进(3项)"

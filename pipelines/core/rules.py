@@ -185,7 +185,15 @@ UNIT_LIST_SHARE: tuple[float, str] = (0.6, "财政局 住建局 行政审批局 
 # | 新增养老机构:… | 是" under 序号 | 责任单位 | 实施内容 | 协同单位 | 分管领导 | 最新进度 | 是否达序时 |
 # 未达序时原因: 分管领导 merged from above, 未达序时原因 empty. (most cells missing, roles a trailing cell left
 # out never has)
-SHORT_ROW_MAX_MISSING = 3
+SHORT_ROW_MAX_MISSING = 4
+# A placed cell whose kind its role takes scores 1, and this much more where the column's full rows hold that kind
+# too: "“三公里”充分就业社区4个" fits a 类别 column by role, better a 目标任务 column whose full rows hold such labels.
+PROFILE_FIT_WEIGHT = 0.5
+# A short row right below a task whose cells fit only once the id and the requirement are left out too is one more
+# item of that task, as a row under a merged id cell is in a grid: its own cells join the task's (qimen-like:
+# "“三公里”充分就业社区4个 | 4 | 4 | 100% | |" under "1 | 一、就业促进 | 促进重点群体稳定就业 | 城镇新增就业1100人 |
+# 县人社局 | 1100 | 1063 | 96.64% | |").
+ITEM_ROW_MERGED_ROLES: tuple[str, ...] = ("task_id", "requirement")
 UNDROPPED_ROLES: tuple[str, ...] = ("task_id", "requirement")
 
 # A column's role is weighed by its header's words (HEADER_ROLES: HEADER_EVIDENCE) and by what its cells read as

@@ -17,7 +17,9 @@ from pipelines.core.layout.content import cell_kind, column_kinds, fits, misfit
 from pipelines.core.layout.header import Header, names_of
 from pipelines.core.rules import (
     GROUP_HEADING_FORMS,
+    ITEM_ROW_MERGED_ROLES,
     MERGEABLE_ROLES,
+    PROFILE_FIT_WEIGHT,
     ROLE_KINDS,
     SHORT_ROW_MAX_MISSING,
     SUBGROUP_JOIN,
@@ -115,23 +117,27 @@ def _is_the_header(cells: list[str], header: Header) -> bool:
 
 
 def short_row_columns(
-    cells: list[str], header: Header, profiles: list[Counter[str]]
+    cells: list[str], header: Header, profiles: list[Counter[str]], item: bool = False
 ) -> tuple[tuple[int, ...], int] | None:
     """For a row short of cells (copied from a web page): the merged columns it leaves out and how many
-    trailing columns it drops, placed by content (SHORT_ROW_MAX_MISSING). None when no way fits or two fit
-    equally well: the row is then quarantined, not guessed."""
+    trailing columns it drops, placed by content (SHORT_ROW_MAX_MISSING). `item`: the row may be one more item
+    of the task above, its id and requirement merged from it too (ITEM_ROW_MERGED_ROLES). None when no way
+    fits or two fit equally well: the row is then quarantined, not guessed."""
     missing = len(header.names) - len(cells)
     if not 0 < missing <= SHORT_ROW_MAX_MISSING:
         return None
     n = len(header.names)
-    scored: list[tuple[tuple[int, int], tuple[tuple[int, ...], int]]] = []
+    merged_roles = (*MERGEABLE_ROLES, *ITEM_ROW_MERGED_ROLES) if item else MERGEABLE_ROLES
+    scored: list[tuple[tuple[float, int], tuple[tuple[int, ...], int]]] = []
     for trailing in range(missing + 1):
         if any(header.roles[i] in UNDROPPED_ROLES for i in range(n - trailing, n)):
             continue
-        mergeable = [i for i in range(n - trailing) if header.roles[i] in MERGEABLE_ROLES or header.roles[i] is None]
+        mergeable = [i for i in range(n - trailing) if header.roles[i] in merged_roles or header.roles[i] is None]
         for left_out in combinations(mergeable, missing - trailing):
+            if item and header.column("task_id") not in left_out:
+                continue
             full = _placed(cells, left_out, n)
-            score = _fit_score(full, header, profiles)
+            score = _fit_score(full, header, profiles, id_from_above=item)
             if score is not None:
                 # Equal fits: the way with fewer empty trailing cells (a merged cell is the commoner loss).
                 scored.append(((score, -trailing), (left_out, trailing)))
@@ -147,23 +153,28 @@ def _placed(cells: list[str], left_out: tuple[int, ...], n: int) -> list[str | N
     return [None if i in left_out else next(given, None) for i in range(n)]
 
 
-def _fit_score(full: list[str | None], header: Header, profiles: list[Counter[str]]) -> int | None:
-    """How many placed cells fit their column (its role's kinds, else the kinds its full rows hold); None
+def _fit_score(
+    full: list[str | None], header: Header, profiles: list[Counter[str]], id_from_above: bool = False
+) -> float | None:
+    """How many placed cells fit their column (its role's kinds and the kinds its full rows hold); None
     when the id is not a task number, a cell misfits (CONTENT_MISFITS) or a text column holds no text."""
     id_column = header.column("task_id")
-    if id_column is not None and task_number(full[id_column] or "") is None:
+    if id_column is not None and not id_from_above and task_number(full[id_column] or "") is None:
         return None
-    score = 0
+    score = 0.0
     for i, cell in enumerate(full):
         if cell is None or not cell.strip():
             continue
         role, kind = header.roles[i], cell_kind(cell)
         if misfit(role, cell) is not None or (role in TEXT_ROLES and not fits(role, kind)):
             return None
+        in_profile = i < len(profiles) and kind in profiles[i]  # a kind the column's full rows hold
         if role is not None and role in ROLE_KINDS_OF:
-            score += fits(role, kind)
-        elif i < len(profiles) and profiles[i]:
-            score += kind in profiles[i]
+            # A kind the role takes, half as much again where the column's full rows hold it too (a label fits
+            # a group role, better in a column of labels than in one of numbered titles).
+            score += fits(role, kind) + PROFILE_FIT_WEIGHT * (fits(role, kind) and in_profile)
+        elif in_profile:
+            score += 1
     return score
 
 
@@ -216,13 +227,9 @@ def sort_rows(rows: list[GridRow], header: Header, empty_reason: str) -> SortedR
         elif (heading := _heading(cells, headings, out, row))[0] is not None:
             out.headings.append(row)
             headings.enter(*heading)
-        elif (
-            out.tasks
-            and out.tasks[-1].row.last_line == row.first_line - 1
-            and (
-                (id_column is not None and id_column in row.merged and len(cells) == n_columns)
-                or (column := sub_row_column(cells, header)) is not None
-            )
+        elif _follows_a_task(out, row) and (
+            (id_column is not None and id_column in row.merged and len(cells) == n_columns)
+            or (column := sub_row_column(cells, header)) is not None
         ):
             if id_column is not None and id_column in row.merged:
                 own = [(i, c) for i, c in enumerate(cells) if i not in row.merged and c.strip()]
@@ -233,6 +240,9 @@ def sort_rows(rows: list[GridRow], header: Header, empty_reason: str) -> SortedR
             cells = _filled(cells, placing, above)
             out.merged_rows.add(row.first_line)
             above = _task_or_misfit(out, TaskRow(row, cells, *headings.of_task()), header) or above
+        elif _item_of_the_task_above(out, row) and (placing := short_row_columns(cells, header, profiles, True)):
+            placed = _placed(cells, placing[0], n_columns)
+            _continue_task(out, out.tasks[-1], row, [(i, c) for i, c in enumerate(placed) if c and c.strip()])
         elif len(cells) != n_columns:
             out.rejected.append((row, f"expected {n_columns} cells, found {len(cells)}"))
         else:
@@ -242,6 +252,16 @@ def sort_rows(rows: list[GridRow], header: Header, empty_reason: str) -> SortedR
                 out.merged_rows.add(row.first_line)  # a cell merged from the row above, resolved
             above = _task_or_misfit(out, TaskRow(row, cells, *headings.of_task()), header) or above
     return out
+
+
+def _follows_a_task(out: SortedRows, row: Row) -> bool:
+    """Whether the row stands right below the last task read (a row continuing a task must)."""
+    return bool(out.tasks) and out.tasks[-1].row.last_line == row.first_line - 1
+
+
+def _item_of_the_task_above(out: SortedRows, row: Row) -> bool:
+    """Whether a short row may be one more item of the task above: right below it, with no number of its own."""
+    return _follows_a_task(out, row) and task_number(row.cells[0]) is None
 
 
 def _heading(cells: list[str], headings: Headings, out: SortedRows, row: Row) -> tuple[str | None, int]:
