@@ -182,3 +182,18 @@ def test_ingest_writes_raw_column_readings(tmp_path):
 )
 def test_status_and_reason_headers(header, role):
     assert header_module.header_role(header) == role
+
+
+def test_column_of_names_under_a_header_not_naming_a_leader_is_no_leader(tmp_path):
+    # 负责人 is the person to ask, not the leader in charge: only 领导 / 分管 in the header make a leader column.
+    path = write(
+        tmp_path,
+        [
+            "序号 | 重点工作任务 | 牵头单位 | 负责人 | 进展情况 |",
+            "1 | 新增老年食堂15个 | 区民政局 | 何滢 | 已建成3个 |",
+            "2 | 新增养老床位500张 | 区民政局 | 何滢 | 已完成200张 |",
+        ],
+    )
+    report = read_report(path)
+    assert roles(report)["负责人"] is None
+    assert report.leaders.height == 0

@@ -228,3 +228,29 @@ def test_a_label_fits_a_column_of_labels_better_than_one_of_numbered_titles(tmp_
     # The indicator could stand in 类别 (a label fits a group) or in 目标任务: the column's full rows decide.
     report = read_report(write(tmp_path, INDICATORS))
     assert report.tasks.to_dicts()[0]["task_group"] == "一、就业促进(3项)"
+
+
+def test_category_column_left_out_puts_the_task_under_its_whole_year_target(tmp_path):
+    # 主要任务 is a category merged from a row outside the table: the task text stands under 全年目标任务.
+    text = (
+        "序号 | 主要任务 | 全年目标任务 | 分管领导 | 牵头单位 | 推进情况 | 是否达序 |\n"
+        "24 | 优化提升50条背街后巷交通组织。 | 徐国江 | 城管局 | 已进场施工,完成60%。 | 是 | |\n"
+        "25 | 新增四分类达标小区210个。 | 徐国江 | 城管局 | 在46个小区建成38个厢房。 | 是 | |\n"
+    )
+    report = read_report(write(tmp_path, text))
+    assert report.tasks.get_column("requirement").to_list() == [
+        "优化提升50条背街后巷交通组织。",
+        "新增四分类达标小区210个。",
+    ]
+    assert report.leaders.get_column("leader_name").to_list() == ["徐国江", "徐国江"]
+
+
+def test_person_as_the_target_is_a_misfit():
+    from pipelines.core.layout.content import misfit
+
+    assert misfit("target", "徐国江") == "a person's name as the target"
+
+
+def test_task_text_naming_a_centre_is_not_a_unit():
+    assert cell_kind("建成启用区级老年活动中心") != "unit"
+    assert cell_kind("建设局") == "unit"

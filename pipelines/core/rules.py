@@ -95,8 +95,9 @@ TASK_ROLES: tuple[str, ...] = ("task_id", "requirement", "completion", "units", 
 # What a cell's content reads as, whatever its column's header says: the first row whose pattern matches the
 # cell (whitespace removed, full-width folded) decides. Column roles are weighed by these kinds as well as by
 # their header's words, and a cell whose kind does not fit its column's role is caught (CONTENT_MISFITS).
-# `{unit_suffix}`, `{leader_title}` stand for UNIT_SUFFIXES and LEADER_TITLES. A unit's name never starts with a
-# number or a mark (`6.新增设立市级公立口腔专科医院` is a task). (kind, pattern, example)
+# `{unit_suffix}`, `{leader_title}`, `{task_verb}` stand for UNIT_SUFFIXES, LEADER_TITLES and TASK_VERBS. A unit's
+# name never starts with a number, a mark or a verb of work (`6.新增设立市级公立口腔专科医院`, `建成启用区级老年
+# 活动中心` are tasks). (kind, pattern, example)
 CELL_KINDS: tuple[tuple[str, str, str], ...] = (
     (
         "task_id",
@@ -122,7 +123,11 @@ CELL_KINDS: tuple[tuple[str, str, str], ...] = (
         r"^(?:已完成|未完成|已开工|未开工|推进中|正常推进|序时推进|滞后|进度滞后|按序时推进|是|否|完成|在建)$",
         "已完成 / 是",
     ),
-    ("unit", r"^[△▲★]?(?![\d*])(?:[^,;。:]{2,24}?(?:{unit_suffix})[)）]?[、,;]?)+$", "市发改委、市财政局 / △市住建局"),
+    (
+        "unit",
+        r"^[△▲★]?(?![\d*]|{task_verb})(?:[^,;。:]{2,24}?(?:{unit_suffix})[)）]?[、,;]?)+$",
+        "市发改委、市财政局 / △市住建局",
+    ),
     (
         "person",
         r"^(?:[{surname}][\u4e00-\u9fff·]{1,2}(?:{leader_title})?[、,;/]?)+$|^[{surname}][ \u3000]+[\u4e00-\u9fff]$",
@@ -130,6 +135,12 @@ CELL_KINDS: tuple[tuple[str, str, str], ...] = (
     ),
     ("prose", r"^.{16,}$|[,;。:].{4,}", "已完成新建和改造绿道130公里,占年度任务的100%"),
 )
+# Verbs a task's text starts with and a unit's name never does (建设局 and 开发区 are units: 建设 and 开发 are not
+# here). Example: 建成启用区级老年活动中心.
+TASK_VERBS: tuple[str, ...] = (
+    "新增", "新建", "建成", "完成", "开展", "推进", "实施", "打造", "提升", "启用", "改造", "推广", "力争", "确保",
+    "加快", "加强", "深化", "全面", "优化", "扩大", "争创", "创建",
+)  # fmt: skip
 # The surnames a person's name starts with in CELL_KINDS (the most common ones; a rarer one reads as a label,
 # never as a unit or a sentence). Example: 王, 李, 张, 刘, 陈.
 COMMON_SURNAMES = (
@@ -168,6 +179,7 @@ CONTENT_MISFITS: tuple[tuple[str, str, str], ...] = (
     ("completion", "person", "a person's name as the progress"),
     ("completion", "unit", "a unit's name as the progress"),
     ("target", "date", "a date as the target"),
+    ("target", "person", "a person's name as the target"),
     ("leader", "prose", "a sentence as the leader in charge"),
 )
 # A cell listing several units apart by spaces or separators reads as units when at least this share of its
@@ -194,6 +206,16 @@ PROFILE_FIT_WEIGHT = 0.5
 # "“三公里”充分就业社区4个 | 4 | 4 | 100% | |" under "1 | 一、就业促进 | 促进重点群体稳定就业 | 城镇新增就业1100人 |
 # 县人社局 | 1100 | 1063 | 96.64% | |").
 ITEM_ROW_MERGED_ROLES: tuple[str, ...] = ("task_id", "requirement")
+# A column that may be merged over rows only where another column can say what it says: a requirement-worded
+# column beside a whole-year target column (全年目标任务) may be a category merged over rows (主要任务); a short or
+# misfit row may leave it out, its task text then standing under the target. (role, role beside it, example)
+MERGEABLE_BESIDE: tuple[tuple[str, str, str], ...] = (
+    (
+        "requirement",
+        "target",
+        "24 | 优化提升50条背街后巷交通组织。 | 徐国江 | 城管局 | … under 序号 | 主要任务 | 全年目标任务 | 分管领导 | …",
+    ),
+)
 UNDROPPED_ROLES: tuple[str, ...] = ("task_id", "requirement")
 
 # A column's role is weighed by its header's words (HEADER_ROLES: HEADER_EVIDENCE) and by what its cells read as

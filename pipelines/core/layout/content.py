@@ -22,6 +22,7 @@ from pipelines.core.rules import (
     LEADER_TITLES,
     ROLE_KINDS,
     SHARED_NAME_SEPARATOR,
+    TASK_VERBS,
     UNIT_LIST_SHARE,
     UNIT_SEPARATORS,
     UNIT_SUFFIXES,
@@ -40,6 +41,7 @@ def _kinds() -> tuple[tuple[str, re.Pattern[str]], ...]:
         "unit_suffix": "|".join(map(re.escape, UNIT_SUFFIXES)),
         "leader_title": "|".join(map(re.escape, LEADER_TITLES)),
         "surname": COMMON_SURNAMES,
+        "task_verb": "|".join(map(re.escape, TASK_VERBS)),
     }
     return tuple((kind, re.compile(_filled(pattern, fill))) for kind, pattern, _ in CELL_KINDS)
 

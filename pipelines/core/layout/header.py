@@ -143,9 +143,10 @@ def _evidence_kind(cell: str) -> str | None:
 
 
 _PROGRESS = re.compile(PROGRESS_PROSE[0])
-# A target is never read from bare content (a count column is not a promise); a group only from headings (a
-# label's weight stays below MIN_CONTENT_EVIDENCE).
-_CONTENT_ONLY_ROLES = frozenset(r for r, *_ in ROLE_EVIDENCE) - {"target"}
+# A target is never read from bare content (a count column is not a promise), nor a leader (a 负责人 column of names
+# is the person to ask, not the leader in charge: only a header naming 领导 or 分管 says so); a group only from
+# headings (a label's weight stays below MIN_CONTENT_EVIDENCE).
+_CONTENT_ONLY_ROLES = frozenset(r for r, *_ in ROLE_EVIDENCE) - {"target", "leader"}
 
 
 def _column_kinds(rows: list[GridRow], width: int) -> list[Counter[str]]:
@@ -280,6 +281,11 @@ def _target(names: list[str], roles: list[str | None]) -> int:
         if r == "target" and not any(w in n for w in PART_YEAR_HEADER_WORDS)
     )
     return next(whole_year, -1)
+
+
+def header_target(header: Header) -> int:
+    """The header's first whole-year target column, -1 when none."""
+    return _target(header.names, header.roles)
 
 
 def _whole_year_target(names: list[str], roles: list[str | None]) -> bool:

@@ -14,10 +14,11 @@ from itertools import combinations
 import cn2an
 
 from pipelines.core.layout.content import cell_kind, column_kinds, fits, misfit
-from pipelines.core.layout.header import Header, names_of
+from pipelines.core.layout.header import Header, header_target, names_of
 from pipelines.core.rules import (
     GROUP_HEADING_FORMS,
     ITEM_ROW_MERGED_ROLES,
+    MERGEABLE_BESIDE,
     MERGEABLE_ROLES,
     PROFILE_FIT_WEIGHT,
     ROLE_KINDS,
@@ -127,7 +128,7 @@ def short_row_columns(
     if not 0 < missing <= SHORT_ROW_MAX_MISSING:
         return None
     n = len(header.names)
-    merged_roles = (*MERGEABLE_ROLES, *ITEM_ROW_MERGED_ROLES) if item else MERGEABLE_ROLES
+    merged_roles = (*MERGEABLE_ROLES, *(ITEM_ROW_MERGED_ROLES if item else ()), *_merged_beside(header))
     scored: list[tuple[tuple[float, int], tuple[tuple[int, ...], int]]] = []
     for trailing in range(missing + 1):
         if any(header.roles[i] in UNDROPPED_ROLES for i in range(n - trailing, n)):
@@ -145,6 +146,13 @@ def short_row_columns(
     if not scored or (len(scored) > 1 and scored[1][0] == scored[0][0]):
         return None
     return scored[0][1]
+
+
+def _merged_beside(header: Header) -> tuple[str, ...]:
+    """The roles this table may merge because a column beside says what they say (MERGEABLE_BESIDE)."""
+    # A target beside must be the whole year's (a 一季度目标 milestone does not say what is promised).
+    present = {"target": header_target(header) >= 0}
+    return tuple(role for role, beside, _ in MERGEABLE_BESIDE if present.get(beside, beside in header.roles))
 
 
 def _placed(cells: list[str], left_out: tuple[int, ...], n: int) -> list[str | None]:
