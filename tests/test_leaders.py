@@ -16,6 +16,7 @@ from pipelines.core.units.leaders import Leader, leaders_in_cell, leaders_in_hea
         ("汤飞帆、李关定 副市长", [Leader("汤飞帆", None), Leader("李关定", None), Leader("副市长", None)]),
         ("赵海滨常务副市长;汤飞帆", [Leader("赵海滨", "常务副市长"), Leader("汤飞帆", None)]),
         ("汤飞帆、汤飞帆", [Leader("汤飞帆", None)]),  # each once
+        ("祝振伟\n陈夏林", [Leader("祝振伟", None), Leader("陈夏林", None)]),  # one per line
         ("市政府办公室分管领导", [Leader("市政府办公室分管领导", None)]),  # not a name: kept whole
         ("", []),
     ],

@@ -254,3 +254,29 @@ def test_person_as_the_target_is_a_misfit():
 def test_task_text_naming_a_centre_is_not_a_unit():
     assert cell_kind("建成启用区级老年活动中心") != "unit"
     assert cell_kind("建设局") == "unit"
+
+
+def test_row_that_lost_its_empty_id_cell_is_a_task_numbered_by_its_order(tmp_path):
+    text = (
+        "序号 | 重点工作任务 | 牵头领导 | 牵头单位 |\n"
+        "未来科技城要围绕打造创新驱动策源地,扎实推进创新载体建设 | 陈夏林 | 未来科技城管委会 |\n"
+        "临平新城要围绕打造时尚产业新地标,启动建设数字商贸城 | 李敏华 | 临平新城管委会 |\n"
+    )
+    report = read_report(write(tmp_path, text))
+    assert reasons(report) == []
+    assert report.tasks.get_column("task_id").to_list() == [1, 2]
+    assert report.tasks.get_column("requirement").to_list()[1].startswith("临平新城")
+
+
+def test_merged_cells_below_a_rejected_row_stay_empty(tmp_path):
+    # The row holding 牵头单位 for the rows below is rejected: its value is not taken from a row further up.
+    text = (
+        "序号 | 项目名称 | 目标任务 | 牵头单位 | 累计完成 |\n"
+        "1 | 促进就业 | 城镇新增就业1100人 | 县人社局 | 1063 |\n"
+        "2 | 社会保障 | 最低生活保障 | 农村标准 | 县民政局 | | |\n"
+        "农村保障人数 | 35611 |\n"
+    )
+    report = read_report(write(tmp_path, text))
+    last = report.tasks.to_dicts()[-1]
+    assert last["requirement"] == "农村保障人数"
+    assert not last["units_raw"]

@@ -47,6 +47,10 @@ def reading(cell: str) -> list[tuple[str, str]]:
         # ▲ or ★ mark the lead too; "," and ";" separate units as spaces do.
         ("▲发改局,财政局,各镇乡(街道)", [("发改局", "lead"), ("财政局", "support"), ("各镇乡(街道)", "support")]),
         ("★市商务局;市经信局", [("市商务局", "lead"), ("市经信局", "support")]),
+        # Places end a name as offices do (PLACE_SUFFIXES): two streets and a town, one per line.
+        ("万盛街道\n东林街道\n万东镇", [("万盛街道", "joint"), ("东林街道", "joint"), ("万东镇", "joint")]),
+        # A place in brackets is part of the name, never an alias.
+        ("余杭经济技术开发区(钱江经济开发区)", [("余杭经济技术开发区(钱江经济开发区)", "sole")]),
         # Empty cell: no units.
         ("", []),
     ],

@@ -206,6 +206,10 @@ PROFILE_FIT_WEIGHT = 0.5
 # "“三公里”充分就业社区4个 | 4 | 4 | 100% | |" under "1 | 一、就业促进 | 促进重点群体稳定就业 | 城镇新增就业1100人 |
 # 县人社局 | 1100 | 1063 | 96.64% | |").
 ITEM_ROW_MERGED_ROLES: tuple[str, ...] = ("task_id", "requirement")
+# A short row with no number and a requirement of its own lost its empty 序号 cell: a task of its own, its id
+# empty (its order is its id). Example: "未来科技城要围绕打造… | 陈夏林 | 未来科技城(海创园) |" under
+# 序号 | 重点工作任务 | 牵头领导 | 牵头单位.
+UNNUMBERED_ROW_ROLES: tuple[str, ...] = ("task_id",)
 # A column that may be merged over rows only where another column can say what it says: a requirement-worded
 # column beside a whole-year target column (全年目标任务) may be a category merged over rows (主要任务); a short or
 # misfit row may leave it out, its task text then standing under the target. (role, role beside it, example)
@@ -431,6 +435,10 @@ UNIT_ROLE_LABELS: tuple[tuple[str, str | None], ...] = (
 # one; it separates them. (pattern, example)
 VAGUE_LIST_END: tuple[str, str] = (r"等(?=[^、,;\s]*(?:有关|相关|其他|成员))", "市经信局等市级有关部门")
 
+# A place that answers for a task (万盛街道东林街道万东镇 is three). A place in brackets is part of a name, never
+# an alias: 各镇乡(街道), 余杭经济技术开发区(钱江经济开发区).
+PLACE_SUFFIXES: tuple[str, ...] = ("开发区", "街道", "镇", "乡")
+
 # A unit name is complete when it ends with one of these. A token that does not is
 # the first half of a name broken by a stray space ("市自然资源和 规划局").
 # Longest first, so that the suffix shared by "柯桥区、上虞区政府" is 政府, not 府.
@@ -442,6 +450,7 @@ UNIT_SUFFIXES: tuple[str, ...] = tuple(
             "管委会",
             "开发办",
             "军分区",
+            *PLACE_SUFFIXES,
             "海关",
             "部门",
             "单位",
@@ -527,7 +536,7 @@ LEADER_IN_HEADING = (
     "一、汤飞帆市长牵头重点工作",
 )
 # Between leaders in one cell.
-LEADER_SEPARATORS = "、,;/ "
+LEADER_SEPARATORS = "、,;/ \n"
 
 # --- numbers in the text: targets and actuals ---------------------------------------
 #

@@ -26,6 +26,7 @@ from pipelines.core.rules import (
     SUBGROUP_JOIN,
     THIRD_HEADING_FORM,
     UNDROPPED_ROLES,
+    UNNUMBERED_ROW_ROLES,
 )
 from pipelines.core.sources.grid import FULLWIDTH, ID_FORMS, GridRow
 
@@ -118,27 +119,29 @@ def _is_the_header(cells: list[str], header: Header) -> bool:
 
 
 def short_row_columns(
-    cells: list[str], header: Header, profiles: list[Counter[str]], item: bool = False
+    cells: list[str], header: Header, profiles: list[Counter[str]], mode: str = "row"
 ) -> tuple[tuple[int, ...], int] | None:
     """For a row short of cells (copied from a web page): the merged columns it leaves out and how many
-    trailing columns it drops, placed by content (SHORT_ROW_MAX_MISSING). `item`: the row may be one more item
-    of the task above, its id and requirement merged from it too (ITEM_ROW_MERGED_ROLES). None when no way
-    fits or two fit equally well: the row is then quarantined, not guessed."""
+    trailing columns it drops, placed by content (SHORT_ROW_MAX_MISSING). `mode` "item": the row is one more
+    item of the task above, its id and requirement merged from it (ITEM_ROW_MERGED_ROLES, both left out);
+    "unnumbered": a row whose empty id cell was lost (UNNUMBERED_ROW_ROLES, left out). None when no way fits
+    or two fit equally well: the row is then quarantined, not guessed."""
     missing = len(header.names) - len(cells)
     if not 0 < missing <= SHORT_ROW_MAX_MISSING:
         return None
     n = len(header.names)
-    merged_roles = (*MERGEABLE_ROLES, *(ITEM_ROW_MERGED_ROLES if item else ()), *_merged_beside(header))
+    own = {"item": ITEM_ROW_MERGED_ROLES, "unnumbered": UNNUMBERED_ROW_ROLES}.get(mode, ())
+    required = {i for i, role in enumerate(header.roles) if role in own}
+    merged_roles = (*MERGEABLE_ROLES, *own, *_merged_beside(header))
     scored: list[tuple[tuple[float, int], tuple[tuple[int, ...], int]]] = []
     for trailing in range(missing + 1):
         if any(header.roles[i] in UNDROPPED_ROLES for i in range(n - trailing, n)):
             continue
         mergeable = [i for i in range(n - trailing) if header.roles[i] in merged_roles or header.roles[i] is None]
         for left_out in combinations(mergeable, missing - trailing):
-            if item and header.column("task_id") not in left_out:
+            if not required <= set(left_out):
                 continue
-            full = _placed(cells, left_out, n)
-            score = _fit_score(full, header, profiles, id_from_above=item)
+            score = _fit_score(_placed(cells, left_out, n), header, profiles, id_left_out=mode != "row")
             if score is not None:
                 # Equal fits: the way with fewer empty trailing cells (a merged cell is the commoner loss).
                 scored.append(((score, -trailing), (left_out, trailing)))
@@ -162,12 +165,12 @@ def _placed(cells: list[str], left_out: tuple[int, ...], n: int) -> list[str | N
 
 
 def _fit_score(
-    full: list[str | None], header: Header, profiles: list[Counter[str]], id_from_above: bool = False
+    full: list[str | None], header: Header, profiles: list[Counter[str]], id_left_out: bool = False
 ) -> float | None:
     """How many placed cells fit their column (its role's kinds and the kinds its full rows hold); None
     when the id is not a task number, a cell misfits (CONTENT_MISFITS) or a text column holds no text."""
     id_column = header.column("task_id")
-    if id_column is not None and not id_from_above and task_number(full[id_column] or "") is None:
+    if id_column is not None and not id_left_out and task_number(full[id_column] or "") is None:
         return None
     score = 0.0
     for i, cell in enumerate(full):
@@ -228,6 +231,8 @@ def sort_rows(rows: list[GridRow], header: Header, empty_reason: str) -> SortedR
     for grid_row in rows:
         row = as_row(grid_row)
         cells = row.cells
+        if _below_a_rejected_row(out, row):
+            above = None  # a merged cell's value stood in a row not read: left empty, never taken from further up
         if all(not c.strip() for c in cells):
             out.rejected.append((row, empty_reason if cells == [""] else "empty row"))
         elif _is_the_header(cells, header):
@@ -248,9 +253,17 @@ def sort_rows(rows: list[GridRow], header: Header, empty_reason: str) -> SortedR
             cells = _filled(cells, placing, above)
             out.merged_rows.add(row.first_line)
             above = _task_or_misfit(out, TaskRow(row, cells, *headings.of_task()), header) or above
-        elif _item_of_the_task_above(out, row) and (placing := short_row_columns(cells, header, profiles, True)):
+        elif (
+            _unnumbered(row)
+            and _follows_a_task(out, row)
+            and (placing := short_row_columns(cells, header, profiles, "item"))
+        ):
             placed = _placed(cells, placing[0], n_columns)
             _continue_task(out, out.tasks[-1], row, [(i, c) for i, c in enumerate(placed) if c and c.strip()])
+        elif _unnumbered(row) and (placing := short_row_columns(cells, header, profiles, "unnumbered")) is not None:
+            cells = _filled(cells, placing, above, empty=(id_column,))
+            out.merged_rows.add(row.first_line)
+            above = _task_or_misfit(out, TaskRow(row, cells, *headings.of_task()), header) or above
         elif len(cells) != n_columns:
             out.rejected.append((row, f"expected {n_columns} cells, found {len(cells)}"))
         else:
@@ -262,14 +275,22 @@ def sort_rows(rows: list[GridRow], header: Header, empty_reason: str) -> SortedR
     return out
 
 
+def _below_a_rejected_row(out: SortedRows, row: Row) -> bool:
+    """Whether the row right above this one was rejected (a blank line is no row)."""
+    if not out.rejected:
+        return False
+    last = out.rejected[-1][0]
+    return last.last_line == row.first_line - 1 and bool(last.text.strip())
+
+
 def _follows_a_task(out: SortedRows, row: Row) -> bool:
     """Whether the row stands right below the last task read (a row continuing a task must)."""
     return bool(out.tasks) and out.tasks[-1].row.last_line == row.first_line - 1
 
 
-def _item_of_the_task_above(out: SortedRows, row: Row) -> bool:
-    """Whether a short row may be one more item of the task above: right below it, with no number of its own."""
-    return _follows_a_task(out, row) and task_number(row.cells[0]) is None
+def _unnumbered(row: Row) -> bool:
+    """Whether a row has no task number of its own in its first cell."""
+    return task_number(row.cells[0]) is None
 
 
 def _heading(cells: list[str], headings: Headings, out: SortedRows, row: Row) -> tuple[str | None, int]:
@@ -278,13 +299,15 @@ def _heading(cells: list[str], headings: Headings, out: SortedRows, row: Row) ->
     return heading_level(cells, third=below_heading or headings.third_seen)
 
 
-def _filled(cells: list[str], placing: tuple[tuple[int, ...], int], above: list[str] | None) -> list[str]:
-    """A short row's cells in their columns: a left-out merged column takes the row above's value, a
-    dropped trailing column is empty."""
+def _filled(
+    cells: list[str], placing: tuple[tuple[int, ...], int], above: list[str] | None, empty: tuple = ()
+) -> list[str]:
+    """A short row's cells in their columns: a left-out merged column takes the row above's value (those in
+    `empty` stay empty: a lost empty id cell), a dropped trailing column is empty."""
     left_out, trailing = placing
     n = len(cells) + len(left_out) + trailing
     given = iter(cells)
-    return [(above[i] if above else "") if i in left_out else next(given, "") for i in range(n)]
+    return [("" if i in empty or not above else above[i]) if i in left_out else next(given, "") for i in range(n)]
 
 
 def _realigned(
@@ -341,7 +364,10 @@ def number_tasks(sorted_rows: SortedRows, id_column: int | None) -> list[TaskRow
     numbered: dict[tuple[str | None, str | None, int | None], list[TaskRow]] = {}
     for order, task in enumerate(sorted_rows.tasks, start=1):
         task.label = task.cells[id_column].strip() if id_column is not None else str(order)  # no id: the order
-        if (reason := _not_a_task_number(task.label)) is not None:
+        if id_column is not None and not task.label and task.row.first_line in sorted_rows.merged_rows:
+            # A lost empty 序号 cell (UNNUMBERED_ROW_ROLES): numbered by its order below.
+            numbered.setdefault((task.group, task.subgroup, -task.row.first_line), []).append(task)
+        elif (reason := _not_a_task_number(task.label)) is not None:
             sorted_rows.rejected.append((task.row, reason))
         else:
             numbered.setdefault((task.group, task.subgroup, task_number(task.label)), []).append(task)
@@ -362,7 +388,7 @@ def number_tasks(sorted_rows: SortedRows, id_column: int | None) -> list[TaskRow
             ]
     good.sort(key=lambda t: t.row.first_line)
     numbers = [t.task_id for t in good]
-    if len(set(numbers)) != len(numbers):  # numbering restarts: the order
+    if len(set(numbers)) != len(numbers) or any(n < 0 for n in numbers):  # numbering restarts, or none: the order
         for order, task in enumerate(good, start=1):
             task.task_id = order
     return good

@@ -20,6 +20,7 @@ from pipelines.core.rules import (
     LEAD_MARKS,
     NAME_JOINERS,
     PADDED_NAME_FORM,
+    PLACE_SUFFIXES,
     SHARED_NAME_SEPARATOR,
     UNIT_ALIAS_FORM,
     UNIT_ROLE_LABELS,
@@ -74,6 +75,11 @@ class UnitAssignment:
 
 def unit_suffix(name: str) -> str | None:
     return next((s for s in UNIT_SUFFIXES if name.endswith(s)), None)
+
+
+def _office(name: str) -> bool:
+    """Whether a name ends as an office does (UNIT_SUFFIXES), not as a place (PLACE_SUFFIXES)."""
+    return unit_suffix(name) not in (None, *PLACE_SUFFIXES)
 
 
 def unit_type(name: str) -> str:
@@ -135,7 +141,7 @@ def split_alias(name: str) -> tuple[str, str | None]:
     """ "发改局(服务业发展局)" -> ("发改局", "服务业发展局"); a bracket that is part of a name stays
     ("各镇乡(街道)")."""
     match = _ALIAS.match(name)
-    if match and unit_suffix(match.group(1)) and unit_suffix(match.group(2)):
+    if match and _office(match.group(1)) and _office(match.group(2)):
         return match.group(1), match.group(2)
     return name, None
 
