@@ -235,7 +235,7 @@ def test_category_column_left_out_puts_the_task_under_its_whole_year_target(tmp_
     text = (
         "序号 | 主要任务 | 全年目标任务 | 分管领导 | 牵头单位 | 推进情况 | 是否达序 |\n"
         "24 | 优化提升50条背街后巷交通组织。 | 徐国江 | 城管局 | 已进场施工,完成60%。 | 是 | |\n"
-        "25 | 新增四分类达标小区210个。 | 徐国江 | 城管局 | 在46个小区建成38个厢房。 | 是 | |\n"
+        "25 | 新增四分类达标小区210个。 | 徐国江 | 城管局 | 在46个小区,建成38个厢房,70个分类亭。 | 是 | |\n"
     )
     report = read_report(write(tmp_path, text))
     assert report.tasks.get_column("requirement").to_list() == [
@@ -245,14 +245,9 @@ def test_category_column_left_out_puts_the_task_under_its_whole_year_target(tmp_
     assert report.leaders.get_column("leader_name").to_list() == ["徐国江", "徐国江"]
 
 
-def test_person_as_the_target_is_a_misfit():
-    from pipelines.core.layout.content import misfit
-
-    assert misfit("target", "徐国江") == "a person's name as the target"
-
-
 def test_task_text_naming_a_centre_is_not_a_unit():
     assert cell_kind("建成启用区级老年活动中心") != "unit"
+    assert cell_kind("建设或改造提升街旁公园100处") != "unit"  # a unit's name holds no digit
     assert cell_kind("建设局") == "unit"
 
 
@@ -280,3 +275,14 @@ def test_merged_cells_below_a_rejected_row_stay_empty(tmp_path):
     last = report.tasks.to_dicts()[-1]
     assert last["requirement"] == "农村保障人数"
     assert not last["units_raw"]
+
+
+def test_row_broken_after_a_separator_with_its_rest_on_the_next_line_is_one_row(tmp_path):
+    # Line 2 ends with the separator, yet line 3 is the rest of the row: joined they make the header's cells.
+    text = (
+        "序号 | 工作任务 | 完成情况 | 责任单位 |\n1 | 新建学校3所 |\n已建成2所 | 市教育局 |\n"
+        "2 | 新建公园2个 | 已开工 | 市住建局 |\n"
+    )
+    report = read_report(write(tmp_path, text))
+    assert reasons(report) == []
+    assert report.tasks.get_column("completion").to_list() == ["已建成2所", "已开工"]

@@ -35,7 +35,8 @@ HEADER_ROLES: tuple[tuple[str, tuple[str, ...], str], ...] = (
         "前三季度完成情况",
     ),
     # A header naming a task AND a target is the target column, not a second requirement (`+`: every part).
-    ("target", ("任务+目标",), "年度任务目标 / 具体任务及目标"),
+    # So is the local share of a task set above (我市任务: the city's part of a provincial target).
+    ("target", ("任务+目标", "我市任务", "我县任务", "我区任务"), "年度任务目标 / 具体任务及目标 / 我市任务"),
     ("requirement", ("内容", "任务", "工作", "项目", "要求", "事项", "指标名称"), "主  要  工  作  任  务"),
     ("target", ("目标", "指标"), "一季度目标"),
     ("note", ("备注",), "备注"),
@@ -96,8 +97,8 @@ TASK_ROLES: tuple[str, ...] = ("task_id", "requirement", "completion", "units", 
 # cell (whitespace removed, full-width folded) decides. Column roles are weighed by these kinds as well as by
 # their header's words, and a cell whose kind does not fit its column's role is caught (CONTENT_MISFITS).
 # `{unit_suffix}`, `{leader_title}`, `{task_verb}` stand for UNIT_SUFFIXES, LEADER_TITLES and TASK_VERBS. A unit's
-# name never starts with a number, a mark or a verb of work (`6.新增设立市级公立口腔专科医院`, `建成启用区级老年
-# 活动中心` are tasks). (kind, pattern, example)
+# name never starts with a mark or a verb of work, nor holds a digit (`6.新增设立市级公立口腔专科医院`, `建成启用
+# 区级老年活动中心`, `建设或改造提升街旁公园100处` are tasks). (kind, pattern, example)
 CELL_KINDS: tuple[tuple[str, str, str], ...] = (
     (
         "task_id",
@@ -125,7 +126,7 @@ CELL_KINDS: tuple[tuple[str, str, str], ...] = (
     ),
     (
         "unit",
-        r"^[△▲★]?(?![\d*]|{task_verb})(?:[^,;。:]{2,24}?(?:{unit_suffix})[)）]?[、,;]?)+$",
+        r"^[△▲★]?(?![\d*]|{task_verb}|.*\d)(?:[^,;。:]{2,24}?(?:{unit_suffix})[)）]?[、,;]?)+$",
         "市发改委、市财政局 / △市住建局",
     ),
     (
@@ -179,7 +180,6 @@ CONTENT_MISFITS: tuple[tuple[str, str, str], ...] = (
     ("completion", "person", "a person's name as the progress"),
     ("completion", "unit", "a unit's name as the progress"),
     ("target", "date", "a date as the target"),
-    ("target", "person", "a person's name as the target"),
     ("leader", "prose", "a sentence as the leader in charge"),
 )
 # A cell listing several units apart by spaces or separators reads as units when at least this share of its
@@ -286,6 +286,11 @@ NUMBERED_LINE_FORMS: tuple[tuple[str, str], ...] = (
     (r"^[一二三四五六七八九十]+[、.．]", "五、安心托幼行动"),
     (r"^[(（](?:\d{1,3}|[一二三四五六七八九十]+)[)）]", "（三）老年助餐"),
 )
+# A table written as record forms (one project per block of `label | value` rows, the blocks apart by a title
+# line): read as a table when at least this share of its rows that are not titles are label rows, the first
+# label names what is promised (项目名称) and at least this many blocks begin with it; the title line above a
+# block is its group, in a column named as here. (group column header, share, blocks, example)
+RECORD_FORM: tuple[str, float, int, str] = ("类别", 0.6, 2, "项目名称 | 建设街旁公园100处 | / 进展情况 | 已完成105处 |")
 # A header cell may run over several lines ("前三季度 / 完成情况"): the header row ends at the line that
 # ends with the cell separator, within this many lines.
 MAX_HEADER_LINES = 3

@@ -19,6 +19,7 @@ from pipelines.core.sources.grid import (
 )
 
 _NUMBERED_LINE = tuple(re.compile(pattern) for pattern, _ in NUMBERED_LINE_FORMS)
+MAX_ROW_LINES = 40  # how far a row broken over lines is looked ahead for its end
 _ROW_START = re.compile(r"^\s*[^|\s]{1,16}\s*\|")  # a short first cell, then a separator
 
 
@@ -31,18 +32,24 @@ def starts_a_task(line: str) -> bool:
     return any(form.match(first) for form in ID_FORMS)
 
 
-def _ends_before_a_row(last: str, line: str) -> bool:
-    """Whether a row's last line ends with the separator and the next line is a row of its own: a first cell
-    with text, then a separator, or a numbered item's first line."""
+def _ends_before_a_row(last: str, chunk: list[str], separators: int, n_columns: int) -> bool:
+    """Whether a row whose last line ends with the separator is complete before `chunk` (the next lines, up to
+    one ending with the separator): the chunk starts like an item (a task id, a number, a group's title), or
+    joined to the row it would give more cells than the header has. Else the chunk may be the rest of a row
+    broken after a separator."""
+    line = chunk[0]
     if not last.rstrip().endswith(CELL_SEPARATOR) or not line.split(CELL_SEPARATOR, 1)[0].strip():
         return False
-    return CELL_SEPARATOR in line or any(form.match(line.strip()) for form in _NUMBERED_LINE)
+    if starts_a_task(line) or any(form.match(line.strip()) for form in _NUMBERED_LINE):
+        return True
+    return separators + "\n".join(chunk).count(CELL_SEPARATOR) > n_columns
 
 
-def _continues(row_lines: list[str], line: str, n_columns: int, merging: bool, rows_end_with_separator: bool) -> bool:
-    """Whether `line` continues the open row (see read_pipe_text)."""
-    separators = "\n".join(row_lines).count(CELL_SEPARATOR)
-    if separators >= n_columns or (rows_end_with_separator and _ends_before_a_row(row_lines[-1], line)):
+def _continues(row_lines: list[str], chunk: list[str], n_columns: int, merging: bool, ends_rows: bool) -> bool:
+    """Whether the chunk's first line continues the open row (see read_pipe_text); `ends_rows`: the file's rows
+    end with the separator."""
+    separators, line = "\n".join(row_lines).count(CELL_SEPARATOR), chunk[0]
+    if separators >= n_columns or (ends_rows and _ends_before_a_row(row_lines[-1], chunk, separators, n_columns)):
         return False
     starts_new = _ROW_START.match(line) and separators + line.count(CELL_SEPARATOR) > n_columns
     short_but_closed = (
@@ -52,6 +59,14 @@ def _continues(row_lines: list[str], line: str, n_columns: int, merging: bool, r
         and starts_a_task(line)
     )
     return not (starts_new or short_but_closed)
+
+
+def _chunk(lines: list[str], start: int) -> list[str]:
+    """The lines from `start` (0-based) to the first one ending with the separator (a row's worth at most)."""
+    end = start
+    while end < len(lines) - 1 and end - start < MAX_ROW_LINES and not lines[end].rstrip().endswith(CELL_SEPARATOR):
+        end += 1
+    return lines[start : end + 1]
 
 
 def _pipe_header(lines: list[str]) -> tuple[int, int] | None:
@@ -86,9 +101,9 @@ def read_pipe_text(path: Path, data: bytes, hints: LayoutHints) -> Grid:
     cells)`), a row one cell short is complete once it ends with the separator and the next line starts
     with a task number. Where the header row ends with the separator, so does every row (`a | b |`): a row
     whose line ends with it is complete, however many cells it leaves out (merged cells it does not repeat,
-    placed later by content), once the next line is a row of its own (`2.募集… | 完成330个 |`: cells, then
-    a separator) or starts like an item (NUMBERED_LINE_FORMS: `五、安心托幼行动`); another line still
-    continues it (a row broken after a separator). Blank lines are rows of their own (one empty cell), to be
+    placed later by content), once the next line starts like an item (NUMBERED_LINE_FORMS: `2.募集… |`,
+    `五、安心托幼行动`) or holds a whole row; another line still continues it (a row broken after a
+    separator, its rest on the next line). Blank lines are rows of their own (one empty cell), to be
     accounted for."""
     text, encoding = decode(data, path)
     lines = split_lines(text)
@@ -121,7 +136,9 @@ def read_pipe_text(path: Path, data: bytes, hints: LayoutHints) -> Grid:
             continue
         if lineno <= header_last:
             continue
-        if current is not None and _continues(current_lines, line, n_columns, merging, rows_end_with_separator):
+        if current is not None and _continues(
+            current_lines, _chunk(lines, lineno - 1), n_columns, merging, rows_end_with_separator
+        ):
             current_lines.append(line)
             current[1] = lineno
             continue
