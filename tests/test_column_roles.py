@@ -178,7 +178,13 @@ def test_ingest_writes_raw_column_readings(tmp_path):
 
 @pytest.mark.parametrize(
     ("header", "role"),
-    [("是否达序时", "status"), ("进度是否滞后", "status"), ("未达序时原因及存在问题", "note"), ("说明", None)],
+    [
+        ("是否达序时", "status"),
+        ("进度是否滞后", "status"),
+        ("未达序时原因及存在问题", "note"),
+        ("说明", None),
+        ("协同单位", "support_units"),
+    ],
 )
 def test_status_and_reason_headers(header, role):
     assert header_module.header_role(header) == role

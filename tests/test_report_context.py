@@ -161,3 +161,8 @@ def test_read_report_takes_identity_from_the_document(tmp_path):
 def test_place_before_the_issuing_office():
     context = report_context("海安市民政局2023年民生实事项目实施进度表", "最新进度(8月24日)", SITE_NAME, True)
     assert _fields(context) == ("海安市", 2023, "1-8月", 8, "progress", "民生实事")
+
+
+def test_a_provinces_name_for_its_livelihood_projects_is_the_plan_type():
+    context = report_context("2023年3月份暖民心行动各县区进展情况表", "完成进度", SITE_NAME, True)
+    assert (context.year, context.period, context.plan_type) == (2023, "1-3月", "民生实事")

@@ -286,3 +286,34 @@ def test_row_broken_after_a_separator_with_its_rest_on_the_next_line_is_one_row(
     report = read_report(write(tmp_path, text))
     assert reasons(report) == []
     assert report.tasks.get_column("completion").to_list() == ["已建成2所", "已开工"]
+
+
+def test_row_one_cell_too_many_joins_a_sub_item_to_its_indicator(tmp_path):
+    text = (
+        "序号 | 项目名称 | 目标任务 | 牵头单位 | 累计完成 |\n"
+        "1 | 促进重点群体稳定就业,扩大就业容量 | 城镇新增就业1100人 | 县人社局 | 1063 |\n"
+        "2 | 加强城乡低保人员生活保障,规范低保标准 | 最低生活保障 | 农村保障人数 | 县民政局 | 35611 |\n"
+    )
+    report = read_report(write(tmp_path, text))
+    assert reasons(report) == []
+    second = report.tasks.to_dicts()[1]
+    assert "最低生活保障" in second["requirement"] and "农村保障人数" in second["requirement"]
+    assert second["lead_units_raw"] == "县民政局"
+
+
+def test_row_one_empty_cell_too_many_drops_it(tmp_path):
+    text = "序号 | 工作任务 | 完成情况 | 责任单位 |\n1 | 新建学校3所 | 已建成2所 | 市教育局 | |\n"
+    report = read_report(write(tmp_path, text))
+    assert reasons(report) == []
+    assert report.tasks.get_column("units_raw").to_list() == ["市教育局"]
+
+
+def test_numbered_list_in_a_cell_after_a_break_stays_in_its_row(tmp_path):
+    # Row 1 breaks after its requirement; its completion is a numbered list running over two lines.
+    text = (
+        "序号 | 工作任务 | 完成情况 | 责任单位 |\n1 | 新建学校3所 |\n1.已建成2所;\n2.已开工1所 | 市教育局 |\n"
+        "2 | 新建公园2个 | 已开工 | 市住建局 |\n"
+    )
+    report = read_report(write(tmp_path, text))
+    assert reasons(report) == []
+    assert report.tasks.get_column("units_raw").to_list() == ["市教育局", "市住建局"]

@@ -20,13 +20,13 @@ HEADER_ROLES: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("task_id", ("序号", "编号"), "序号"),
     ("group", ("分块", "板块", "类别"), "分块"),
     # Why a task is behind: a note, though it names the status's words (未达序时原因).
-    ("note", ("原因",), "未达序时原因及存在问题"),
+    ("note", ("达序+原因", "滞后+原因"), "未达序时原因及存在问题"),
     ("status", ("目标完成情况", "完成状态", "状态", "是否", "达序", "滞后"), "是否达序时 / 进度是否滞后"),
     ("progress_percent", ("形象进度", "完成率", "百分比", "%"), "形象进度"),
     ("deadline", ("完成时间", "时间节点", "时限", "期限"), "完成时限"),
     ("leader", ("领导", "分管"), "分管市领导"),
     ("lead_units", ("牵头",), "牵头单位"),
-    ("support_units", ("配合", "协办"), "配合单位"),
+    ("support_units", ("配合", "协办", "协同"), "配合单位 / 协同单位"),
     ("measure_unit", ("计量单位",), "计量单位"),
     ("units", ("责任", "单位"), "责 任 单 位"),
     (
@@ -206,6 +206,10 @@ PROFILE_FIT_WEIGHT = 0.5
 # "“三公里”充分就业社区4个 | 4 | 4 | 100% | |" under "1 | 一、就业促进 | 促进重点群体稳定就业 | 城镇新增就业1100人 |
 # 县人社局 | 1100 | 1063 | 96.64% | |").
 ITEM_ROW_MERGED_ROLES: tuple[str, ...] = ("task_id", "requirement")
+# A row one cell too many holds a sub-item nested beside its indicator in one of these columns (a sub-table in
+# a cell): the two cells are one ("4 | 二、社会保障 | 加强低保 | 最低生活保障 | 农村标准(元/月) | 县民政局 | … " under
+# 序号 | 类别 | 项目名称 | 目标任务 | 牵头单位 | …), unless an empty cell at its end is the one too many.
+LONG_ROW_JOINED_ROLES: tuple[str, ...] = ("requirement", "target", "completion")
 # A short row with no number and a requirement of its own lost its empty 序号 cell: a task of its own, its id
 # empty (its order is its id). Example: "未来科技城要围绕打造… | 陈夏林 | 未来科技城(海创园) |" under
 # 序号 | 重点工作任务 | 牵头领导 | 牵头单位.
@@ -361,7 +365,8 @@ REPORT_KIND_FORMS: tuple[tuple[str, str, str], ...] = (
 )
 # Kind of plan a report belongs to.
 PLAN_TYPE_FORMS: tuple[tuple[str, str, str], ...] = (
-    (r"民生实事|民生项目|办实事|minsheng", "民生实事", "2023年民生实事项目, 为民办实事项目进展情况"),
+    # 暖民心行动 is a province's name for its livelihood projects.
+    (r"民生实事|民生项目|办实事|暖民心|minsheng", "民生实事", "2023年民生实事项目, 为民办实事, 暖民心行动"),
     (r"重点工作|keywork", "重点工作", "市政府重点工作"),
     (r"政府工作报告", "政府工作报告", "政府工作报告重点任务"),
 )

@@ -18,6 +18,7 @@ from pipelines.core.layout.header import Header, header_target, names_of
 from pipelines.core.rules import (
     GROUP_HEADING_FORMS,
     ITEM_ROW_MERGED_ROLES,
+    LONG_ROW_JOINED_ROLES,
     MERGEABLE_BESIDE,
     MERGEABLE_ROLES,
     PROFILE_FIT_WEIGHT,
@@ -151,6 +152,27 @@ def short_row_columns(
     return scored[0][1]
 
 
+def long_row_cells(cells: list[str], header: Header, profiles: list[Counter[str]]) -> list[str] | None:
+    """A row one cell too many: a cell nested in a text column (a sub-item beside its indicator, `最低生活保障 |
+    农村标准(元/月)` under one 目标任务) or an empty cell at its end. Each way of joining two neighbouring cells in
+    a text column (LONG_ROW_JOINED_ROLES) or dropping the empty end is tried; the best fit wins, a tie is None."""
+    if len(cells) != len(header.names) + 1:
+        return None
+    ways = [cells[:-1]] if not cells[-1].strip() else []
+    ways += [
+        [*cells[:i], f"{cells[i]};{cells[i + 1]}", *cells[i + 2 :]]
+        for i, role in enumerate(header.roles)
+        if role in LONG_ROW_JOINED_ROLES and cells[i].strip() and cells[i + 1].strip()
+    ]
+    scored = sorted(
+        ((score, way) for way in ways if (score := _fit_score(list(way), header, profiles)) is not None),
+        key=lambda s: -s[0],
+    )
+    if not scored or (len(scored) > 1 and scored[1][0] == scored[0][0]):
+        return None
+    return scored[0][1]
+
+
 def _merged_beside(header: Header) -> tuple[str, ...]:
     """The roles this table may merge because a column beside says what they say (MERGEABLE_BESIDE)."""
     # A target beside must be the whole year's (a 一季度目标 milestone does not say what is promised).
@@ -264,6 +286,9 @@ def sort_rows(rows: list[GridRow], header: Header, empty_reason: str) -> SortedR
             cells = _filled(cells, placing, above, empty=(id_column,))
             out.merged_rows.add(row.first_line)
             above = _task_or_misfit(out, TaskRow(row, cells, *headings.of_task()), header) or above
+        elif (joined := long_row_cells(cells, header, profiles)) is not None:
+            out.merged_rows.add(row.first_line)
+            above = _task_or_misfit(out, TaskRow(row, joined, *headings.of_task()), header) or above
         elif len(cells) != n_columns:
             out.rejected.append((row, f"expected {n_columns} cells, found {len(cells)}"))
         else:

@@ -32,24 +32,27 @@ def starts_a_task(line: str) -> bool:
     return any(form.match(first) for form in ID_FORMS)
 
 
-def _ends_before_a_row(last: str, chunk: list[str], separators: int, n_columns: int) -> bool:
+def _ends_before_a_row(row_lines: list[str], chunk: list[str], separators: int, n_columns: int) -> bool:
     """Whether a row whose last line ends with the separator is complete before `chunk` (the next lines, up to
     one ending with the separator): the chunk starts like an item (a task id, a number, a group's title), or
     joined to the row it would give more cells than the header has. Else the chunk may be the rest of a row
-    broken after a separator."""
-    line = chunk[0]
-    if not last.rstrip().endswith(CELL_SEPARATOR) or not line.split(CELL_SEPARATOR, 1)[0].strip():
+    broken after a separator; so is a chunk that makes a numbered row whole (`1 | 要求 |` then `1.完成…` /
+    `2.完成… | 市教育局 |`: a numbered list in its completion cell)."""
+    line, joined = chunk[0], separators + "\n".join(chunk).count(CELL_SEPARATOR)
+    if not row_lines[-1].rstrip().endswith(CELL_SEPARATOR) or not line.split(CELL_SEPARATOR, 1)[0].strip():
         return False
-    if starts_a_task(line) or any(form.match(line.strip()) for form in _NUMBERED_LINE):
+    if starts_a_task(line):
         return True
-    return separators + "\n".join(chunk).count(CELL_SEPARATOR) > n_columns
+    if any(form.match(line.strip()) for form in _NUMBERED_LINE):
+        return not (starts_a_task(row_lines[0]) and joined == n_columns)
+    return joined > n_columns
 
 
 def _continues(row_lines: list[str], chunk: list[str], n_columns: int, merging: bool, ends_rows: bool) -> bool:
     """Whether the chunk's first line continues the open row (see read_pipe_text); `ends_rows`: the file's rows
     end with the separator."""
     separators, line = "\n".join(row_lines).count(CELL_SEPARATOR), chunk[0]
-    if separators >= n_columns or (ends_rows and _ends_before_a_row(row_lines[-1], chunk, separators, n_columns)):
+    if separators >= n_columns or (ends_rows and _ends_before_a_row(row_lines, chunk, separators, n_columns)):
         return False
     starts_new = _ROW_START.match(line) and separators + line.count(CELL_SEPARATOR) > n_columns
     short_but_closed = (
