@@ -16,6 +16,12 @@ tasks as (
     select * from {{ ref('stg_tasks') }}
 ),
 
+-- What the report is: an in-year progress report judges no shortfall (a department is not behind its year in
+-- May); a completion table and a plan's breakdown judge as the figures stand.
+reports as (
+    select report_id, report_kind, months_covered as report_months from {{ ref('stg_reports') }}
+),
+
 -- A progress percent (形象进度, a 当前进度 column) is evidence beside the verdict: how far the work is, not
 -- whether the target's number was reached.
 progress as (
@@ -141,10 +147,14 @@ joined as (
         chosen.n_parts,
         chosen.reviewed_decision,
         chosen.reviewed_status,
-        chosen.review_note
+        chosen.review_note,
+        reports.report_kind,
+        reports.report_months
     from targets
     inner join tasks
         on targets.task_key = tasks.task_key
+    left join reports
+        on targets.report_id = reports.report_id
     inner join chosen
         on targets.task_key = chosen.task_key and targets.target_seq = chosen.target_seq
     left join actuals
@@ -195,6 +205,7 @@ decided as (
             -- Short of the target from here. A shortfall accuses a department: it needs an actual whose
             -- own metric words the target's words hold (not a part of what the target counts).
             when metric_coverage < {{ var('missed_min_coverage', 0.6) }} then 'uncertain_pair'
+            when report_kind = 'progress' then 'in_year_short'
             when comparator = 'lte' then 'value_over_limit'
             when not is_part_year then 'value_short'
             -- A part-year rate or share is compared as it stands; a part-year count may be short by
@@ -243,6 +254,18 @@ select
     case when rests_on_actual then actual_span end as actual_span,
     has_progress_text,
     case when reviewed_decision is not null then 'reviewed' else rule_reason end as status_reason,
+    -- How an in-year shortfall stands against the months the figure covers: a rate or a ceiling as it stands, a
+    -- count pro-rated (its figure's months, else the report's).
+    case
+        when rule_reason <> 'in_year_short' then null
+        when unit_kind = 'rate' or comparator = 'lte' then 'behind'
+        when coalesce(months_covered, report_months) is null or coalesce(months_covered, report_months) <= 0
+            then null
+        when achievement_ratio * 12.0 / coalesce(months_covered, report_months) < required_ratio then 'behind'
+        when achievement_ratio * 12.0 / coalesce(months_covered, report_months)
+            >= {{ var('ahead_of_pace', 1.1) }} * required_ratio then 'ahead'
+        else 'on_pace'
+    end as pace,
     case when rests_on_actual then is_part_year end as is_part_year,
     pairing_similarity,
     metric_coverage,
