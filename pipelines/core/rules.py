@@ -215,8 +215,10 @@ LONG_ROW_JOINED_ROLES: tuple[str, ...] = ("requirement", "target", "completion")
 # 序号 | 重点工作任务 | 牵头领导 | 牵头单位.
 UNNUMBERED_ROW_ROLES: tuple[str, ...] = ("task_id",)
 # A column that may be merged over rows only where another column can say what it says: a requirement-worded
-# column beside a whole-year target column (全年目标任务) may be a category merged over rows (主要任务); a short or
-# misfit row may leave it out, its task text then standing under the target. (role, role beside it, example)
+# column beside a whole-year target column (全年目标任务) may be a category merged over rows (主要任务); a row as
+# wide as the header only by empty cells at its end, whose cells misfit, may leave it out, its task text then
+# standing under the target (a short row may not: its cells fit the header's columns by other ways first).
+# (role, role beside it, example)
 MERGEABLE_BESIDE: tuple[tuple[str, str, str], ...] = (
     (
         "requirement",
@@ -286,7 +288,8 @@ MAX_TITLE_LINES = 3
 # cells) when the next line starts like an item of its own: numbered, or a group's title. A line starting
 # otherwise continues the row (a row broken after a separator). (pattern, example)
 NUMBERED_LINE_FORMS: tuple[tuple[str, str], ...] = (
-    (r"^[*＊]?\d{1,3}[.、．](?!\d)", "*2.新增农村老年食堂 / 6.新增设立…"),
+    # A number then a percent is an item too ("3.90%的二级综合医院…": item 3), a decimal is not ("3.5亿元").
+    (r"^[*＊]?\d{1,3}(?:[、．]|\.(?!\d)|\.(?=\d+%))", "*2.新增农村老年食堂 / 6.新增设立… / 3.90%的…"),
     (r"^[一二三四五六七八九十]+[、.．]", "五、安心托幼行动"),
     (r"^[(（](?:\d{1,3}|[一二三四五六七八九十]+)[)）]", "（三）老年助餐"),
 )

@@ -125,15 +125,16 @@ def short_row_columns(
     """For a row short of cells (copied from a web page): the merged columns it leaves out and how many
     trailing columns it drops, placed by content (SHORT_ROW_MAX_MISSING). `mode` "item": the row is one more
     item of the task above, its id and requirement merged from it (ITEM_ROW_MERGED_ROLES, both left out);
-    "unnumbered": a row whose empty id cell was lost (UNNUMBERED_ROW_ROLES, left out). None when no way fits
-    or two fit equally well: the row is then quarantined, not guessed."""
+    "unnumbered": a row whose empty id cell was lost (UNNUMBERED_ROW_ROLES, left out); "realign": a row padded
+    at its end whose cells misfit, which may also leave out a column MERGEABLE_BESIDE another. None when no way
+    fits or two fit equally well: the row is then quarantined, not guessed."""
     missing = len(header.names) - len(cells)
     if not 0 < missing <= SHORT_ROW_MAX_MISSING:
         return None
     n = len(header.names)
     own = {"item": ITEM_ROW_MERGED_ROLES, "unnumbered": UNNUMBERED_ROW_ROLES}.get(mode, ())
     required = {i for i, role in enumerate(header.roles) if role in own}
-    merged_roles = (*MERGEABLE_ROLES, *own, *_merged_beside(header))
+    merged_roles = (*MERGEABLE_ROLES, *own, *(_merged_beside(header) if mode == "realign" else ()))
     scored: list[tuple[tuple[float, int], tuple[tuple[int, ...], int]]] = []
     for trailing in range(missing + 1):
         if any(header.roles[i] in UNDROPPED_ROLES for i in range(n - trailing, n)):
@@ -346,7 +347,7 @@ def _realigned(
     filled = len(cells)
     while filled and not cells[filled - 1].strip():
         filled -= 1
-    if filled == len(cells) or (placing := short_row_columns(cells[:filled], header, profiles)) is None:
+    if filled == len(cells) or (placing := short_row_columns(cells[:filled], header, profiles, "realign")) is None:
         return None
     return _filled(cells[:filled], placing, above)
 
