@@ -223,7 +223,9 @@ decided as (
 verdicts as (
     select
         *,
-        reviewed_decision = 'actual' or rule_reason not in ('uncertain_pair', 'stated_complete') as rests_on_actual
+        reviewed_decision = 'actual' or rule_reason not in ('uncertain_pair', 'stated_complete') as rests_on_actual,
+        -- A count's ratio pro-rated to twelve months (the figure's months, else the report's), for its pace.
+        achievement_ratio * 12.0 / nullif(coalesce(months_covered, report_months), 0) as pro_rated_ratio
     from decided
 )
 
@@ -259,12 +261,10 @@ select
     case
         when rule_reason <> 'in_year_short' then null
         when unit_kind = 'rate' or comparator = 'lte' then 'behind'
-        when coalesce(months_covered, report_months) is null or coalesce(months_covered, report_months) <= 0
-            then null
-        when achievement_ratio * 12.0 / coalesce(months_covered, report_months) < required_ratio then 'behind'
-        when achievement_ratio * 12.0 / coalesce(months_covered, report_months)
-            >= {{ var('ahead_of_pace', 1.1) }} * required_ratio then 'ahead'
-        else 'on_pace'
+        when pro_rated_ratio is null then null
+        when pro_rated_ratio < required_ratio then 'behind'
+        when pro_rated_ratio < {{ var('ahead_of_pace', 1.1) }} * required_ratio then 'on_pace'
+        else 'ahead'
     end as pace,
     case when rests_on_actual then is_part_year end as is_part_year,
     pairing_similarity,
