@@ -1,9 +1,10 @@
--- Which tasks were behind (a target missed) at the latest report of their plan, and what every report of
--- the plan said of each: one row per (task, report), earliest report first, the latest marked.
+-- Which tasks were behind (a target missed, or in an in-year report behind its pace) at the latest report of
+-- their plan, and what every report of the plan said of each: one row per (task, report), earliest report
+-- first, the latest marked.
 with behind as (
     select plan_task_id
     from marts.fct_task_progress
-    where is_latest_report and task_status = 'missed'
+    where is_latest_report and task_status in ('missed', 'behind')
 )
 
 select

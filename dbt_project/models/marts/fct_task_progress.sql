@@ -23,9 +23,10 @@ targets as (
         sum(case when status = 'met' then 1 else 0 end) as n_met,
         sum(case when status = 'missed' then 1 else 0 end) as n_missed,
         sum(case when status = 'unknown' then 1 else 0 end) as n_unknown,
+        sum(case when pace = 'behind' then 1 else 0 end) as n_behind,
         max(progress_percent) as progress_percent,
         {{ dbt.listagg(
-            "target_span || ': ' || status || coalesce(' (' || actual_span || ')', '')",
+            "target_span || ': ' || status || coalesce(', ' || pace, '') || coalesce(' (' || actual_span || ')', '')",
             "'; '", "order by target_seq") }} as targets_said
     from {{ ref('fct_target_achievement') }}
     group by task_key
@@ -52,6 +53,7 @@ progress as (
         coalesce(targets.n_met, 0) as n_met,
         coalesce(targets.n_missed, 0) as n_missed,
         coalesce(targets.n_unknown, 0) as n_unknown,
+        coalesce(targets.n_behind, 0) as n_behind,
         targets.targets_said
     from links
     inner join report_plans on links.report_id = report_plans.report_id
@@ -65,6 +67,8 @@ select
     case
         when n_targets = 0 then 'no_target'
         when n_missed > 0 then 'missed'
+        -- In an in-year report no target is missed: a target behind its pace makes the task behind.
+        when n_behind > 0 then 'behind'
         when n_met = n_targets then 'met'
         else 'unknown'
     end as task_status,

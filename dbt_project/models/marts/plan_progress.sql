@@ -19,6 +19,7 @@ by_report as (
         max(report_kind) as report_kind,
         count(*) as n_tasks_reported,
         sum(case when task_status = 'missed' then 1 else 0 end) as n_tasks_missed,
+        sum(case when task_status = 'behind' then 1 else 0 end) as n_tasks_behind,
         sum(n_targets) as n_targets,
         sum(n_met) as n_met,
         sum(n_missed) as n_missed,

@@ -207,7 +207,8 @@ def plan_sections(con: duckdb.DuckDBPyConnection, limit: int, row_limit: int) ->
                    latest.accountable_units, latest.requirement
             from marts.fct_task_progress p
             join marts.fct_task_progress latest
-                on latest.plan_task_id = p.plan_task_id and latest.is_latest_report and latest.task_status = 'missed'
+                on latest.plan_task_id = p.plan_task_id and latest.is_latest_report
+                and latest.task_status in ('missed', 'behind')
             where p.plan_id = ?
             order by p.plan_task_id, p.report_seq
             """,
