@@ -10,6 +10,7 @@ import pytest
 from pipelines.core.layout.content import cell_kind
 from pipelines.core.layout.tasks import read_report
 
+SIMPLE_HEADER = "序号 | 工作任务 | 完成情况 | 责任单位 |\n"
 PROGRESS_HEADER = "序号 | 责任单位 | 实施内容 | 协同单位 | 分管领导 | 最新进度 | 是否达序时 | 未达序时原因 |"
 
 
@@ -67,8 +68,7 @@ def test_row_padded_at_its_end_is_placed_by_content(tmp_path):
 
 def test_sentence_in_the_units_column_is_quarantined(tmp_path):
     text = (
-        "序号 | 工作任务 | 完成情况 | 责任单位 |\n1 | 新建学校3所 | 已完成 | 市教育局 |\n"
-        "2 | 新建公园2个 | | 已进场施工,完成主体工程的60%。 |\n"
+        f"{SIMPLE_HEADER}1 | 新建学校3所 | 已完成 | 市教育局 |\n2 | 新建公园2个 | | 已进场施工,完成主体工程的60%。 |\n"
     )
     report = read_report(write(tmp_path, text))
     assert report.tasks.get_column("task_id").to_list() == [1]
@@ -216,9 +216,7 @@ def test_short_row_under_a_merged_id_is_one_more_item_of_the_task_above(tmp_path
 
 
 def test_short_row_with_a_number_of_its_own_is_never_an_item_of_the_task_above(tmp_path):
-    text = (
-        "序号 | 工作任务 | 完成情况 | 责任单位 |\n1 | 新建学校3所 | 已完成 | 市教育局 |\n2 | 新建公园2个 | 市住建局 |\n"
-    )
+    text = f"{SIMPLE_HEADER}1 | 新建学校3所 | 已完成 | 市教育局 |\n2 | 新建公园2个 | 市住建局 |\n"
     report = read_report(write(tmp_path, text))
     assert report.tasks.get_column("task_id").to_list() == [1]
     assert reasons(report) == ["expected 4 cells, found 3"]
@@ -279,10 +277,7 @@ def test_merged_cells_below_a_rejected_row_stay_empty(tmp_path):
 
 def test_row_broken_after_a_separator_with_its_rest_on_the_next_line_is_one_row(tmp_path):
     # Line 2 ends with the separator, yet line 3 is the rest of the row: joined they make the header's cells.
-    text = (
-        "序号 | 工作任务 | 完成情况 | 责任单位 |\n1 | 新建学校3所 |\n已建成2所 | 市教育局 |\n"
-        "2 | 新建公园2个 | 已开工 | 市住建局 |\n"
-    )
+    text = f"{SIMPLE_HEADER}1 | 新建学校3所 |\n已建成2所 | 市教育局 |\n2 | 新建公园2个 | 已开工 | 市住建局 |\n"
     report = read_report(write(tmp_path, text))
     assert reasons(report) == []
     assert report.tasks.get_column("completion").to_list() == ["已建成2所", "已开工"]
@@ -302,7 +297,7 @@ def test_row_one_cell_too_many_joins_a_sub_item_to_its_indicator(tmp_path):
 
 
 def test_row_one_empty_cell_too_many_drops_it(tmp_path):
-    text = "序号 | 工作任务 | 完成情况 | 责任单位 |\n1 | 新建学校3所 | 已建成2所 | 市教育局 | |\n"
+    text = f"{SIMPLE_HEADER}1 | 新建学校3所 | 已建成2所 | 市教育局 | |\n"
     report = read_report(write(tmp_path, text))
     assert reasons(report) == []
     assert report.tasks.get_column("units_raw").to_list() == ["市教育局"]
@@ -311,7 +306,7 @@ def test_row_one_empty_cell_too_many_drops_it(tmp_path):
 def test_numbered_list_in_a_cell_after_a_break_stays_in_its_row(tmp_path):
     # Row 1 breaks after its requirement; its completion is a numbered list running over two lines.
     text = (
-        "序号 | 工作任务 | 完成情况 | 责任单位 |\n1 | 新建学校3所 |\n1.已建成2所;\n2.已开工1所 | 市教育局 |\n"
+        f"{SIMPLE_HEADER}1 | 新建学校3所 |\n1.已建成2所;\n2.已开工1所 | 市教育局 |\n"
         "2 | 新建公园2个 | 已开工 | 市住建局 |\n"
     )
     report = read_report(write(tmp_path, text))

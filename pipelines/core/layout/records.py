@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from pipelines.core.layout.header import HEADER_CELL_MAX_CHARS, header_role, names_of
-from pipelines.core.rules import RECORD_FORM
+from pipelines.core.layout.header import header_role, names_of
+from pipelines.core.rules import HEADER_CELL_MAX_CHARS, RECORD_FORM
 from pipelines.core.sources.grid import Grid, GridRow
 
 _GROUP_HEADER, _MIN_SHARE, _MIN_RECORDS = RECORD_FORM[:3]
@@ -83,4 +83,4 @@ def _as_table(grid: Grid, starts: list[int], labels: list[str]) -> Grid:
 
 def _block_begin(rows: list[GridRow], start: int, floor: int) -> int:
     """Where the block whose first label row is `start` begins: its title line right above, if any."""
-    return start - 1 if start - 1 >= floor and start > 0 and _is_title(rows[start - 1]) else start
+    return start - 1 if start - 1 >= floor and _is_title(rows[start - 1]) else start

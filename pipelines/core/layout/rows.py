@@ -10,6 +10,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import combinations
+from typing import Any, TypeVar
 
 import cn2an
 
@@ -31,6 +32,7 @@ from pipelines.core.rules import (
 )
 from pipelines.core.sources.grid import FULLWIDTH, ID_FORMS, GridRow
 
+_Way = TypeVar("_Way")  # a way of placing a row's cells
 _HEADING_FORMS = tuple(re.compile(pattern) for pattern, _ in GROUP_HEADING_FORMS)
 ROLE_KINDS_OF = dict(ROLE_KINDS)
 TEXT_ROLES = ("requirement", "completion")  # a unit's name there means the row shifted
@@ -143,14 +145,21 @@ def short_row_columns(
         for left_out in combinations(mergeable, missing - trailing):
             if not required <= set(left_out):
                 continue
-            score = _fit_score(_placed(cells, left_out, n), header, profiles, id_left_out=mode != "row")
+            id_left_out = mode in ("item", "unnumbered")  # else the row's own id must be a task number
+            score = _fit_score(_placed(cells, left_out, n), header, profiles, id_left_out=id_left_out)
             if score is not None:
                 # Equal fits: the way with fewer empty trailing cells (a merged cell is the commoner loss).
                 scored.append(((score, -trailing), (left_out, trailing)))
-    scored.sort(key=lambda s: (-s[0][0], -s[0][1]))
-    if not scored or (len(scored) > 1 and scored[1][0] == scored[0][0]):
+    return _best(scored)
+
+
+def _best(scored: list[tuple[Any, _Way]]) -> _Way | None:
+    """The way with the highest score (scores compare as tuples or numbers), None when there is none or two
+    share it: a tie is quarantined, never guessed."""
+    ranked = sorted(scored, key=lambda s: s[0], reverse=True)
+    if not ranked or (len(ranked) > 1 and ranked[1][0] == ranked[0][0]):
         return None
-    return scored[0][1]
+    return ranked[0][1]
 
 
 def long_row_cells(cells: list[str], header: Header, profiles: list[Counter[str]]) -> list[str] | None:
@@ -165,13 +174,7 @@ def long_row_cells(cells: list[str], header: Header, profiles: list[Counter[str]
         for i, role in enumerate(header.roles)
         if role in LONG_ROW_JOINED_ROLES and cells[i].strip() and cells[i + 1].strip()
     ]
-    scored = sorted(
-        ((score, way) for way in ways if (score := _fit_score(list(way), header, profiles)) is not None),
-        key=lambda s: -s[0],
-    )
-    if not scored or (len(scored) > 1 and scored[1][0] == scored[0][0]):
-        return None
-    return scored[0][1]
+    return _best([(score, way) for way in ways if (score := _fit_score(way, header, profiles)) is not None])
 
 
 def _merged_beside(header: Header) -> tuple[str, ...]:
