@@ -71,6 +71,13 @@ GROUP_HEADING_FORMS: tuple[tuple[str, str], ...] = (
 # where it stands right below a heading or the table already has one at this level: elsewhere a row like it
 # is an item continuing the task above (a sub-row). (pattern, example)
 THIRD_HEADING_FORM: tuple[str, str] = (r"^\d{1,2}[、.．]\D", "1.技术改造")
+# A heading's number may stand in the id column and its title in the next, the rest of the row empty
+# ("(一) | 做强做优先进制造业 |"): read as one heading when the title is short and holds no figure (a task's
+# text states one, or is long). (max title chars, example)
+SPLIT_HEADING_TITLE: tuple[int, str] = (30, "(一) | 做强做优先进制造业 |")
+# An unnumbered title alone in its row, right below a heading, heads the tasks below it as the innermost level
+# (a document's third level is often a bare phrase): short, no figure, no punctuation. (pattern, example)
+UNNUMBERED_HEADING_FORM: tuple[str, str] = (r"^[\u4e00-\u9fff]{2,16}$", "加强基础设施建设")
 SUBGROUP_JOIN = " / "
 
 # A header over two rows: the second names the parts of a cell merged across columns above it
@@ -136,6 +143,8 @@ CELL_KINDS: tuple[tuple[str, str, str], ...] = (
     ),
     ("prose", r"^.{16,}$|[,;。:].{4,}", "已完成新建和改造绿道130公里,占年度任务的100%"),
 )
+# Punctuation closing a cell is no part of what it says: "市发展改革委。" is a unit, "已完成。" a status.
+CLOSING_PUNCTUATION: tuple[str, str] = ("。;,", "市发展改革委。 / 已完成。")
 # Verbs a task's text starts with and a unit's name never does (建设局 and 开发区 are units: 建设 and 开发 are not
 # here). Example: 建成启用区级老年活动中心.
 TASK_VERBS: tuple[str, ...] = (
@@ -214,6 +223,15 @@ LONG_ROW_JOINED_ROLES: tuple[str, ...] = ("requirement", "target", "completion")
 # empty (its order is its id). Example: "未来科技城要围绕打造… | 陈夏林 | 未来科技城(海创园) |" under
 # 序号 | 重点工作任务 | 牵头领导 | 牵头单位.
 UNNUMBERED_ROW_ROLES: tuple[str, ...] = ("task_id",)
+# A row of one cell below a task, no id of its own, continues the task above (its other cells merged over both
+# rows). Its text joins the one of these columns whose text in the task above it shares most with (pairs of
+# characters), the first on a tie: an item of the promise ("新增学位810个") or one more part of the progress
+# ("乙中心签约256人" below "甲中心签约595人"). (roles, example)
+SUB_ROW_TEXT_ROLES: tuple[tuple[str, ...], str] = (("requirement", "completion"), "乙中心签约256人 below 甲中心签约595人")
+# A row as wide as the header whose id, text and target cells are empty and whose filled cells stand only in
+# these columns continues the task above: its id and text were merged over both rows, the progress given one
+# part per row (one clinic per row). (roles, example)
+CONTINUING_ROW_ROLES: tuple[tuple[str, ...], str] = (("completion", "note"), "4 | 家庭医生签约 | 甲中心签约595人 | / | | 乙中心签约256人 |")
 # A column that may be merged over rows only where another column can say what it says: a requirement-worded
 # column beside a whole-year target column (全年目标任务) may be a category merged over rows (主要任务); a row as
 # wide as the header only by empty cells at its end, whose cells misfit, may leave it out, its task text then
@@ -298,6 +316,21 @@ NUMBERED_LINE_FORMS: tuple[tuple[str, str], ...] = (
 # label names what is promised (项目名称) and at least this many blocks begin with it; the title line above a
 # block is its group, in a column named as here. (group column header, share, blocks, example)
 RECORD_FORM: tuple[str, float, int, str] = ("类别", 0.6, 2, "项目名称 | 建设街旁公园100处 | / 进展情况 | 已完成105处 |")
+# A plan written as paragraphs, with no cells (a document's body copied as text): numbered items
+# (NUMBERED_LINE_FORMS), each followed by labelled lines ("牵头单位:市发改委") or ending with its labels in
+# brackets ("…亿元。(责任领导:王伟;牵头单位:区发改局)"). Read as a table: each label a column (header_role names
+# its role; a label naming no role, or what is promised, is text), each item a row, an item with no label a
+# group heading where it reads as one (GROUP_HEADING_FORMS), the lines above the first item the title. A line
+# below a label that is neither an item nor a label continues that label's value (a unit list broken over lines).
+# (pattern, example)
+LABELLED_LINE_FORM: tuple[str, str] = (r"^\s*(?P<label>[\u4e00-\u9fff ]{2,12})\s*[:：]\s*(?P<value>.*?)\s*$", "牵头单位:市发改委")
+INLINE_LABELS_FORM: tuple[str, str] = (
+    r"\s*[(（](?P<labels>[\u4e00-\u9fff ]{2,12}[:：](?:[^()（）]|[(（][^()（）]*[)）])*)[)）][。.;；]?\s*$",
+    "全年实施重点项目120个。(责任领导:陈刚、刘洋;牵头单位:区发改局;责任单位:各乡镇)",
+)
+LABEL_SEPARATORS = ";；"
+# At least this many items carry labels; the table's header names the id and text columns as here.
+PARAGRAPH_FORM: tuple[int, str, str] = (2, "序号", "工作任务")
 # A header cell may run over several lines ("前三季度 / 完成情况"): the header row ends at the line that
 # ends with the cell separator, within this many lines.
 MAX_HEADER_LINES = 3
@@ -430,7 +463,7 @@ PADDED_NAME_FORM: tuple[str, str] = (
     "王 伟 -> 王伟; 县 委 办 -> 县委办",
 )
 # Between unit names, besides spaces (often between categories of units: "▲发改局,各部门,各镇乡(街道)").
-UNIT_SEPARATORS: tuple[str, ...] = (",", ";")
+UNIT_SEPARATORS: tuple[str, ...] = (",", ";", "。")
 # Labels inside one units cell ("牵头单位:市发改委;配合单位:市经信局、市财政局"): the units after a label
 # take its role (None: read from the lead marks). Only a label followed by ":" counts.
 UNIT_ROLE_LABELS: tuple[tuple[str, str | None], ...] = (
@@ -444,9 +477,13 @@ UNIT_ROLE_LABELS: tuple[tuple[str, str | None], ...] = (
     ("责任单位", None),
     ("责任部门", None),
 )
-# "市住建局、市自然资源规划局等市级有关部门": 等 ends a list of named units before a vague collective
-# one; it separates them. (pattern, example)
-VAGUE_LIST_END: tuple[str, str] = (r"等(?=[^、,;\s]*(?:有关|相关|其他|成员))", "市经信局等市级有关部门")
+# 等 closes a list of named units: before a vague collective one ("市住建局、市自然资源规划局等市级有关部门"), a
+# separator ("市统计局等,各县、市、区政府") or the cell's end ("区商务委、区统计局等", an open list). It is no
+# part of a name; it separates. (pattern, example)
+VAGUE_LIST_END: tuple[str, str] = (
+    r"等(?=$|[,;\s]|[^、,;\s]*(?:有关|相关|其他|成员))",
+    "市经信局等市级有关部门 / 市统计局等,各县、市、区政府 / 区税务局等",
+)
 
 # A place that answers for a task (万盛街道东林街道万东镇 is three). A place in brackets is part of a name, never
 # an alias: 各镇乡(街道), 余杭经济技术开发区(钱江经济开发区).

@@ -16,6 +16,7 @@ from functools import cache
 
 from pipelines.core.rules import (
     CELL_KINDS,
+    CLOSING_PUNCTUATION,
     COLLECTIVE_PREFIX,
     COMMON_SURNAMES,
     CONTENT_MISFITS,
@@ -26,12 +27,14 @@ from pipelines.core.rules import (
     UNIT_LIST_SHARE,
     UNIT_SEPARATORS,
     UNIT_SUFFIXES,
+    VAGUE_LIST_END,
 )
 from pipelines.core.sources.grid import FULLWIDTH
 
 LABEL = "label"  # a short cell of no other kind ("保民生", "城乡建设")
 _FITS = dict(ROLE_KINDS)
 _MISFITS = {(role, kind): reason for role, kind, reason in CONTENT_MISFITS}
+_LIST_END = re.compile(VAGUE_LIST_END[0])
 _PARTS = re.compile("[\\s" + re.escape("".join((*UNIT_SEPARATORS, SHARED_NAME_SEPARATOR))) + "]+")
 
 
@@ -58,7 +61,7 @@ def _filled(pattern: str, fill: dict[str, str]) -> str:
 def cell_kind(text: str) -> str | None:
     """The kind of a cell's content (the first row of CELL_KINDS it matches), LABEL for a short cell of no
     other kind, None for an empty cell. A person is read before the spaces go ("王 伟" is one name)."""
-    folded = text.translate(FULLWIDTH).strip()
+    folded = _LIST_END.sub(" ", text.translate(FULLWIDTH).strip()).strip().rstrip(CLOSING_PUNCTUATION[0]).strip()
     if not folded:
         return None
     squeezed = "".join(folded.split())

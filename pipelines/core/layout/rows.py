@@ -18,6 +18,7 @@ from pipelines.core.layout.content import cell_kind, column_kinds, fits, misfit
 from pipelines.core.layout.header import Header, header_target, names_of
 from pipelines.core.rules import (
     GROUP_HEADING_FORMS,
+    CONTINUING_ROW_ROLES,
     ITEM_ROW_MERGED_ROLES,
     LONG_ROW_JOINED_ROLES,
     MERGEABLE_BESIDE,
@@ -26,7 +27,10 @@ from pipelines.core.rules import (
     ROLE_KINDS,
     SHORT_ROW_MAX_MISSING,
     SUBGROUP_JOIN,
+    SPLIT_HEADING_TITLE,
+    SUB_ROW_TEXT_ROLES,
     THIRD_HEADING_FORM,
+    UNNUMBERED_HEADING_FORM,
     UNDROPPED_ROLES,
     UNNUMBERED_ROW_ROLES,
 )
@@ -34,6 +38,7 @@ from pipelines.core.sources.grid import FULLWIDTH, ID_FORMS, GridRow
 
 _Way = TypeVar("_Way")  # a way of placing a row's cells
 _HEADING_FORMS = tuple(re.compile(pattern) for pattern, _ in GROUP_HEADING_FORMS)
+_BARE_HEADING = re.compile(UNNUMBERED_HEADING_FORM[0])
 ROLE_KINDS_OF = dict(ROLE_KINDS)
 TEXT_ROLES = ("requirement", "completion")  # a unit's name there means the row shifted
 
@@ -83,18 +88,33 @@ def group_heading(cells: list[str]) -> str | None:
     return heading_level(cells, third=False)[0]
 
 
-def heading_level(cells: list[str], third: bool) -> tuple[str | None, int]:
+def heading_level(cells: list[str], third: bool, bare: bool = False) -> tuple[str | None, int]:
     """A heading row's title and its level (1 for `一、`, 2 for `（一）`, 3 for `1.…` where `third` says a
-    heading may stand at that level: THIRD_HEADING_FORM), or (None, 0)."""
-    if any(c.strip() for c in cells[1:]):
-        return None, 0
-    first = cells[0].translate(FULLWIDTH).strip()
+    heading may stand at that level: THIRD_HEADING_FORM; 4 for a bare phrase where `bare` says one may:
+    UNNUMBERED_HEADING_FORM), or (None, 0). The number may stand in a cell of its own (SPLIT_HEADING_TITLE)."""
+    first = _split_heading(cells)
+    if first is None:
+        if any(c.strip() for c in cells[1:]):
+            return None, 0
+        first = cells[0].translate(FULLWIDTH).strip()
     for level, form in enumerate(_HEADING_FORMS, start=1):
         if form.match(first):
             return first, level
     if third and re.match(THIRD_HEADING_FORM[0], first) and task_number(first) is None:
         return first, len(_HEADING_FORMS) + 1
+    if bare and _BARE_HEADING.match(first):
+        return first, len(_HEADING_FORMS) + 2
     return None, 0
+
+
+def _split_heading(cells: list[str]) -> str | None:
+    """`(一) | 做强做优先进制造业 |` as one title: a Chinese-numbered id, then a short title with no figure."""
+    if len(cells) < 2 or any(c.strip() for c in cells[2:]):
+        return None
+    number, title = (c.translate(FULLWIDTH).strip() for c in cells[:2])
+    if not title or len(title) > SPLIT_HEADING_TITLE[0] or any(c.isdigit() for c in title):
+        return None
+    return f"{number}{title}" if task_number(number) is not None and not number.isascii() else None
 
 
 @dataclass
@@ -106,7 +126,7 @@ class Headings:
 
     def enter(self, title: str, level: int) -> None:
         self.titles = {lv: t for lv, t in self.titles.items() if lv < level} | {level: title}
-        self.third_seen |= level > len(_HEADING_FORMS)
+        self.third_seen |= level == len(_HEADING_FORMS) + 1
 
     def of_task(self) -> tuple[str | None, str, int, str | None]:
         """A task's group, label, id and subgroup fields as TaskRow takes them."""
@@ -273,7 +293,9 @@ def sort_rows(rows: list[GridRow], header: Header, empty_reason: str) -> SortedR
             if id_column is not None and id_column in row.merged:
                 own = [(i, c) for i, c in enumerate(cells) if i not in row.merged and c.strip()]
             else:
-                own = [(column, cells[0])]
+                own = [(_likeliest_column(cells[0], out.tasks[-1].cells, header, column), cells[0])]
+            _continue_task(out, out.tasks[-1], row, own)
+        elif _follows_a_task(out, row) and (own := _continuing_cells(cells, header)):
             _continue_task(out, out.tasks[-1], row, own)
         elif (placing := short_row_columns(cells, header, profiles)) is not None:
             cells = _filled(cells, placing, above)
@@ -304,6 +326,28 @@ def sort_rows(rows: list[GridRow], header: Header, empty_reason: str) -> SortedR
     return out
 
 
+def _likeliest_column(text: str, above: list[str], header: Header, default: int) -> int:
+    """The text column (SUB_ROW_TEXT_ROLES) whose text in the task above shares most pairs of characters with a
+    sub-row's text; `default` where none shares more than it."""
+
+    def pairs(s: str) -> set[str]:
+        s = "".join(s.split())
+        return {s[i : i + 2] for i in range(len(s) - 1)}
+
+    own = pairs(text)
+    shared = {i: len(own & pairs(above[i])) for i, r in enumerate(header.roles) if r in SUB_ROW_TEXT_ROLES[0]}
+    best = max(shared, key=lambda i: (shared[i], i == default), default=default)
+    return best if shared[best] > shared.get(default, 0) else default
+
+
+def _continuing_cells(cells: list[str], header: Header) -> list[tuple[int, str]]:
+    """The filled cells of a row that continues the task above (CONTINUING_ROW_ROLES), else none."""
+    if len(cells) != len(header.names):
+        return []
+    own = [(i, c) for i, c in enumerate(cells) if c.strip()]
+    return own if all(header.roles[i] in CONTINUING_ROW_ROLES[0] for i, _ in own) else []
+
+
 def _below_a_rejected_row(out: SortedRows, row: Row) -> bool:
     """Whether the row right above this one was rejected (a blank line is no row)."""
     if not out.rejected:
@@ -325,7 +369,7 @@ def _unnumbered(row: Row) -> bool:
 def _heading(cells: list[str], headings: Headings, out: SortedRows, row: Row) -> tuple[str | None, int]:
     """The row as a heading: a third-level one only right below a heading, or in a table that has one."""
     below_heading = bool(out.headings) and out.headings[-1].last_line == row.first_line - 1
-    return heading_level(cells, third=below_heading or headings.third_seen)
+    return heading_level(cells, third=below_heading or headings.third_seen, bare=below_heading)
 
 
 def _filled(

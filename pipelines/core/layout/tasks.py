@@ -23,6 +23,7 @@ import polars as pl
 from pipelines.core.layout.header import HINTS, Header, bracketed_unit, find_header, with_roles_by_cells
 from pipelines.core.layout.identity import ReportContext, report_context
 from pipelines.core.layout.normalise import normalise_attributes, normalise_tasks
+from pipelines.core.layout.paragraphs import as_paragraphs
 from pipelines.core.layout.records import as_records
 from pipelines.core.layout.rows import Row, SortedRows, TaskRow, as_row, number_tasks, sort_rows
 from pipelines.core.rules import BARE_VALUE_START, PART_YEAR_HEADER_WORDS
@@ -121,7 +122,7 @@ def read_report(path: Path, normalised: bool = True) -> Report:
     found = format_of(path)
     if not data.strip() and (found is None or found.read is not None):  # a format not read says so instead
         raise SourceFileError(path, "file is empty")
-    grid = as_records(read_grid(path, data, HINTS))
+    grid = as_paragraphs(as_records(read_grid(path, data, HINTS)))
     header, after = find_header(grid, path)
     header = with_roles_by_cells(header, grid.rows[after:])
     empty_reason = "empty line" if grid.source_format == "txt" else "empty row"

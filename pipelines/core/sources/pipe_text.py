@@ -5,7 +5,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from pipelines.core.rules import CELL_SEPARATOR, MAX_HEADER_LINES, MAX_TITLE_LINES, NUMBERED_LINE_FORMS
+from pipelines.core.rules import (
+    CELL_SEPARATOR,
+    GROUP_HEADING_FORMS,
+    MAX_HEADER_LINES,
+    MAX_TITLE_LINES,
+    NUMBERED_LINE_FORMS,
+)
 from pipelines.core.sources.grid import (
     FULLWIDTH,
     ID_FORMS,
@@ -19,6 +25,7 @@ from pipelines.core.sources.grid import (
 )
 
 _NUMBERED_LINE = tuple(re.compile(pattern) for pattern, _ in NUMBERED_LINE_FORMS)
+_HEADING = tuple(re.compile(pattern) for pattern, _ in GROUP_HEADING_FORMS)
 MAX_ROW_LINES = 40  # how far a row broken over lines is looked ahead for its end
 _ROW_START = re.compile(r"^\s*[^|\s]{1,16}\s*\|")  # a short first cell, then a separator
 
@@ -41,11 +48,24 @@ def _ends_before_a_row(row_lines: list[str], chunk: list[str], separators: int, 
     line, joined = chunk[0], separators + "\n".join(chunk).count(CELL_SEPARATOR)
     if not row_lines[-1].rstrip().endswith(CELL_SEPARATOR) or not line.split(CELL_SEPARATOR, 1)[0].strip():
         return False
-    if starts_a_task(line):
+    if starts_a_task(line) or _a_heading(row_lines) or _a_lone_cell(row_lines):
         return True
     if any(form.match(line.strip()) for form in _NUMBERED_LINE):
         return not (starts_a_task(row_lines[0]) and joined == n_columns)
     return joined > n_columns
+
+
+def _a_heading(row_lines: list[str]) -> bool:
+    """Whether the row read so far is a group's heading alone (`(一)坚持项目为王 |`): it never runs on."""
+    filled = [c for c in split_cells("\n".join(row_lines)) if c]
+    return len(filled) == 1 and any(form.match(filled[0].translate(FULLWIDTH)) for form in _HEADING)
+
+
+def _a_lone_cell(row_lines: list[str]) -> bool:
+    """Whether the row read so far is one cell with no task id (`乙中心签约256人 |`): a row of its own (the rest
+    of its cells merged from above, not repeated), never the start of a row broken after a separator."""
+    text = "\n".join(row_lines)
+    return text.count(CELL_SEPARATOR) == 1 and not starts_a_task(text) and bool(split_cells(text)[0])
 
 
 def _continues(row_lines: list[str], chunk: list[str], n_columns: int, merging: bool, ends_rows: bool) -> bool:
