@@ -21,6 +21,18 @@ def test_a_unit_list_is_units_not_a_person():
     assert cell_kind("各区、县(市)政府") == "unit"
 
 
+def test_a_list_closed_by_deng_and_a_collective_with_commas_is_units():
+    # VAGUE_LIST_END: 等 closes the named list; 各县、市、区政府 is one collective (not a sentence).
+    assert cell_kind("市发改委、市统计局等,各县、市、区政府") == "unit"
+    assert cell_kind("区税务局等") == "unit"
+
+
+def test_closing_punctuation_is_no_part_of_a_cell():
+    # CLOSING_PUNCTUATION: a paragraph's values keep their closing 。.
+    assert cell_kind("市发展改革委。") == "unit"
+    assert cell_kind("已完成。") == "status"
+
+
 def test_a_padded_two_character_name_is_one_person():
     assert cell_kind("王 伟") == cell_kind("王\u3000伟") == "person"
 

@@ -322,3 +322,60 @@ def test_a_line_starting_like_an_item(line, numbered):
     from pipelines.core.sources.pipe_text import _NUMBERED_LINE
 
     assert any(form.match(line) for form in _NUMBERED_LINE) == numbered
+
+
+def test_a_heading_split_over_the_id_and_title_cells_heads_its_tasks(tmp_path):
+    # SPLIT_HEADING_TITLE: "(一) | 做强先进制造业 |" is a heading, not a task numbered 1.
+    text = (
+        "序号 | 重点工作 | 牵头单位 | 配合单位 |\n一、推动经济高质量发展 |\n(一) | 做强先进制造业 |\n"
+        "1 | 推进汽车产业集群发展。 | 市工信局 | 市发改委 |\n"
+    )
+    report = read_report(write(tmp_path, text))
+    assert reasons(report) == []
+    task = report.tasks.to_dicts()[0]
+    assert (task["task_id"], task["task_group"]) == (1, "一、推动经济高质量发展")
+    assert task["task_subgroup"] == "(一)做强先进制造业"
+
+
+def test_a_split_heading_needs_a_short_title_with_no_figure(tmp_path):
+    # A Chinese-numbered row with a figure in its text is a task (its other cells merged away).
+    text = "序号 | 重点工作 | 牵头单位 |\n(一) | 新建学校3所 |\n(二) | 新建公园2个 | 市住建局 |\n"
+    report = read_report(write(tmp_path, text))
+    assert report.tasks["task_id"].to_list() == [1, 2]
+
+
+def test_a_bare_phrase_right_below_a_heading_is_the_innermost_heading(tmp_path):
+    # UNNUMBERED_HEADING_FORM: a document's third level, unnumbered.
+    text = (
+        "序号 | 工作任务 | 牵头单位 |\n二、重点工作 |\n(一)坚持项目为王 |\n加强基础设施建设 |\n"
+        "3 | 完成道路改造12公里。 | 区交通运输局 |\n"
+    )
+    report = read_report(write(tmp_path, text))
+    assert reasons(report) == []
+    assert report.tasks["task_subgroup"].to_list() == ["(一)坚持项目为王 / 加强基础设施建设"]
+
+
+def test_a_bare_phrase_below_a_task_is_not_a_heading(tmp_path):
+    text = f"{SIMPLE_HEADER}1 | 新建学校3所 | 已完成 | 市教育局 |\n加强基础设施建设 |\n"
+    report = read_report(write(tmp_path, text))
+    assert report.group_heading_lines == 0
+
+
+def test_progress_one_part_per_row_continues_the_task_above(tmp_path):
+    # CONTINUING_ROW_ROLES and SUB_ROW_TEXT_ROLES: one clinic per row, padded or as a lone cell.
+    header = "序号 | 项目 | 进展情况 | 目标任务 |\n"
+    task = "4 | 家庭医生签约服务(人) | 甲社区卫生服务中心签约595人 | 710 |\n"
+    for rest in ("| | 乙社区卫生服务中心签约256人 | |\n", "乙社区卫生服务中心签约256人 |\n"):
+        report = read_report(write(tmp_path, header + task + rest + "5 | 新建食堂(个) | 建成12个 | 30 |\n"))
+        assert reasons(report) == []
+        four = report.tasks.to_dicts()[0]
+        assert four["completion"] == "甲社区卫生服务中心签约595人;乙社区卫生服务中心签约256人"
+        assert four["requirement"].startswith("家庭医生签约服务(人)")
+        assert (four["last_line"], report.tasks["task_id"].to_list()) == (3, [4, 5])
+
+
+def test_an_item_below_a_task_joins_its_requirement(tmp_path):
+    # A sub-row that shares nothing with the progress stays with the promise (the first text column).
+    text = f"{SIMPLE_HEADER}1 | 新建学校3所 | 已开工 | 市教育局 |\n新增学位810个 |\n"
+    report = read_report(write(tmp_path, text))
+    assert report.tasks["requirement"].to_list() == ["新建学校3所;新增学位810个"]

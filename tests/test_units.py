@@ -51,6 +51,14 @@ def reading(cell: str) -> list[tuple[str, str]]:
         ("万盛街道\n东林街道\n万东镇", [("万盛街道", "joint"), ("东林街道", "joint"), ("万东镇", "joint")]),
         # A place in brackets is part of the name, never an alias.
         ("余杭经济技术开发区(钱江经济开发区)", [("余杭经济技术开发区(钱江经济开发区)", "sole")]),
+        # 等 closes a list (VAGUE_LIST_END): before a separator or at the cell's end, it is no part of a name.
+        (
+            "市统计局等,各县、市、区政府",
+            [("市统计局", "joint"), ("各县、市、区政府", "joint")],
+        ),
+        ("区商务委、区统计局等", [("区商务委", "joint"), ("区统计局", "joint")]),
+        # A closing 。 is no part of a name (a paragraph's label value keeps it).
+        ("市发展改革委。", [("市发展改革委", "sole")]),
         # Empty cell: no units.
         ("", []),
     ],

@@ -227,11 +227,17 @@ UNNUMBERED_ROW_ROLES: tuple[str, ...] = ("task_id",)
 # rows). Its text joins the one of these columns whose text in the task above it shares most with (pairs of
 # characters), the first on a tie: an item of the promise ("新增学位810个") or one more part of the progress
 # ("乙中心签约256人" below "甲中心签约595人"). (roles, example)
-SUB_ROW_TEXT_ROLES: tuple[tuple[str, ...], str] = (("requirement", "completion"), "乙中心签约256人 below 甲中心签约595人")
+SUB_ROW_TEXT_ROLES: tuple[tuple[str, ...], str] = (
+    ("requirement", "completion"),
+    "乙中心签约256人 below 甲中心签约595人",
+)
 # A row as wide as the header whose id, text and target cells are empty and whose filled cells stand only in
 # these columns continues the task above: its id and text were merged over both rows, the progress given one
 # part per row (one clinic per row). (roles, example)
-CONTINUING_ROW_ROLES: tuple[tuple[str, ...], str] = (("completion", "note"), "4 | 家庭医生签约 | 甲中心签约595人 | / | | 乙中心签约256人 |")
+CONTINUING_ROW_ROLES: tuple[tuple[str, ...], str] = (
+    ("completion", "note"),
+    "4 | 家庭医生签约 | 甲中心签约595人 | / | | 乙中心签约256人 |",
+)
 # A column that may be merged over rows only where another column can say what it says: a requirement-worded
 # column beside a whole-year target column (全年目标任务) may be a category merged over rows (主要任务); a row as
 # wide as the header only by empty cells at its end, whose cells misfit, may leave it out, its task text then
@@ -323,7 +329,10 @@ RECORD_FORM: tuple[str, float, int, str] = ("类别", 0.6, 2, "项目名称 | �
 # group heading where it reads as one (GROUP_HEADING_FORMS), the lines above the first item the title. A line
 # below a label that is neither an item nor a label continues that label's value (a unit list broken over lines).
 # (pattern, example)
-LABELLED_LINE_FORM: tuple[str, str] = (r"^\s*(?P<label>[\u4e00-\u9fff ]{2,12})\s*[:：]\s*(?P<value>.*?)\s*$", "牵头单位:市发改委")
+LABELLED_LINE_FORM: tuple[str, str] = (
+    r"^\s*(?P<label>[\u4e00-\u9fff ]{2,12})\s*[:：]\s*(?P<value>.*?)\s*$",
+    "牵头单位:市发改委",
+)
 INLINE_LABELS_FORM: tuple[str, str] = (
     r"\s*[(（](?P<labels>[\u4e00-\u9fff ]{2,12}[:：](?:[^()（）]|[(（][^()（）]*[)）])*)[)）][。.;；]?\s*$",
     "全年实施重点项目120个。(责任领导:陈刚、刘洋;牵头单位:区发改局;责任单位:各乡镇)",

@@ -17,8 +17,8 @@ import cn2an
 from pipelines.core.layout.content import cell_kind, column_kinds, fits, misfit
 from pipelines.core.layout.header import Header, header_target, names_of
 from pipelines.core.rules import (
-    GROUP_HEADING_FORMS,
     CONTINUING_ROW_ROLES,
+    GROUP_HEADING_FORMS,
     ITEM_ROW_MERGED_ROLES,
     LONG_ROW_JOINED_ROLES,
     MERGEABLE_BESIDE,
@@ -26,12 +26,12 @@ from pipelines.core.rules import (
     PROFILE_FIT_WEIGHT,
     ROLE_KINDS,
     SHORT_ROW_MAX_MISSING,
-    SUBGROUP_JOIN,
     SPLIT_HEADING_TITLE,
     SUB_ROW_TEXT_ROLES,
+    SUBGROUP_JOIN,
     THIRD_HEADING_FORM,
-    UNNUMBERED_HEADING_FORM,
     UNDROPPED_ROLES,
+    UNNUMBERED_HEADING_FORM,
     UNNUMBERED_ROW_ROLES,
 )
 from pipelines.core.sources.grid import FULLWIDTH, ID_FORMS, GridRow
