@@ -379,3 +379,18 @@ def test_an_item_below_a_task_joins_its_requirement(tmp_path):
     text = f"{SIMPLE_HEADER}1 | 新建学校3所 | 已开工 | 市教育局 |\n新增学位810个 |\n"
     report = read_report(write(tmp_path, text))
     assert report.tasks["requirement"].to_list() == ["新建学校3所;新增学位810个"]
+
+
+def test_a_project_row_under_an_action_numbered_once_is_a_task_of_its_own(tmp_path):
+    # The 序号 and 行动 cells are merged over the action's project rows: each project row has its own text, so
+    # it is a task (numbered by order), not one more item of the task above.
+    text = (
+        "序号 | 行动 | 项目 | 进展情况 | 目标任务 | 完成率 |\n"
+        "1 | 就业促进行动 | 举办招聘会(场) | 已举办招聘会52场 | 90场 | 57.8% |\n"
+        "新增城镇就业(人) | 新增城镇就业2287人 | 2360 | 96.9% |\n"
+        "2 | 老年助餐行动 | 建设老年食堂(个) | 建成老年食堂12个 | 30 | 40% |\n"
+    )
+    report = read_report(write(tmp_path, text))
+    assert reasons(report) == []
+    assert [r.split("(")[0] for r in report.tasks["requirement"]] == ["举办招聘会", "新增城镇就业", "建设老年食堂"]
+    assert report.tasks["completion"].to_list()[1] == "新增城镇就业2287人"

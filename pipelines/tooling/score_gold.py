@@ -108,15 +108,18 @@ class GoldScore:
         }
 
 
-def build(table: Path, workdir: Path) -> tuple[Path | None, str | None]:
-    """The warehouse of one table, or why there is none: a table refused as a whole, or a build that failed
-    (a blocking check; one table's failure would hide the others', so each is built alone)."""
-    if (refused := read_or_quarantine(table).rejected_reason) is not None:
+def build(table: Path | list[Path], workdir: Path) -> tuple[Path | None, str | None]:
+    """The warehouse of one table (or of several together), or why there is none: a table refused as a whole,
+    or a build that failed (a blocking check; one table's failure would hide the others', so gold tables are
+    built alone)."""
+    tables = table if isinstance(table, list) else [table]
+    if len(tables) == 1 and (refused := read_or_quarantine(tables[0]).rejected_reason) is not None:
         return None, f"refused: {refused[:160]}"
     raw, warehouse, home = workdir / "raw", workdir / "warehouse.duckdb", workdir / "dagster"
     raw.mkdir(parents=True)
     home.mkdir()
-    shutil.copy(table, raw / table.name)
+    for each in tables:
+        shutil.copy(each, raw / each.name)
     if (instance := settings.REPO_ROOT / ".dagster" / "dagster.yaml").is_file():
         shutil.copy(instance, home / "dagster.yaml")
     # A Dagster instance per build: builds at once in one instance race on its storage's first migration.

@@ -150,9 +150,17 @@ def short_row_columns(
     "unnumbered": a row whose empty id cell was lost (UNNUMBERED_ROW_ROLES, left out); "realign": a row padded
     at its end whose cells misfit, which may also leave out a column MERGEABLE_BESIDE another. None when no way
     fits or two fit equally well: the row is then quarantined, not guessed."""
+    ranked = _ranked_ways(cells, header, profiles, mode)
+    return _best(ranked)
+
+
+def _ranked_ways(
+    cells: list[str], header: Header, profiles: list[Counter[str]], mode: str
+) -> list[tuple[tuple[float, int], _Way]]:
+    """Every way a short row's cells may stand (see short_row_columns), with its score."""
     missing = len(header.names) - len(cells)
     if not 0 < missing <= SHORT_ROW_MAX_MISSING:
-        return None
+        return []
     n = len(header.names)
     own = {"item": ITEM_ROW_MERGED_ROLES, "unnumbered": UNNUMBERED_ROW_ROLES}.get(mode, ())
     required = {i for i, role in enumerate(header.roles) if role in own}
@@ -170,7 +178,17 @@ def short_row_columns(
             if score is not None:
                 # Equal fits: the way with fewer empty trailing cells (a merged cell is the commoner loss).
                 scored.append(((score, -trailing), (left_out, trailing)))
-    return _best(scored)
+    return scored
+
+
+def item_row_columns(cells: list[str], header: Header, profiles: list[Counter[str]]) -> _Way | None:
+    """A short row with no number right below a task, placed as one more item of that task (mode "item"), unless
+    it fits at least as well as a task of its own whose id alone was merged from above (mode "unnumbered": a
+    project row under an action numbered once, `新增城镇就业(人) | 2287人 | 2360 | 96.9% |`): None then."""
+    item, own = (_ranked_ways(cells, header, profiles, mode) for mode in ("item", "unnumbered"))
+    if (best := _best(item)) is None:
+        return None
+    return None if own and max(own)[0][0] >= max(item)[0][0] else best
 
 
 def _best(scored: list[tuple[Any, _Way]]) -> _Way | None:
@@ -301,11 +319,7 @@ def sort_rows(rows: list[GridRow], header: Header, empty_reason: str) -> SortedR
             cells = _filled(cells, placing, above)
             out.merged_rows.add(row.first_line)
             above = _task_or_misfit(out, TaskRow(row, cells, *headings.of_task()), header) or above
-        elif (
-            _unnumbered(row)
-            and _follows_a_task(out, row)
-            and (placing := short_row_columns(cells, header, profiles, "item"))
-        ):
+        elif _unnumbered(row) and _follows_a_task(out, row) and (placing := item_row_columns(cells, header, profiles)):
             placed = _placed(cells, placing[0], n_columns)
             _continue_task(out, out.tasks[-1], row, [(i, c) for i, c in enumerate(placed) if c and c.strip()])
         elif _unnumbered(row) and (placing := short_row_columns(cells, header, profiles, "unnumbered")) is not None:
