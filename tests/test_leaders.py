@@ -13,7 +13,11 @@ from pipelines.core.units.leaders import Leader, leaders_in_cell, leaders_in_hea
         ("汤飞帆", [Leader("汤飞帆", None)]),
         ("汤飞帆副市长", [Leader("汤飞帆", "副市长")]),
         ("汤飞帆(副市长)", [Leader("汤飞帆", "副市长")]),
-        ("汤飞帆、李关定 副市长", [Leader("汤飞帆", None), Leader("李关定", None), Leader("副市长", None)]),
+        # A title apart is a name's (LEADER_TITLE_APART): the next name's, else the last's; alone, kept whole.
+        ("汤飞帆、李关定 副市长", [Leader("汤飞帆", None), Leader("李关定", "副市长")]),
+        ("副市长 张建国", [Leader("张建国", "副市长")]),
+        ("副市长", [Leader("副市长", None)]),
+        ("张建国。", [Leader("张建国", None)]),  # a closing 。 ends the name (LEADER_SEPARATORS)
         ("赵海滨常务副市长;汤飞帆", [Leader("赵海滨", "常务副市长"), Leader("汤飞帆", None)]),
         ("汤飞帆、汤飞帆", [Leader("汤飞帆", None)]),  # each once
         ("祝振伟\n陈夏林", [Leader("祝振伟", None), Leader("陈夏林", None)]),  # one per line

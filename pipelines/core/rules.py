@@ -594,8 +594,11 @@ LEADER_IN_HEADING = (
     r"(?P<name>[\u4e00-\u9fff·]{2,4}?)(?P<title>{titles})(?:牵头|负责|分管|领衔)",
     "一、汤飞帆市长牵头重点工作",
 )
-# Between leaders in one cell.
-LEADER_SEPARATORS = "、,;/ \n"
+# Between leaders in one cell; a closing 。 ends a name ("张建国。", a paragraph's value).
+LEADER_SEPARATORS = "、,;/ \n。"
+# A title standing apart is a name's title, never a leader (LEADER_TITLES): the next name's ("副市长 张建国"),
+# else the last name's ("汤飞帆、李关定 副市长"). (pattern, example)
+LEADER_TITLE_APART: tuple[str, str] = (r"^(?:{titles})$", "副市长 张建国 -> 张建国 (副市长)")
 
 # --- numbers in the text: targets and actuals ---------------------------------------
 #
