@@ -164,3 +164,24 @@ def test_the_parts_of_a_target_for_each_are_listed_after_their_name():
     # up to the full stop, not the other target's number
     assert [by_seq[s] for s in each.parts] == ["民间项目投资下降4.7%", "交通投资增长6.5%"]
     assert rate.parts == () and by_seq[rate.actual_seq] == "市县长项目落地率82.9%"
+
+
+def test_a_bare_done_figure_reports_the_one_target_in_its_unit():
+    # BARE_ACTUAL_FORM: "完成9个" names no metric; the task's one target in 个 is what it reports.
+    got = pairs("力争9个城市社区达到“三公里”充分就业社区标准", "完成9个,完成率100%")
+    assert got == [("9个城市社区达到“三公里”充分就业社区标准", "完成9个")]
+
+
+def test_a_bare_done_figure_pairs_with_neither_of_two_targets_in_its_unit():
+    got = pairs("新建学校3所,改造学校5所。", "完成4所。")
+    assert [actual for _, actual in got] == [None, None]
+
+
+def test_a_figure_of_work_under_way_reports_no_achievement():
+    # NOT_ACHIEVED_WORDS: the number repeats the target in a clause saying the work is being done.
+    assert pairs("完成居家适老化改造400户", "400户适老化改造正在施工,9月底前完成")[0][1] is None
+
+
+def test_a_figure_of_work_under_way_reports_a_target_of_that_work():
+    got = pairs("全年新开工重点项目30个", "已开工重点项目32个")
+    assert got[0][1] == "开工重点项目32个"

@@ -631,6 +631,9 @@ class TestOtherLayouts:
         # sentence-scope phrases speak only of what their sentence names, not for the whole task
         ("三条联网路:东光路、官渡路二期工程均已完工。", None),
         ("圆满完成83名军转干部安置任务。", None),
+        # The whole clause is the word: the task is done; a part of the work done is not.
+        ("已完工。", "已完工。"),
+        ("主体已完工,正在装修", None),
     ],
 )
 def test_a_completion_that_states_the_target_reached(completion, statement):

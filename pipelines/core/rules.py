@@ -1041,6 +1041,20 @@ ESTIMATE_WORDS: tuple[str, ...] = ("预计", "有望", "预估", "预期", "可�
 # A completion ratio ("完成年度计划的129.1%") says how much of a target was done, not the metric itself.
 COMPLETION_RATIO_PATTERNS: tuple[str, ...] = (r"完成率", r"完成[^,;。]{0,12}的$", r"目标完成率", r"任务的$", r"计划的$")
 
+# An actual whose own words say only that it was done ("完成9个" in "完成9个,完成率100%"; "已完成(完成30%"), naming no
+# metric, reports the task's one target in its unit: the table's layout names the metric. Where two targets
+# share the unit it reports neither (no guess). (pattern of the actual's metric words, example)
+BARE_ACTUAL_FORM: tuple[str, str] = (
+    r"^[\s(（:,]*(?:(?:已|共|累计|合计|均)*(?:完成|达到|实现|建成)[\s(（:,了]*)*$",
+    "完成9个,完成率100% under 力争9个城市社区达到“三公里”充分就业社区标准",
+)
+# A number in a clause saying the work is under way, planned or being let ("400户适老化改造正在施工", "已确定
+# 3个项目", "计划新建5所") reports no achievement: it pairs with no target, unless the target's own words say
+# the same (a target of 开工 is reported by 开工). (words, example)
+NOT_ACHIEVED_WORDS: tuple[tuple[str, ...], str] = (
+    ("正在", "施工中", "招标", "计划", "确定", "启动", "申报", "拟", "开工"),
+    "400户适老化改造正在施工 under 完成居家适老化改造400户",
+)
 # A completion text that says a target was reached without a new number: the status is met by statement.
 # scope `task`: the phrase speaks for the whole task, and decides every target with no actual; read in the clause
 # holding it, and only when that clause has no number (a number there is an actual, read as such:
@@ -1051,6 +1065,8 @@ COMPLETION_RATIO_PATTERNS: tuple[str, ...] = (r"完成率", r"完成[^,;。]{0,1
 # (pattern, scope, example)
 STATED_COMPLETE_PHRASES: tuple[tuple[str, str, str], ...] = (
     (r"已?全部完成", "task", "已全部完成"),
+    # The whole clause is the word (a progress cell "已完工。"); "主体已完工" is a part of the work only.
+    (r"(?:^|[,;:!?。])(?:已|均已|全部)完(?:工|成)(?:[,;:!?。]|$)", "task", "已完工。"),
     (r"均已完成", "task", "均已完成"),
     (r"(?:提前|超额|圆满|已|全面)完成了?(?:年度|全年|今年)?的?(?:目标)?任务", "task", "提前完成年度任务"),
     (r"(?:已|提前|超额)完成了?(?:年度|全年)?目标", "task", "已完成年度目标"),

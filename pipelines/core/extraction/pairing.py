@@ -70,6 +70,10 @@ _DIGITS = re.compile(r"\d")
 _DROP = str.maketrans("", "", rules.METRIC_DROP_CHARS)
 _STATED_OWN = re.compile("|".join(p for p, scope, _ in rules.STATED_COMPLETE_PHRASES if scope != "task"))
 _CLAUSE = re.compile(f"[^{re.escape(rules.CLAUSE_BREAKS)}]+")
+_BARE = re.compile(rules.BARE_ACTUAL_FORM[0])
+_NOT_ACHIEVED = re.compile("|".join(map(re.escape, rules.NOT_ACHIEVED_WORDS[0])))
+# A bare actual's score against the task's one target in its unit: above MIN_SIMILARITY, below a named match.
+BARE_ACTUAL_SIMILARITY = 0.5
 _COVERAGE_IGNORED = re.compile("|".join(map(re.escape, sorted(rules.COVERAGE_IGNORED_WORDS, key=len, reverse=True))))
 
 
@@ -186,27 +190,36 @@ def _pair_scores(
     """Each (target, actual)'s score: 0 where they cannot pair."""
     views = {a.seq: _views(completion, a) for a in actuals}
     scores = np.zeros((len(targets), len(actuals)))
+    per_unit = {u: sum(t.normalised_unit == u for t in targets) for u in {t.normalised_unit for t in targets}}
     for t_index, target in enumerate(targets):
         target_window = _own_window(requirement, target, targets)
         cumulative = any(m in target_window for m in rules.LEVEL_MARKERS)
+        only_in_unit = per_unit[target.normalised_unit] == 1
         for a_index, actual in enumerate(actuals):
-            score = _score(target, actual, target_window, cumulative, views[actual.seq])
+            score = _score(target, actual, target_window, cumulative, views[actual.seq], only_in_unit)
             if score > 0:
                 order_gap = abs(t_index / max(len(targets), 1) - a_index / max(len(actuals), 1))
                 scores[t_index, a_index] = score - ORDER_TIE_BREAK * order_gap
     return scores
 
 
-def _score(target: Mention, actual: Mention, target_window: str, cumulative: bool, view: _Views) -> float:
-    """How well an actual reports a target, before the order tie-break; 0 when it cannot."""
+def _score(
+    target: Mention, actual: Mention, target_window: str, cumulative: bool, view: _Views, only_in_unit: bool = False
+) -> float:
+    """How well an actual reports a target, before the order tie-break; 0 when it cannot. `only_in_unit`: the
+    target is the task's only one in its unit (a bare actual in that unit reports it, BARE_ACTUAL_FORM)."""
     # A completion ratio reports a target of completion ("完成三年任务的95%"), no other metric.
     if actual.is_completion_ratio and not (target.is_completion_ratio or "完成率" in target.metric):
         return 0.0
     # A rate or share is never reported as a count or an amount ("落地率50%" is not "已安排36个项目").
     if (rules.unit_kind(target.normalised_unit) == "rate") != (rules.unit_kind(actual.normalised_unit) == "rate"):
         return 0.0
-    score = similarity(target.metric, target_window, view)
+    # Work under way or planned achieves nothing yet (NOT_ACHIEVED_WORDS), unless the target says the same.
+    if (word := _NOT_ACHIEVED.search(view.clause)) and word.group() not in target_window:
+        return 0.0
     same_unit = target.normalised_unit == actual.normalised_unit
+    bare = same_unit and only_in_unit and not actual.is_completion_ratio and _BARE.match(actual.metric)
+    score = max(similarity(target.metric, target_window, view), BARE_ACTUAL_SIMILARITY if bare else 0.0)
     if score < (MIN_SIMILARITY if same_unit else MIN_SIMILARITY_OTHER_UNIT):
         return 0.0
     score += BONUS_SAME_UNIT * same_unit
