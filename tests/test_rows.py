@@ -211,7 +211,7 @@ def test_short_row_under_a_merged_id_is_one_more_item_of_the_task_above(tmp_path
     assert reasons(report) == []
     first = report.tasks.to_dicts()[0]
     assert "城镇新增就业1100人;“三公里”充分就业社区4个" in first["requirement"]
-    assert first["completion"] == "1063;4"
+    assert first["completion"] == "1063人;4个"  # bare figures in their targets' units (BARE_FIGURE_UNIT)
     assert report.tasks.get_column("task_id").to_list() == [1, 2]
 
 
@@ -394,3 +394,20 @@ def test_a_project_row_under_an_action_numbered_once_is_a_task_of_its_own(tmp_pa
     assert reasons(report) == []
     assert [r.split("(")[0] for r in report.tasks["requirement"]] == ["举办招聘会", "新增城镇就业", "建设老年食堂"]
     assert report.tasks["completion"].to_list()[1] == "新增城镇就业2287人"
+
+
+def test_bare_progress_figures_take_their_targets_units_part_by_part(tmp_path):
+    # BARE_FIGURE_UNIT: a 累计完成 column of bare numbers, one per joined sub-row, counts in its targets' units.
+    text = (
+        "序号 | 项目名称 | 目标任务 | 牵头单位 | 累计完成 |\n"
+        "1 | 促进就业 | 城镇新增就业1100人 | 县人社局 | 1063 |\n"
+        "“三公里”充分就业社区4个 | 4 |\n"
+        "2 | 放心家政 | 培训家政服务人员613人次 | 县商务局 | 626 |\n"
+    )
+    report = read_report(write(tmp_path, text))
+    assert report.tasks["completion"].to_list() == ["1063人;4个", "626人次"]
+
+
+def test_a_bare_progress_figure_stays_bare_where_its_target_has_no_one_unit(tmp_path):
+    text = "序号 | 项目名称 | 目标任务 | 累计完成 |\n1 | 促进就业 | 新增就业1100人、培训300人次 | 1063 |\n"
+    assert read_report(write(tmp_path, text)).tasks["completion"].to_list() == ["1063"]

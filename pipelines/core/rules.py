@@ -231,6 +231,11 @@ SUB_ROW_TEXT_ROLES: tuple[tuple[str, ...], str] = (
     ("requirement", "completion"),
     "乙中心签约256人 below 甲中心签约595人",
 )
+# A progress column of bare numbers ("1063" under 累计完成) counts in the units of the task's targets, part by part
+# where sub-rows joined them (apart by this separator): a target's unit is written after its number, in its own
+# cell or, for a bare target, in the requirement. A part whose target has no one unit leaves every part bare.
+# (part separator, example)
+BARE_FIGURE_UNIT: tuple[str, str] = (";", "1063;4 beside 城镇新增就业1100人;“三公里”充分就业社区4个 -> 1063人;4个")
 # A row as wide as the header whose id, text and target cells are empty and whose filled cells stand only in
 # these columns continues the task above: its id and text were merged over both rows, the progress given one
 # part per row (one clinic per row). (roles, example)

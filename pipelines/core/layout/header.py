@@ -80,6 +80,33 @@ def bracketed_unit(text: str) -> str | None:
 
 
 _BRACKETED = re.compile(r"\(([^()]{1,6})\)")
+_UNIT_WORD = re.compile(
+    f"(?:{'|'.join(map(re.escape, sorted(MULTIPLIERS, key=len, reverse=True)))})?"
+    f"(?:{'|'.join(map(re.escape, sorted(BASE_UNITS, key=len, reverse=True)))})"
+)
+
+
+def unit_after(number: str, text: str) -> str | None:
+    """The unit of measure written right after `number` in `text` ("1100" in "城镇新增就业1100人" -> 人)."""
+    for found in re.finditer(rf"(?<![\d.]){re.escape(number)}(?![\d.])", text.translate(FULLWIDTH)):
+        if unit := _UNIT_WORD.match(text.translate(FULLWIDTH), found.end()):
+            return unit.group()
+    return None
+
+
+def sole_unit(text: str) -> str | None:
+    """The unit of measure of a text's one quantity ("城镇新增就业1100人" -> 人), None where it has none or several."""
+    folded = text.translate(FULLWIDTH)
+    units = {u.group() for n in re.finditer(r"\d+(?:\.\d+)?", folded) if (u := _UNIT_WORD.match(folded, n.end()))}
+    numbers = len(re.findall(r"\d+(?:\.\d+)?", folded))
+    return units.pop() if len(units) == 1 and numbers == 1 else None
+
+
+def unit_of(value: str) -> str | None:
+    """The unit of measure of a written quantity ("90场" -> 场, "3.3万人次" -> 万人次), None for a bare number."""
+    found = re.match(r"^[≥≤><约]?-?\d+(?:\.\d+)?", value.strip())
+    rest = value.strip()[found.end() :] if found else ""
+    return rest if rest and _MEASURE_UNIT.match(rest) else None
 
 
 def header_role(text: str) -> str | None:

@@ -20,13 +20,22 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines.core.layout.header import HINTS, Header, bracketed_unit, find_header, with_roles_by_cells
+from pipelines.core.layout.header import (
+    HINTS,
+    Header,
+    bracketed_unit,
+    find_header,
+    sole_unit,
+    unit_after,
+    unit_of,
+    with_roles_by_cells,
+)
 from pipelines.core.layout.identity import ReportContext, report_context
 from pipelines.core.layout.normalise import normalise_attributes, normalise_tasks
 from pipelines.core.layout.paragraphs import as_paragraphs
 from pipelines.core.layout.records import as_records
 from pipelines.core.layout.rows import Row, SortedRows, TaskRow, as_row, number_tasks, sort_rows
-from pipelines.core.rules import BARE_VALUE_START, PART_YEAR_HEADER_WORDS
+from pipelines.core.rules import BARE_FIGURE_UNIT, BARE_VALUE_START, PART_YEAR_HEADER_WORDS
 from pipelines.core.sources.files import read_report_bytes, report_id_for
 from pipelines.core.sources.formats import format_of, read_grid
 from pipelines.core.sources.grid import SourceFileError
@@ -217,13 +226,16 @@ def _task_frame(
 
     def measured(cells: list[str], column: int | None) -> str | None:
         """A bare number is a quantity in the unit-of-measure column's unit ("6.5" + "%"); a target's, else in
-        the unit bracketed in the requirement (新增就业(人) + 5000) or its header (目标(万元))."""
+        the unit bracketed in the requirement (新增就业(人) + 5000) or its header (目标(万元)); a progress
+        figure's, else in its target's unit (BARE_FIGURE_UNIT), part by part where sub-rows joined them."""
         if column is None:
             return None
         value = cells[column].strip()
         unit = cells[measure_column].strip() if measure_column is not None else ""
         if not unit and column == target_column:
             unit = bracketed_unit(cell(cells, "requirement") or "") or bracketed_unit(header.names[column]) or ""
+        if not unit and column != target_column and target_column is not None:
+            return _in_target_units(value, cells[target_column], cell(cells, "requirement") or "") or cells[column]
         return value + unit if unit and _BARE_NUMBER.match(value) else cells[column]
 
     def group(task: TaskRow) -> str | None:
@@ -252,6 +264,26 @@ def _task_frame(
         },
         schema=RAW_TASKS.schema,
     )
+
+
+def _in_target_units(value: str, target: str, requirement: str) -> str | None:
+    """Bare progress figures ("1063;4", one per joined sub-row) in the units of their targets, part by part
+    ("1100;4" beside "城镇新增就业1100人;“三公里”充分就业社区4个" -> "1063人;4个"), or None where a part is not
+    a bare number, the parts do not match the targets' one by one, or a target's unit is not written."""
+    separator = BARE_FIGURE_UNIT[0]
+    parts, targets = value.split(separator), target.split(separator)
+    if not value or len(parts) != len(targets) or not all(_BARE_NUMBER.match(p.strip()) for p in parts):
+        return None
+    requirements = requirement.split(separator)
+    units = []
+    for i, written in enumerate(targets):
+        written = written.strip()
+        own = requirements[i] if len(requirements) == len(targets) else requirement
+        unit = unit_of(written) or (unit_after(written, own) if _BARE_NUMBER.match(written) else sole_unit(written))
+        if unit is None:
+            return None
+        units.append(unit)
+    return separator.join(f"{p.strip()}{u}" for p, u in zip(parts, units, strict=True))
 
 
 def _attribute_frame(report_id: str, header: Header, tasks: list[TaskRow]) -> pl.DataFrame:
