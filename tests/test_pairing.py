@@ -177,11 +177,18 @@ def test_a_bare_done_figure_pairs_with_neither_of_two_targets_in_its_unit():
     assert [actual for _, actual in got] == [None, None]
 
 
-def test_a_figure_of_work_under_way_reports_no_achievement():
-    # NOT_ACHIEVED_WORDS: the number repeats the target in a clause saying the work is being done.
-    assert pairs("完成居家适老化改造400户", "400户适老化改造正在施工,9月底前完成")[0][1] is None
+def under_way(requirement: str, completion: str) -> list[str | None]:
+    targets, actuals = extract_targets(requirement), extract_actuals(completion)
+    return [p.under_way for p in pair_targets(targets, actuals, requirement, completion)]
+
+
+def test_a_figure_of_work_under_way_is_paired_and_named_as_such():
+    # NOT_ACHIEVED_WORDS: the number repeats the target in a clause saying the work is being done; the pair
+    # stays as evidence, and the word makes the verdict unknown (fct_target_achievement: under_way).
+    assert pairs("完成居家适老化改造400户", "400户适老化改造正在施工,9月底前完成")[0][1] == "400户适老化改造正在施工"
+    assert under_way("完成居家适老化改造400户", "400户适老化改造正在施工,9月底前完成") == ["正在"]
 
 
 def test_a_figure_of_work_under_way_reports_a_target_of_that_work():
-    got = pairs("全年新开工重点项目30个", "已开工重点项目32个")
-    assert got[0][1] == "开工重点项目32个"
+    assert pairs("全年新开工重点项目30个", "已开工重点项目32个")[0][1] == "开工重点项目32个"
+    assert under_way("全年新开工重点项目30个", "已开工重点项目32个") == [None]

@@ -91,6 +91,7 @@ chosen as (
         weakest_parts.n_parts,
         pairs.pairing_similarity,
         pairs.statement as stated_by_name,
+        case when reviews.decision is null then pairs.under_way end as under_way,
         -- a reviewed actual is the target's by a person's word; a part, by the list after the parts' name
         case
             when reviews.decision = 'actual' or weakest_parts.actual_seq is not null then 1.0
@@ -143,6 +144,7 @@ joined as (
         coalesce(tasks.completion_statement, chosen.stated_by_name) as completion_statement,
         progress.progress_percent,
         chosen.pairing_similarity,
+        chosen.under_way,
         chosen.metric_coverage,
         chosen.n_parts,
         chosen.reviewed_decision,
@@ -198,6 +200,8 @@ decided as (
             when not has_progress_text then 'no_progress_text'
             when actual_seq is null then 'no_actual'
             when not units_convert then 'units_differ'
+            -- A figure of work under way or planned ("400户改造正在施工") shows no achievement, met or missed.
+            when under_way is not null then 'under_way'
             when achievement_ratio is null and target_normalised = 0 then 'target_zero'
             when achievement_ratio is null then 'running_stock'
             when comparator = 'lte' and achievement_ratio <= 1 then 'value_reached'

@@ -94,7 +94,15 @@ def _places(m: Mention, text: str) -> tuple:
     return match.start("num"), match.end("num") - match.start("num"), *upper, m.value, m.upper, m.multiplier
 
 
-_PAIR_WORDS = ("target_seq", "actual_seq", "pairing_similarity", "metric_coverage", "statement", "part_actual_seqs")
+_PAIR_WORDS = (
+    "target_seq",
+    "actual_seq",
+    "pairing_similarity",
+    "metric_coverage",
+    "statement",
+    "part_actual_seqs",
+    "under_way",
+)
 
 
 def _target_row(key: int, m: Mention, text: str) -> tuple:
@@ -116,7 +124,7 @@ def _template_readings(templates: list[tuple[str, str]]) -> tuple[pl.DataFrame, 
         targets += [_target_row(key, m, requirement) for m in found_targets]
         actuals += [_actual_row(key, m, completion) for m in found_actuals]
         pairs += [
-            (key, p.target_seq, p.actual_seq, p.similarity, p.metric_coverage, p.statement, list(p.parts))
+            (key, p.target_seq, p.actual_seq, p.similarity, p.metric_coverage, p.statement, list(p.parts), p.under_way)
             for p in found_pairs
         ]
     key = {"template": pl.Int64}

@@ -56,6 +56,9 @@ class Pair:
     # A target for each of several things: the actuals of its parts, listed after their name (the verdict
     # is the weakest part's, fct_target_achievement).
     parts: tuple[int, ...] = ()
+    # The word saying the actual's work is under way or planned ("正在", NOT_ACHIEVED_WORDS) where the target
+    # does not say it too: the figure shows no achievement, and the verdict is unknown.
+    under_way: str | None = None
 
 
 _CHANGE = "|".join(map(re.escape, sorted(rules.INCREASE_WORDS + rules.DECREASE_WORDS, key=len, reverse=True)))
@@ -178,8 +181,11 @@ def pair_targets(
         if t.seq not in chosen:
             return Pair(t.seq, None, 0.0, statement=stated_by_name(t.metric, completion), parts=parts)
         actual_seq, score = chosen[t.seq]
-        coverage = _coverage(by_seq[actual_seq].metric, _own_window(requirement, t, targets))
-        return Pair(t.seq, actual_seq, round(score, 3), coverage, parts=parts)
+        window = _own_window(requirement, t, targets)
+        metric = by_seq[actual_seq].metric
+        coverage = 1.0 if _is_bare(metric) else _coverage(metric, window)  # a bare figure counts the whole
+        under_way = _under_way(_views(completion, by_seq[actual_seq]).clause, window)
+        return Pair(t.seq, actual_seq, round(score, 3), coverage, parts=parts, under_way=under_way)
 
     return [pair(t) for t in targets]
 
@@ -214,11 +220,8 @@ def _score(
     # A rate or share is never reported as a count or an amount ("落地率50%" is not "已安排36个项目").
     if (rules.unit_kind(target.normalised_unit) == "rate") != (rules.unit_kind(actual.normalised_unit) == "rate"):
         return 0.0
-    # Work under way or planned achieves nothing yet (NOT_ACHIEVED_WORDS), unless the target says the same.
-    if (word := _NOT_ACHIEVED.search(view.clause)) and word.group() not in target_window:
-        return 0.0
     same_unit = target.normalised_unit == actual.normalised_unit
-    bare = same_unit and only_in_unit and not actual.is_completion_ratio and _BARE.match(actual.metric)
+    bare = same_unit and only_in_unit and not actual.is_completion_ratio and _is_bare(actual.metric)
     score = max(similarity(target.metric, target_window, view), BARE_ACTUAL_SIMILARITY if bare else 0.0)
     if score < (MIN_SIMILARITY if same_unit else MIN_SIMILARITY_OTHER_UNIT):
         return 0.0
@@ -244,6 +247,21 @@ def _assign(
             if scores[t_index, a_index] > 0:
                 chosen[targets[t_index].seq] = (actuals[a_index].seq, float(scores[t_index, a_index]))
     return chosen
+
+
+_FIGURE = re.compile(r"\d+(?:\.\d+)?[^\d\s,;:。、]{0,3}")
+
+
+def _is_bare(metric: str) -> bool:
+    """Whether an actual's metric words name nothing but its being done (BARE_ACTUAL_FORM); another figure
+    standing before it ("1063人" before "4个" in "1063人;4个") names nothing either."""
+    return bool(_BARE.match(_FIGURE.sub("", metric)))
+
+
+def _under_way(clause: str, target_window: str) -> str | None:
+    """The word of the actual's clause saying its work is under way or planned, unless the target says it too."""
+    found = _NOT_ACHIEVED.search(clause)
+    return found.group() if found and found.group() not in target_window else None
 
 
 def _coverage(metric: str, window: str) -> float:

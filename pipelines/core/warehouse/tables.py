@@ -414,6 +414,11 @@ RAW_TARGET_PAIRS = Table(
             pl.List(pl.Int64),
             "For a target for each of several things (`4个结构性指标均实现…`), the actuals of its parts.",
         ),
+        "under_way": Column(
+            pl.String,
+            "The word of the actual's clause saying its work is under way or planned (正在, 招标, 计划 …) where "
+            "the target does not say it too: the figure shows no achievement; else null.",
+        ),
     },
 )
 BUILD_STATE = Table(
