@@ -46,6 +46,7 @@ class Extracted:
     actual_start: int | None
     actual_end: int | None
     status: str
+    pace: str | None = None
 
 
 @dataclass
@@ -60,6 +61,10 @@ class Score:
     missed_said: int = 0  # targets the warehouse calls missed
     missed_labelled: int = 0  # targets the labels call missed
     missed_both: int = 0
+    met_said: int = 0  # targets the warehouse calls met
+    met_both: int = 0
+    pace_labelled: int = 0  # targets whose label gives a pace (an in-year shortfall)
+    pace_ok: int = 0
     misses: list[str] = field(default_factory=list)
 
     def add(self, other: Score) -> Score:
@@ -78,6 +83,10 @@ class Score:
             # A wrong `missed` accuses a department: its precision is the figure that matters most.
             "missed_precision": self.missed_both / self.missed_said if self.missed_said else 1.0,
             "missed_recall": self.missed_both / self.missed_labelled if self.missed_labelled else 1.0,
+            # A wrong `met` hides a shortfall: the issue's bar is 97% on other places' tables.
+            "met_precision": self.met_both / self.met_said if self.met_said else 1.0,
+            # Only where labels give a pace (GUIDE: parts of the year).
+            **({"pace_agreement": self.pace_ok / self.pace_labelled} if self.pace_labelled else {}),
         }
 
 
@@ -104,7 +113,7 @@ def load_extracted(con: duckdb.DuckDBPyConnection, report_id: str) -> tuple[dict
     rows = con.execute(
         """
         select t.task_id, t.target_seq, t.value, t.unit, t.comparator, t.span, t.span_start, t.span_end,
-               a.value, a.span, a.span_start, a.span_end, x.status
+               a.value, a.span, a.span_start, a.span_end, x.status, x.pace
         from marts.fct_targets t
         join marts.fct_target_achievement x using (task_key, target_seq)
         left join marts.fct_actuals a on a.task_key = x.task_key and a.actual_seq = x.actual_seq
@@ -187,6 +196,13 @@ def _score_found(result: Score, task_id: int, target: dict, hit: Extracted, comp
     result.missed_said += hit.status == "missed"
     result.missed_labelled += target["status"] == "missed"
     result.missed_both += hit.status == target["status"] == "missed"
+    result.met_said += hit.status == "met"
+    result.met_both += hit.status == target["status"] == "met"
+    if target.get("pace"):
+        result.pace_labelled += 1
+        result.pace_ok += hit.pace == target["pace"]
+        if hit.pace != target["pace"]:
+            result.misses.append(f"task {task_id}: pace {hit.pace} != {target['pace']}: {target['span']!r}")
     if hit.status == target["status"]:
         result.status_ok += 1
     else:
