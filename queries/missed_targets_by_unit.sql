@@ -1,5 +1,6 @@
 -- Missed targets, by the unit accountable for them (lead, sole or joint), worst shortfall first.
 select
+    u.unit_place,
     u.unit_name,
     u.role,
     a.report_id,
@@ -16,4 +17,4 @@ select
 from marts.fct_target_achievement as a
 inner join marts.fct_unit_assignments as u on a.task_key = u.task_key and u.role in ('lead', 'sole', 'joint')
 where a.status = 'missed'
-order by u.unit_name, a.achievement_ratio;
+order by u.unit_place, u.unit_name, a.achievement_ratio;

@@ -18,7 +18,7 @@ GOLDEN = REPO_ROOT / "tests" / "data" / "seed_unit_assignments.tsv"
 
 MART_QUERIES = {
     "dim_tasks": "select * from marts.dim_tasks order by task_key",
-    "dim_units": "select * from marts.dim_units order by unit_name",
+    "dim_units": "select * from marts.dim_units order by unit_key",
     "fct_unit_assignments": "select * from marts.fct_unit_assignments order by task_key, position",
     "dim_reports": "select * exclude (loaded_at) from marts.dim_reports order by report_id",
 }

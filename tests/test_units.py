@@ -98,6 +98,15 @@ def test_positions_are_one_based_after_expansion():
         ("各区、县(市)政府", "collective"),
         ("各在绍高校", "collective"),
         ("某某协调小组", "other"),
+        # A district's or county's own bodies, and a town's or street's government.
+        ("区发改局", "district_county_department"),
+        ("县民政局", "district_county_department"),
+        ("柯桥区教育局", "district_county_department"),
+        ("区委宣传部", "party_organ"),
+        ("区政府", "district_county_government"),
+        ("万东镇", "township"),
+        ("东林街道办事处", "township"),
+        ("各街道办事处", "collective"),
     ],
 )
 def test_unit_type(name, expected):

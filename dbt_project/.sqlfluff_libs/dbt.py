@@ -23,3 +23,7 @@ def listagg(measure, delimiter_text="','", order_by_clause=None, limit_num=None)
     if limit_num:
         return f"list_aggr((array_agg({measure}{order}))[1:{limit_num}], 'string_agg', {delimiter_text})"
     return f"string_agg({measure}, {delimiter_text}{order})"
+
+
+def concat(fields):
+    return f"({' || '.join(fields)})"

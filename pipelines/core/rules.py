@@ -567,16 +567,20 @@ COLLECTIVE_PREFIX = "各"
 # A unit's other name in brackets after it: both complete names. (pattern, example)
 UNIT_ALIAS_FORM: tuple[str, str] = (r"^(.+?)\(([^()]+)\)$", "发改局(服务业发展局)")
 
-# First matching pattern wins (re.search). Order matters: specific before general.
+# First matching pattern wins (re.search). Order matters: specific before general. A district's or county's own
+# bodies are typed as such, not as a city's (区发改局, 县民政局: district_county_department), and a town's or
+# street's government as a township (万东镇, 东林街道办事处). (type, pattern); examples in tests/test_units.py.
 UNIT_TYPE_RULES: tuple[tuple[str, str], ...] = (
     ("collective", r"^各|有关|相关|其他|成员单位"),
     ("central_agency_branch", r"^人行|人民银行|银保监|证监|海关|税务|气象局|消防救援|调查队|邮政管理|烟草|国家"),
     ("university", r"(学院|大学|高校|学校)$"),
     ("state_owned_company", r"(集团|公司)$"),
     ("development_zone_admin", r"(管委会|开发办)$"),
-    ("district_county_government", r"^.{1,6}(区|县|市)(人民)?政府$"),
-    ("party_organ", r"^(市委|市纪委|团市委)"),
+    ("district_county_government", r"^.{0,6}(区|县|市)(人民)?政府$"),
+    ("party_organ", r"^(市委|市纪委|团市委|区委|县委|区纪委|县纪委|团区委|团县委)"),
+    ("township", r"(镇|乡|街道)(人民政府|政府|办事处)?$"),
     ("city_department", r"^市"),
+    ("district_county_department", r"^(?:[^市]{1,6}?)?[区县](?!政府|人民政府)."),
 )
 UNIT_TYPE_FALLBACK = "other"
 
