@@ -108,7 +108,7 @@ def _own_reading(tasks: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, pl.Da
             for m in found_actuals
         ]
         pairs += [
-            (*key, p.target_seq, p.actual_seq, p.similarity, p.metric_coverage, p.statement, list(p.parts))
+            (*key, p.target_seq, p.actual_seq, p.similarity, p.metric_coverage, p.statement, list(p.parts), p.under_way)
             for p in found_pairs
         ]
     return (
