@@ -145,6 +145,8 @@ joined as (
         progress.progress_percent,
         chosen.pairing_similarity,
         chosen.under_way,
+        chosen.stated_by_name is not null as statement_names_target,
+        count(*) over (partition by targets.task_key) as n_task_targets,
         chosen.metric_coverage,
         chosen.n_parts,
         chosen.reviewed_decision,
@@ -204,6 +206,11 @@ decided as (
             when under_way is not null then 'under_way'
             when achievement_ratio is null and target_normalised = 0 then 'target_zero'
             when achievement_ratio is null then 'running_stock'
+            -- A pair whose words barely name the target's (a weak similarity, no list of parts, no person's
+            -- word) is no ground for met or missed: unknown, to review.
+            when
+                reviewed_decision is null and n_parts is null
+                and pairing_similarity < {{ var('min_verdict_similarity', 0.8) }} then 'weak_pair'
             when comparator = 'lte' and achievement_ratio <= 1 then 'value_reached'
             when comparator <> 'lte' and achievement_ratio >= required_ratio then 'value_reached'
             -- Short of the target from here. A shortfall accuses a department: it needs an actual whose
@@ -229,7 +236,25 @@ verdicts as (
         *,
         reviewed_decision = 'actual' or rule_reason not in ('uncertain_pair', 'stated_complete') as rests_on_actual,
         -- A count's ratio pro-rated to twelve months (the figure's months, else the report's), for its pace.
-        achievement_ratio * 12.0 / nullif(coalesce(months_covered, report_months), 0) as pro_rated_ratio
+        achievement_ratio * 12.0 / nullif(coalesce(months_covered, report_months), 0) as pro_rated_ratio,
+        -- How sure the verdict is: low ones are unknown and listed to review; medium ones rest on a pair of
+        -- middling similarity, or on a statement for the whole task deciding one of its several targets.
+        case
+            when reviewed_decision is not null then 'high'
+            when rule_reason in ('uncertain_pair', 'weak_pair') then 'low'
+            when rule_reason = 'under_way' then 'medium'
+            when rule_reason = 'stated_complete'
+                then case
+                    when statement_names_target or n_task_targets = 1 or actual_seq is not null then 'high'
+                    else 'medium'
+                end
+            when actual_seq is null or not units_convert or achievement_ratio is null then 'high'
+            when n_parts is not null then 'high'
+            when
+                pairing_similarity >= {{ var('high_confidence_similarity', 1.2) }}
+                and metric_coverage >= {{ var('missed_min_coverage', 0.6) }} then 'high'
+            else 'medium'
+        end as confidence
     from decided
 )
 
@@ -278,6 +303,7 @@ select
         else completion_statement
     end as completion_statement,
     rule_reason,
+    confidence,
     reviewed_decision,
     review_note,
     progress_percent,

@@ -298,19 +298,22 @@ TO_REVIEW_COLUMNS = [
     "requirement",
     "completion",
     "coverage",
+    "reason",
     "review_line",
 ]
 
 
 def targets_to_review(con: duckdb.DuckDBPyConnection, limit: int = ROW_LIMIT) -> list[dict]:
-    """Shortfalls the rules would not call missed (uncertain_pair): both texts side by side, and the line
-    of dbt_project/seeds/reviewed_verdicts.csv a reviewer completes (decision actual / no_actual / status)."""
+    """Verdicts of low confidence (an uncertain or weak pair: unknown) and figures of work under way: both texts
+    side by side, and the line of dbt_project/seeds/reviewed_verdicts.csv a reviewer completes (decision actual /
+    no_actual / status)."""
     rows = con.execute(
         """
         select a.report_id, a.task_id, a.target_span, a.target_value, a.target_unit, a.paired_actual_span,
-               a.paired_actual_value, a.paired_actual_unit, t.requirement, t.completion, a.metric_coverage
+               a.paired_actual_value, a.paired_actual_unit, t.requirement, t.completion, a.metric_coverage,
+               a.status_reason
         from marts.fct_target_achievement a join marts.dim_tasks t using (task_key)
-        where a.status_reason = 'uncertain_pair'
+        where a.confidence = 'low' or a.status_reason = 'under_way'
         order by a.report_id, a.task_id, a.target_seq
         limit ?
         """,
@@ -451,15 +454,17 @@ each report, and the tasks behind at its latest report with what every report sa
 <td class="span">{{ m.target_span }}</td><td class="span">{{ m.actual_span }}</td></tr>
 {% endfor %}{% endfor %}</tbody></table>
 <h2 id="to-review">To review ({{ to_review|length }})</h2>
-<p>Targets short of their paired number, where the number's own words are not the target's (it may count a part
-of what the target counts): <code>unknown</code>, not <code>missed</code>, until a person decides. Copy the line
+<p>Verdicts of low confidence, <code>unknown</code> until a person decides: a target short of a number whose own
+words are not the target's (<code>uncertain_pair</code>: it may count a part of what the target counts), or paired
+with a number whose words barely name it (<code>weak_pair</code>); and numbers of work under way or planned
+(<code>under_way</code>), which show nothing achieved. Copy the line
 into <code>dbt_project/seeds/reviewed_verdicts.csv</code>, set the decision (<code>actual</code> with the right
 actual's span, <code>no_actual</code>, or <code>status</code> with met / missed / unknown) and a note, and refresh.</p>
 <table><thead><tr><th>report</th><th>task</th><th>target</th><th>paired number</th><th>what was promised</th>
-<th>what was reported</th><th>review line</th></tr></thead><tbody>
+<th>what was reported</th><th>why</th><th>review line</th></tr></thead><tbody>
 {% for r in to_review %}<tr><td>{{ r.report_id }}</td><td class="num">{{ r.task_id }}</td><td>{{ r.target_span }}</td>
 <td>{{ r.actual_span }}<br><small>{{ "%g"|format(r.actual_value) }} {{ r.actual_unit }} against {{ "%g"|format(r.target_value) }} {{ r.target_unit }}, words {{ "%.2f"|format(r.coverage) if r.coverage is not none else "" }}</small></td>
-<td class="span">{{ r.requirement }}</td><td class="span">{{ r.completion }}</td><td><code>{{ r.review_line }}</code></td></tr>
+<td class="span">{{ r.requirement }}</td><td class="span">{{ r.completion }}</td><td>{{ r.reason }}</td><td><code>{{ r.review_line }}</code></td></tr>
 {% endfor %}</tbody></table>
 <h2 id="no-target">Tasks with no numeric target ({{ h.tasks - h.tasks_with_target }})</h2>
 {% if without|length < h.tasks - h.tasks_with_target %}<p>The first {{ without|length }}; all of them are the tasks of
