@@ -96,3 +96,33 @@ def test_paragraphs_with_fewer_labelled_items_than_the_form_needs_stay_unread(tm
         assert "not a known work-plan table header" in str(err) or "no header" in str(err)
     else:  # pragma: no cover - the form must not be read
         raise AssertionError("read as a paragraph plan")
+
+
+def write_docx_paragraphs(path: Path, paragraphs: list[str]) -> Path:
+    import docx
+
+    document = docx.Document()
+    for text in paragraphs:
+        document.add_paragraph(text)
+    document.save(str(path))
+    return path
+
+
+def test_a_word_document_of_labelled_paragraphs_is_read_as_a_table(tmp_path):
+    path = write_docx_paragraphs(tmp_path / "report.docx", LABELLED_LINES.splitlines())
+    report = read_report(path)
+    assert [t["requirement"][:6] for t in report.tasks.to_dicts()] == ["推动工业经济", "扩大有效投资"]
+    assert units(report)[2] == [("市发改委", "lead")]
+    assert report.source_place == "body paragraphs read as a table"
+
+
+def test_a_word_document_with_no_table_and_no_plan_in_its_paragraphs_is_rejected_with_both_reasons(tmp_path):
+    from pipelines.core.sources.grid import SourceFileError
+
+    path = write_docx_paragraphs(tmp_path / "report.docx", ["关于做好2024年工作的通知", "各单位:", "请认真贯彻落实。"])
+    try:
+        read_report(path)
+    except SourceFileError as err:
+        assert "no table in this document" in err.reason and "nor do its paragraphs" in err.reason
+    else:  # pragma: no cover
+        raise AssertionError("a letter read as a plan")

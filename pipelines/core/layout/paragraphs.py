@@ -18,9 +18,10 @@ from pipelines.core.rules import (
     NUMBERED_LINE_FORMS,
     PARAGRAPH_FORM,
 )
-from pipelines.core.sources.grid import Grid, GridRow, split_lines
+from pipelines.core.sources.grid import PARAGRAPHS_PLACE, Grid, GridRow, split_lines
 
 _MIN_ITEMS, _ID_HEADER, _TEXT_HEADER = PARAGRAPH_FORM
+READ_AS_TABLE = "body paragraphs read as a table"
 _LABELLED = re.compile(LABELLED_LINE_FORM[0])
 _INLINE = re.compile(INLINE_LABELS_FORM[0])
 _NUMBERED = tuple(re.compile(pattern) for pattern, _ in NUMBERED_LINE_FORMS)
@@ -97,7 +98,10 @@ def _items(lines: list[tuple[int, str]]) -> tuple[list[tuple[int, str]], list[_I
 
 
 def _lines(grid: Grid) -> list[tuple[int, str]] | None:
-    """The file's physical lines with their numbers, when it is text with no cell separator at all."""
+    """The file's physical lines with their numbers, when it is text with no cell separator at all, or a
+    document's body paragraphs (a paragraph's line breaks keep its number)."""
+    if grid.place.startswith(PARAGRAPHS_PLACE):
+        return [(row.first, line) for row in grid.rows for line in (split_lines(row.cells[0]) or [""])]
     if grid.source_format != "txt":
         return None
     lines: list[tuple[int, str]] = []
@@ -131,4 +135,5 @@ def as_paragraphs(grid: Grid) -> Grid:
         else:
             values = [part.labels.get(label, "") for label in labels]
             rows.append(GridRow([part.number, "\n".join(part.text), *values], part.first, part.last))
-    return replace(grid, rows=rows, page_title=grid.page_title or title)
+    place = READ_AS_TABLE if grid.place.startswith(PARAGRAPHS_PLACE) else grid.place
+    return replace(grid, rows=rows, page_title=grid.page_title or title, place=place)

@@ -26,6 +26,10 @@ ID_FORMS = tuple(re.compile(pattern) for pattern, _ in TASK_ID_FORMS)
 FULLWIDTH = str.maketrans(FULLWIDTH_TO_ASCII)
 
 
+# A document's body paragraphs given as rows, for want of a work-plan table (a Grid's place starts so).
+PARAGRAPHS_PLACE = "paragraphs"
+
+
 class SourceFileError(ValueError):
     """A raw file that cannot be read at all. The message is one line: file, place, reason."""
 
