@@ -126,3 +126,12 @@ def test_a_word_document_with_no_table_and_no_plan_in_its_paragraphs_is_rejected
         assert "no table in this document" in err.reason and "nor do its paragraphs" in err.reason
     else:  # pragma: no cover
         raise AssertionError("a letter read as a plan")
+
+
+def test_a_web_page_of_labelled_paragraphs_is_read_as_a_table(tmp_path):
+    body = "".join(f"<p>{line}</p>" for line in LABELLED_LINES.splitlines() if line)
+    path = tmp_path / "report.html"
+    path.write_text(f"<html><head><title>通知</title></head><body>{body}</body></html>", encoding="utf-8")
+    report = read_report(path)
+    assert [t["requirement"][:6] for t in report.tasks.to_dicts()] == ["推动工业经济", "扩大有效投资"]
+    assert units(report)[1][0] == ("市经信局", "lead")

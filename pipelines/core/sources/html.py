@@ -7,6 +7,7 @@ from pathlib import Path
 
 from pipelines.core.sources import limits
 from pipelines.core.sources.grid import (
+    PARAGRAPHS_PLACE,
     Cell,
     Grid,
     LayoutHints,
@@ -15,6 +16,7 @@ from pipelines.core.sources.grid import (
     decode,
     grid_from_rows,
     resolve_spans,
+    split_lines,
 )
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_-]+)""", re.IGNORECASE)
@@ -50,9 +52,18 @@ def read_html(path: Path, data: bytes, hints: LayoutHints) -> Grid:
     # A table holding other tables lays out the page; the work plan is among the innermost, unless it
     # holds a table itself (then any table whose header reads as a work plan will do).
     inner = [g for g, leaf in zip(grids, innermost, strict=False) if leaf]
-    if any(hints.is_work_plan(g) for g in inner):
-        return choose_table(path, inner, hints.is_work_plan, "page")
-    return choose_table(path, grids, hints.is_work_plan, "page")
+    try:
+        if any(hints.is_work_plan(g) for g in inner):
+            return choose_table(path, inner, hints.is_work_plan, "page")
+        return choose_table(path, grids, hints.is_work_plan, "page")
+    except SourceFileError as no_table:
+        # A plan written as paragraphs on the page: its lines of text, one row each (see word.read_docx).
+        body = document.find("body")
+        lines = [" ".join(line.split()) for line in split_lines(body.text_content() if body is not None else "")]
+        if sum(bool(line) for line in lines) < 2:
+            raise no_table from None
+        rows = [([line], frozenset()) for line in lines]
+        return grid_from_rows(rows, "html", encoding, f"{PARAGRAPHS_PLACE} ({no_table.reason})", page_title, len(rows))
 
 
 def _parse(path: Path, text: str):
