@@ -147,8 +147,6 @@ joined as (
         chosen.under_way,
         chosen.stated_by_name is not null as statement_names_target,
         count(*) over (partition by targets.task_key) as n_task_targets,
-        -- Targets of the task that a figure reports: a statement for the whole task then speaks of those.
-        count(chosen.actual_seq) over (partition by targets.task_key) as n_task_targets_reported,
         chosen.metric_coverage,
         chosen.n_parts,
         chosen.reviewed_decision,
@@ -196,12 +194,7 @@ decided as (
     select
         *,
         case
-            -- A statement naming the target decides it; one for the whole task ("项目已完成年度目标任务") decides a
-            -- target with no figure only where no figure reports another of its targets: it then speaks of those
-            -- (a city's share, reported), not of a province's total quoted in the task's text.
-            when actual_seq is null and statement_names_target then 'stated_complete'
-            when actual_seq is null and completion_statement is not null and n_task_targets_reported = 0
-                then 'stated_complete'
+            when actual_seq is null and completion_statement is not null then 'stated_complete'
             -- A number that equals its target inside a sentence saying the work is done only repeats the
             -- target ("10个新增急救站点已全部完成建设"): met by the statement, not by a count.
             when actual_statement is not null and units_convert and abs(actual_normalised) = target_normalised
