@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 
 from pipelines.core.rules import (
     CELL_KINDS,
@@ -58,6 +58,7 @@ def _filled(pattern: str, fill: dict[str, str]) -> str:
     return pattern
 
 
+@lru_cache(maxsize=1 << 16)  # pure, and a table repeats its cells (units, statuses, dates) from row to row
 def cell_kind(text: str) -> str | None:
     """The kind of a cell's content (the first row of CELL_KINDS it matches), LABEL for a short cell of no
     other kind, None for an empty cell. A person is read before the spaces go ("王 伟" is one name)."""
