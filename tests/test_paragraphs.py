@@ -135,3 +135,12 @@ def test_a_web_page_of_labelled_paragraphs_is_read_as_a_table(tmp_path):
     report = read_report(path)
     assert [t["requirement"][:6] for t in report.tasks.to_dicts()] == ["推动工业经济", "扩大有效投资"]
     assert units(report)[1][0] == ("市经信局", "lead")
+
+
+def test_a_blank_line_inside_an_item_is_part_of_it_not_a_row_of_its_own(tmp_path):
+    # The labels stand after a blank line: the item spans it, so no line is counted twice.
+    text = "标题\n1.新建学校3所。\n\n牵头单位:市教育局\n2.新建公园2个。\n牵头单位:市住建局\n"
+    report = read(tmp_path, text)
+    assert [(t["first_line"], t["last_line"]) for t in report.tasks.to_dicts()] == [(2, 4), (5, 6)]
+    assert report.rejected.height == 0
+    assert units(report)[1] == [("市教育局", "lead")]

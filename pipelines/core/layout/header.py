@@ -86,20 +86,26 @@ _UNIT_WORD = re.compile(
 )
 
 
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _numbers_with_units(text: str) -> list[tuple[str, str | None]]:
+    """Each number in a text with the unit of measure written right after it, if any."""
+    folded = text.translate(FULLWIDTH)
+    return [
+        (n.group(), u.group() if (u := _UNIT_WORD.match(folded, n.end())) else None) for n in _NUMBER.finditer(folded)
+    ]
+
+
 def unit_after(number: str, text: str) -> str | None:
     """The unit of measure written right after `number` in `text` ("1100" in "城镇新增就业1100人" -> 人)."""
-    for found in re.finditer(rf"(?<![\d.]){re.escape(number)}(?![\d.])", text.translate(FULLWIDTH)):
-        if unit := _UNIT_WORD.match(text.translate(FULLWIDTH), found.end()):
-            return unit.group()
-    return None
+    return next((unit for n, unit in _numbers_with_units(text) if n == number and unit), None)
 
 
 def sole_unit(text: str) -> str | None:
     """The unit of measure of a text's one quantity ("城镇新增就业1100人" -> 人), None where it has none or several."""
-    folded = text.translate(FULLWIDTH)
-    units = {u.group() for n in re.finditer(r"\d+(?:\.\d+)?", folded) if (u := _UNIT_WORD.match(folded, n.end()))}
-    numbers = len(re.findall(r"\d+(?:\.\d+)?", folded))
-    return units.pop() if len(units) == 1 and numbers == 1 else None
+    found = _numbers_with_units(text)
+    return found[0][1] if len(found) == 1 else None
 
 
 def unit_of(value: str) -> str | None:

@@ -18,7 +18,7 @@ from pipelines.core.rules import (
     NUMBERED_LINE_FORMS,
     PARAGRAPH_FORM,
 )
-from pipelines.core.sources.grid import PARAGRAPHS_PLACE, Grid, GridRow, split_lines
+from pipelines.core.sources.grid import Grid, GridRow, split_lines
 
 _MIN_ITEMS, _ID_HEADER, _TEXT_HEADER = PARAGRAPH_FORM
 READ_AS_TABLE = "body paragraphs read as a table"
@@ -83,24 +83,29 @@ def _items(lines: list[tuple[int, str]]) -> tuple[list[tuple[int, str]], list[_I
         elif not line.strip():
             body.append((lineno, line))
         elif labelled is not None:
+            _run_on(body, current, lineno)
             current.labels[labelled[0]] = "\n".join(filter(None, [current.labels.get(labelled[0]), labelled[1]]))
-            current.last, last_label = lineno, labelled[0]
+            last_label = labelled[0]
         elif last_label is not None and body[-1] is current:
             current.labels[last_label] += "\n" + line.strip()
             current.last = lineno
-        elif body[-1] is current:
+        else:  # the item's text goes on, after a blank line too
+            _run_on(body, current, lineno)
             current.text.append(line.strip())
-            current.last = lineno
-        else:  # text after a blank line, below an item: its paragraph goes on
-            current.text.append(line.strip())
-            current.last = lineno
     return titles, body
+
+
+def _run_on(body: list[_Item | tuple[int, str]], item: _Item, lineno: int) -> None:
+    """The item runs on to `lineno`: the blank lines since its last line are inside it, no rows of their own."""
+    while body[-1] is not item:
+        body.pop()
+    item.last = lineno
 
 
 def _lines(grid: Grid) -> list[tuple[int, str]] | None:
     """The file's physical lines with their numbers, when it is text with no cell separator at all, or a
     document's body paragraphs (a paragraph's line breaks keep its number)."""
-    if grid.place.startswith(PARAGRAPHS_PLACE):
+    if grid.no_table is not None:
         return [(row.first, line) for row in grid.rows for line in (split_lines(row.cells[0]) or [""])]
     if grid.source_format != "txt":
         return None
@@ -135,5 +140,5 @@ def as_paragraphs(grid: Grid) -> Grid:
         else:
             values = [part.labels.get(label, "") for label in labels]
             rows.append(GridRow([part.number, "\n".join(part.text), *values], part.first, part.last))
-    place = READ_AS_TABLE if grid.place.startswith(PARAGRAPHS_PLACE) else grid.place
-    return replace(grid, rows=rows, page_title=grid.page_title or title, place=place)
+    place = READ_AS_TABLE if grid.no_table is not None else grid.place
+    return replace(grid, rows=rows, page_title=grid.page_title or title, place=place, no_table=None)

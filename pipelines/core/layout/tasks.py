@@ -38,7 +38,7 @@ from pipelines.core.layout.rows import Row, SortedRows, TaskRow, as_row, number_
 from pipelines.core.rules import BARE_FIGURE_UNIT, BARE_VALUE_START, PART_YEAR_HEADER_WORDS
 from pipelines.core.sources.files import read_report_bytes, report_id_for
 from pipelines.core.sources.formats import format_of, read_grid
-from pipelines.core.sources.grid import PARAGRAPHS_PLACE, SourceFileError
+from pipelines.core.sources.grid import SourceFileError
 from pipelines.core.units.leaders import leaders_in_cell, leaders_in_heading
 from pipelines.core.warehouse.state import file_hash
 from pipelines.core.warehouse.tables import (
@@ -132,9 +132,10 @@ def read_report(path: Path, normalised: bool = True) -> Report:
     if not data.strip() and (found is None or found.read is not None):  # a format not read says so instead
         raise SourceFileError(path, "file is empty")
     grid = as_paragraphs(as_records(read_grid(path, data, HINTS)))
-    if grid.place.startswith(PARAGRAPHS_PLACE):  # a document's paragraphs that read as no plan either
-        why = grid.place[len(PARAGRAPHS_PLACE) + 2 : -1]  # "paragraphs (<why no table>)"
-        raise SourceFileError(path, f"{why}; nor do its paragraphs read as a plan (numbered items, 牵头单位:… lines)")
+    if grid.no_table is not None:  # a document's lines of text that read as no plan either
+        raise SourceFileError(
+            path, f"{grid.no_table}; nor do its paragraphs read as a plan (numbered items, 牵头单位:… lines)"
+        )
     header, after = find_header(grid, path)
     header = with_roles_by_cells(header, grid.rows[after:])
     empty_reason = "empty line" if grid.source_format == "txt" else "empty row"

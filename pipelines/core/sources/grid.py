@@ -12,7 +12,7 @@ from __future__ import annotations
 import codecs
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pipelines.core.rules import CELL_SEPARATOR, FULLWIDTH_TO_ASCII, TASK_ID_FORMS
@@ -24,10 +24,6 @@ ENCODINGS: tuple[str, ...] = ("utf-8-sig", "gb18030")
 GB_FAMILY = ("gb2312", "gbk", "gb18030", "x-gbk", "cp936")
 ID_FORMS = tuple(re.compile(pattern) for pattern, _ in TASK_ID_FORMS)
 FULLWIDTH = str.maketrans(FULLWIDTH_TO_ASCII)
-
-
-# A document's body paragraphs given as rows, for want of a work-plan table (a Grid's place starts so).
-PARAGRAPHS_PLACE = "paragraphs"
 
 
 class SourceFileError(ValueError):
@@ -77,6 +73,21 @@ class Grid:
     # last filled one, a Word table's rows, a text file's lines or records), for a check to hold `size` to:
     # it counts from the table's first row, so a sheet's empty margin rows above the table are in it, not in size.
     source_rows: int | None = None
+    # Set where the grid is a document's lines of text, one row each, given for want of a work-plan table: why no
+    # table was read. The layout reads them as a plan written as paragraphs, or rejects the file with this reason.
+    no_table: str | None = None
+
+
+def paragraphs_grid(
+    no_table: SourceFileError, lines: list[str], source_format: str, encoding: str, title: str | None
+) -> Grid:
+    """A document's lines of text as one-cell rows, for want of a work-plan table (`no_table` says why); a
+    document of fewer than two lines of text raises `no_table` as it is."""
+    if sum(bool(line.strip()) for line in lines) < 2:
+        raise no_table
+    rows = [([line], frozenset()) for line in lines]
+    grid = grid_from_rows(rows, source_format, encoding, "paragraphs", title, len(rows))
+    return replace(grid, no_table=no_table.reason)
 
 
 @dataclass(frozen=True)

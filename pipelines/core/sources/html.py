@@ -7,7 +7,6 @@ from pathlib import Path
 
 from pipelines.core.sources import limits
 from pipelines.core.sources.grid import (
-    PARAGRAPHS_PLACE,
     Cell,
     Grid,
     LayoutHints,
@@ -15,6 +14,7 @@ from pipelines.core.sources.grid import (
     choose_table,
     decode,
     grid_from_rows,
+    paragraphs_grid,
     resolve_spans,
     split_lines,
 )
@@ -60,10 +60,7 @@ def read_html(path: Path, data: bytes, hints: LayoutHints) -> Grid:
         # A plan written as paragraphs on the page: its lines of text, one row each (see word.read_docx).
         body = document.find("body")
         lines = [" ".join(line.split()) for line in split_lines(body.text_content() if body is not None else "")]
-        if sum(bool(line) for line in lines) < 2:
-            raise no_table from None
-        rows = [([line], frozenset()) for line in lines]
-        return grid_from_rows(rows, "html", encoding, f"{PARAGRAPHS_PLACE} ({no_table.reason})", page_title, len(rows))
+        return paragraphs_grid(no_table, lines, "html", encoding, page_title)
 
 
 def _parse(path: Path, text: str):

@@ -7,13 +7,13 @@ from pathlib import Path
 
 from pipelines.core.sources import limits
 from pipelines.core.sources.grid import (
-    PARAGRAPHS_PLACE,
     Grid,
     LayoutHints,
     SourceFileError,
     brief_error,
     choose_table,
     grid_from_rows,
+    paragraphs_grid,
 )
 
 
@@ -60,13 +60,10 @@ def read_docx(path: Path, data: bytes, hints: LayoutHints) -> Grid:
     try:
         return choose_table(path, grids, hints.is_work_plan, "document")
     except SourceFileError as no_table:
-        # A plan written as paragraphs, not as a table: its body paragraphs, one row each, for the layout to read
-        # as labelled items (PARAGRAPH_FORM); where they read as none, the file is rejected with both reasons.
+        # A plan written as paragraphs, not as a table: its body paragraphs, for the layout to read as labelled
+        # items (PARAGRAPH_FORM); where they read as none, the file is rejected with both reasons.
         body = [paragraph_text(p).strip() for p in document.element.body.iterchildren(qn("w:p"))]
-        if sum(bool(text) for text in body) < 2:
-            raise no_table from None
-        rows = [([text], frozenset()) for text in body]
-        return grid_from_rows(rows, "docx", "binary", f"{PARAGRAPHS_PLACE} ({no_table.reason})", title, len(rows))
+        return paragraphs_grid(no_table, body, "docx", "binary", title)
 
 
 def _check_size(path: Path, data: bytes) -> None:
