@@ -192,3 +192,28 @@ def test_a_figure_of_work_under_way_is_paired_and_named_as_such():
 def test_a_figure_of_work_under_way_reports_a_target_of_that_work():
     assert pairs("全年新开工重点项目30个", "已开工重点项目32个")[0][1] == "开工重点项目32个"
     assert under_way("全年新开工重点项目30个", "已开工重点项目32个") == [None]
+
+
+def other_scope(requirement: str, completion: str) -> list[str | None]:
+    targets, actuals = extract_targets(requirement), extract_actuals(completion)
+    return [p.other_scope for p in pair_targets(targets, actuals, requirement, completion)]
+
+
+def test_a_target_of_the_reported_metric_that_no_figure_reports_is_another_scopes():
+    # OTHER_SCOPE_SAME_METRIC: the province's 500公里 beside the city's share of 130公里 (我市任务), reported as
+    # 140.01公里: "项目已完成年度目标任务" speaks for the city's share, not the province's total.
+    requirement = "新建和改造提升城市绿道500公里;新建和改造提升城市绿道130公里"
+    completion = "项目已完成年度目标任务。完成新建和改造城市绿道共计140.01公里。"
+    assert other_scope(requirement, completion) == ["same_metric", None]
+
+
+def test_a_target_in_an_aside_in_brackets_is_another_scopes():
+    # OTHER_SCOPE_ASIDE: the aside quotes another requirement; a closed bracket before the number is no aside.
+    requirement = "新建城市绿道500公里(城市更新中要求新建福道1000公里);各县(市、区)均为100%"
+    assert other_scope(requirement, "项目已完成年度目标任务。") == [None, "aside", None]
+
+
+def test_a_target_of_another_metric_with_no_figure_is_no_other_scope():
+    requirement = "在家长常住地100%保障入学;就读公办学校比例85.8%"
+    completion = "提前完成年度任务,就读公办学校的比例达86.18%"
+    assert other_scope(requirement, completion) == [None, None]

@@ -107,10 +107,7 @@ def _own_reading(tasks: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, pl.Da
             )
             for m in found_actuals
         ]
-        pairs += [
-            (*key, p.target_seq, p.actual_seq, p.similarity, p.metric_coverage, p.statement, list(p.parts), p.under_way)
-            for p in found_pairs
-        ]
+        pairs += [(*key, *p.row()) for p in found_pairs]
     return (
         pl.DataFrame(targets, schema=TARGET_SCHEMA, orient="row"),
         pl.DataFrame(actuals, schema=ACTUAL_SCHEMA, orient="row"),

@@ -1088,6 +1088,20 @@ STATED_COMPLETE_PHRASES: tuple[tuple[str, str, str], ...] = (
 # target's metric: at least this share of the metric's words (pairing.containment).
 STATED_TARGET_MIN_CONTAINMENT = 0.8
 
+# A target no figure reports may be another scope's figure, quoted beside the report's own; a statement for the
+# whole task ("项目已完成年度目标任务") does not decide it (fct_target_achievement: other_scope, unknown).
+# A figure of the same metric and unit as a target a figure reports: the province's total beside the city's
+# share, or the plan's total beside the year's part. Of two such, the later is the report's own (a target
+# column's cell is joined after the requirement, layout.tasks.with_target): a figure pairs with it first.
+# (share of the one's metric words that the other's words hold, the least bigrams that metric must have, example)
+OTHER_SCOPE_SAME_METRIC: tuple[float, int, str] = (
+    0.8,
+    3,
+    "新建和改造提升城市绿道500公里 beside 新建和改造提升城市绿道130公里 (我市任务), reported 共计140.01公里",
+)
+# A figure inside an aside in brackets quotes another requirement. (pattern of the words before its number, example)
+OTHER_SCOPE_ASIDE: tuple[str, str] = (r"[(（][^()（）]*$", "城市绿道500公里(城市更新中要求新建福道1000公里)")
+
 # A target for each of several things ("4个结构性指标均实现10%以上增长"): before its number, a count, the
 # things' name and an each-word. The completion lists the parts after that name ("4个结构性指标中,
 # 民间项目投资下降4.7%,交通投资增长6.5%…"); one part reaching shows nothing of the others, one part short

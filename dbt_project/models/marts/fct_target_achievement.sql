@@ -92,6 +92,7 @@ chosen as (
         pairs.pairing_similarity,
         pairs.statement as stated_by_name,
         case when reviews.decision is null then pairs.under_way end as under_way,
+        pairs.other_scope,
         -- a reviewed actual is the target's by a person's word; a part, by the list after the parts' name
         case
             when reviews.decision = 'actual' or weakest_parts.actual_seq is not null then 1.0
@@ -145,6 +146,7 @@ joined as (
         progress.progress_percent,
         chosen.pairing_similarity,
         chosen.under_way,
+        chosen.other_scope,
         chosen.stated_by_name is not null as statement_names_target,
         count(*) over (partition by targets.task_key) as n_task_targets,
         chosen.metric_coverage,
@@ -194,6 +196,9 @@ decided as (
     select
         *,
         case
+            -- Another scope's figure (the province's total beside the city's share, an aside quoting another
+            -- requirement) is not this report's: a statement for the whole task does not decide it.
+            when actual_seq is null and other_scope is not null and not statement_names_target then 'other_scope'
             when actual_seq is null and completion_statement is not null then 'stated_complete'
             -- A number that equals its target inside a sentence saying the work is done only repeats the
             -- target ("10个新增急救站点已全部完成建设"): met by the statement, not by a count.
@@ -304,6 +309,7 @@ select
     end as completion_statement,
     rule_reason,
     confidence,
+    other_scope,
     reviewed_decision,
     review_note,
     progress_percent,

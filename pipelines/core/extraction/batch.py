@@ -102,6 +102,7 @@ _PAIR_WORDS = (
     "statement",
     "part_actual_seqs",
     "under_way",
+    "other_scope",
 )
 
 
@@ -123,10 +124,7 @@ def _template_readings(templates: list[tuple[str, str]]) -> tuple[pl.DataFrame, 
         found_targets, found_actuals, found_pairs = read_task(requirement, completion)
         targets += [_target_row(key, m, requirement) for m in found_targets]
         actuals += [_actual_row(key, m, completion) for m in found_actuals]
-        pairs += [
-            (key, p.target_seq, p.actual_seq, p.similarity, p.metric_coverage, p.statement, list(p.parts), p.under_way)
-            for p in found_pairs
-        ]
+        pairs += [(key, *p.row()) for p in found_pairs]
     key = {"template": pl.Int64}
     return (
         pl.DataFrame(targets, orient="row", schema={**key, **{c: TARGET_SCHEMA[c] for c in _TARGET_WORDS}, **_PLACES}),

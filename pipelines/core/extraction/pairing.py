@@ -39,6 +39,9 @@ BONUS_SAME_DIRECTION = 0.1
 MIN_SIMILARITY_OTHER_UNIT = 0.6
 # Only to break ties: the actual in the matching place in the text.
 ORDER_TIE_BREAK = 0.01
+# A target with a later one of its metric and unit gives way to it (OTHER_SCOPE_SAME_METRIC): more than the
+# order tie-break, less than a word of difference.
+EARLIER_SAME_METRIC = 0.05
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,14 @@ class Pair:
     # The word saying the actual's work is under way or planned ("正在", NOT_ACHIEVED_WORDS) where the target
     # does not say it too: the figure shows no achievement, and the verdict is unknown.
     under_way: str | None = None
+    # With no actual: why the target is another scope's figure, which a statement for the whole task does not
+    # decide: `same_metric` (OTHER_SCOPE_SAME_METRIC) or `aside` (OTHER_SCOPE_ASIDE).
+    other_scope: str | None = None
+
+    def row(self) -> tuple:
+        """The columns of raw_target_pairs from target_seq on."""
+        return (self.target_seq, self.actual_seq, self.similarity, self.metric_coverage, self.statement,
+                list(self.parts), self.under_way, self.other_scope)  # fmt: skip
 
 
 _CHANGE = "|".join(map(re.escape, sorted(rules.INCREASE_WORDS + rules.DECREASE_WORDS, key=len, reverse=True)))
@@ -179,7 +190,8 @@ def pair_targets(
     def pair(t: Mention) -> Pair:
         parts = _parts(t, actuals, completion, chosen)
         if t.seq not in chosen:
-            return Pair(t.seq, None, 0.0, statement=stated_by_name(t.metric, completion), parts=parts)
+            statement, scope = stated_by_name(t.metric, completion), _other_scope(t, targets, chosen, requirement)
+            return Pair(t.seq, None, 0.0, statement=statement, parts=parts, other_scope=scope)
         actual_seq, score = chosen[t.seq]
         window = _own_window(requirement, t, targets)
         metric = by_seq[actual_seq].metric
@@ -199,13 +211,14 @@ def _pair_scores(
     per_unit = {u: sum(t.normalised_unit == u for t in targets) for u in {t.normalised_unit for t in targets}}
     for t_index, target in enumerate(targets):
         target_window = _own_window(requirement, target, targets)
+        gives_way = EARLIER_SAME_METRIC * any(_same_metric(target, later) for later in targets[t_index + 1 :])
         cumulative = any(m in target_window for m in rules.LEVEL_MARKERS)
         only_in_unit = per_unit[target.normalised_unit] == 1
         for a_index, actual in enumerate(actuals):
             score = _score(target, actual, target_window, cumulative, views[actual.seq], only_in_unit)
             if score > 0:
                 order_gap = abs(t_index / max(len(targets), 1) - a_index / max(len(actuals), 1))
-                scores[t_index, a_index] = score - ORDER_TIE_BREAK * order_gap
+                scores[t_index, a_index] = score - ORDER_TIE_BREAK * order_gap - gives_way
     return scores
 
 
@@ -256,6 +269,35 @@ def _is_bare(metric: str) -> bool:
     """Whether an actual's metric words name nothing but its being done (BARE_ACTUAL_FORM); another figure
     standing before it ("1063人" before "4个" in "1063人;4个") names nothing either."""
     return bool(_BARE.match(_FIGURE.sub("", metric)))
+
+
+_ASIDE_OPEN = re.compile(rules.OTHER_SCOPE_ASIDE[0])
+
+
+def _other_scope(
+    target: Mention, targets: tuple[Mention, ...], chosen: dict[int, tuple[int, float]], requirement: str
+) -> str | None:
+    """Why a target no figure reports is another scope's figure: `aside`, it stands in an aside in brackets
+    (OTHER_SCOPE_ASIDE); `same_metric`, a reported target has its metric and unit (OTHER_SCOPE_SAME_METRIC). Not
+    by value: a template (pipelines.core.extraction.templates) reads equal numbers as different ones."""
+    sentence_start = bounds(requirement, target.number_start, rules.SENTENCE_BREAKS)[0]
+    if _ASIDE_OPEN.search(requirement, sentence_start, target.number_start):
+        return "aside"
+    if any(other.seq in chosen and _same_metric(target, other) for other in targets):
+        return "same_metric"
+    return None
+
+
+def _same_metric(target: Mention, other: Mention) -> bool:
+    """Whether another target of the task counts the same thing in the same unit (OTHER_SCOPE_SAME_METRIC): the
+    target's words hold the other's metric words."""
+    min_share, min_bigrams, _ = rules.OTHER_SCOPE_SAME_METRIC
+    return (
+        other.seq != target.seq
+        and other.normalised_unit == target.normalised_unit
+        and len(_metric_bigrams(other.metric)) >= min_bigrams
+        and containment(other.metric, target.metric) >= min_share
+    )
 
 
 def _under_way(clause: str, target_window: str) -> str | None:

@@ -419,6 +419,12 @@ RAW_TARGET_PAIRS = Table(
             "The word of the actual's clause saying its work is under way or planned (正在, 招标, 计划 …) where "
             "the target does not say it too: the figure shows no achievement; else null.",
         ),
+        "other_scope": Column(
+            pl.String,
+            "With no actual, why the target is another scope's figure, which a statement for the whole task does "
+            "not decide: same_metric (a reported target has its metric and unit: the province's total beside the "
+            "city's share) or aside (it stands in brackets, quoting another requirement); else null.",
+        ),
     },
 )
 BUILD_STATE = Table(
