@@ -203,3 +203,20 @@ def test_column_of_names_under_a_header_not_naming_a_leader_is_no_leader(tmp_pat
     report = read_report(path)
     assert roles(report)["负责人"] is None
     assert report.leaders.height == 0
+
+
+def test_a_second_requirement_column_is_the_target_column(tmp_path):
+    # SECOND_REQUIREMENT_ROLE: 事项名称 and 事项内容 both name what is promised; the figures are in the second,
+    # which was dropped as a column of no role.
+    path = tmp_path / "plan.txt"
+    path.write_text(
+        "序号 | 事项名称 | 责任单位 | 事项内容 |\n"
+        "1 | 实施老旧小区居住品质提升工程 | 住房城乡建设局 | 完成50台老旧电梯更新改造。 |\n"
+        "2 | 开展高层建筑消防安全能力建设 | 消防救援大队 | 消防物联感知设备接入率达80%以上。 |\n",
+        encoding="utf-8",
+    )
+    report = read_report(path)
+    assert dict(zip(report.header.names, report.header.roles, strict=True))["事项内容"] == "target"
+    assert (
+        report.tasks.get_column("requirement").to_list()[0] == "实施老旧小区居住品质提升工程;完成50台老旧电梯更新改造。"
+    )

@@ -217,3 +217,11 @@ def test_a_target_of_another_metric_with_no_figure_is_no_other_scope():
     requirement = "在家长常住地100%保障入学;就读公办学校比例85.8%"
     completion = "提前完成年度任务,就读公办学校的比例达86.18%"
     assert other_scope(requirement, completion) == [None, None]
+
+
+def test_a_count_naming_its_own_thing_is_weighed_on_its_own_clause():
+    # NAMED_COUNT_OWN_CLAUSE: "新增养老机构:" heads the clause, but the count names 医养结合机构, not 民营养老机构.
+    got = pairs("新增民营养老机构不少于2家", "新增养老机构:新增海安博爱医院、海安新生医院2家医养结合机构")
+    assert got == [("新增民营养老机构不少于2家", None)]
+    # A count that names nothing after it still takes its thing from the clause before.
+    assert pairs("新增民营养老机构不少于2家", "新增民营养老机构:新增2家")[0][1] == "新增2家"

@@ -168,7 +168,25 @@ COUNTY_BLOCK = (
 def test_column_of_numbered_group_titles_is_the_group_not_the_requirement(tmp_path):
     report = read_report(write(tmp_path, COUNTY_BLOCK))
     assert dict(zip(report.header.names, report.header.roles, strict=True))["项目名称"] == "group"
-    assert report.tasks.get_column("requirement").to_list()[0] == "*1.力争9个城市社区达到充分就业社区标准"
+    assert report.tasks.get_column("requirement").to_list()[0] == "力争9个城市社区达到充分就业社区标准"
+
+
+def test_an_item_number_opening_the_requirements_is_the_label(tmp_path):
+    # ITEM_NUMBER_IN_REQUIREMENT: no id column, and the items are numbered in the requirement cell; "3.90%" is
+    # item 3 of 90%, not 3.90%.
+    text = COUNTY_BLOCK.replace("3.开发公益性岗位540个", "3.90%的二级综合医院单独设置口腔科")
+    tasks = read_report(write(tmp_path, text)).tasks
+    assert tasks.get_column("task_label").to_list()[:3] == ["*1.", "2.", "3."]
+    assert tasks.get_column("requirement").to_list()[2] == "90%的二级综合医院单独设置口腔科"
+
+
+def test_a_requirement_opening_with_a_decimal_stays_whole_where_items_are_not_numbered(tmp_path):
+    text = (
+        "工作任务 | 牵头单位 |\n12.5%的企业完成改造 | 市经信局 |\n新建学校3所 | 市教育局 |\n新建公园2个 | 市住建局 |\n"
+    )
+    tasks = read_report(write(tmp_path, text)).tasks
+    assert tasks.get_column("requirement").to_list()[0] == "12.5%的企业完成改造"
+    assert tasks.get_column("task_label").to_list() == ["1", "2", "3"]
 
 
 def test_rows_short_of_two_merged_columns_take_both_from_above(tmp_path):
@@ -176,8 +194,8 @@ def test_rows_short_of_two_merged_columns_take_both_from_above(tmp_path):
     report = read_report(write(tmp_path, COUNTY_BLOCK))
     assert reasons(report) == []
     tasks = report.tasks.to_dicts()
-    starts = ["*1.力争", "2.募集", "3.开发", "*1.新增城市", "6.新增设立", "1.新建成"]
-    assert [t["requirement"][: len(s)] for t, s in zip(tasks, starts, strict=True)] == starts
+    starts = ["*1.力争", "2.募集", "3.开发", "*1.新增", "6.新增", "1.新建"]
+    assert [t["task_label"] + t["requirement"][:2] for t in tasks] == starts
     assert tasks[1]["completion"] == "完成330个,完成率101.54%"
     assert tasks[4]["completion"] == "无任务"
     assert [t["task_group"][:2] for t in tasks] == ["一、", "一、", "一、", "二、", "二、", "三、"]
@@ -186,7 +204,7 @@ def test_rows_short_of_two_merged_columns_take_both_from_above(tmp_path):
 def test_equal_fits_prefer_the_merged_cell_over_an_empty_end(tmp_path):
     # Leaving out 县区 and 项目名称 (merged) or 县区 and the empty end fit as well: the merged reading wins.
     report = read_report(write(tmp_path, COUNTY_BLOCK))
-    assert report.tasks.to_dicts()[2]["requirement"] == "3.开发公益性岗位540个"
+    assert report.tasks.to_dicts()[2]["requirement"] == "开发公益性岗位540个"
 
 
 @pytest.mark.parametrize(

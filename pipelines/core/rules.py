@@ -41,6 +41,10 @@ HEADER_ROLES: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("target", ("目标", "指标"), "一季度目标"),
     ("note", ("备注",), "备注"),
 )
+# Two columns whose headers name what is promised: the first is the requirement, the other its detail,
+# read as the target column (joined to the requirement, with_target) when the table has none; it was dropped
+# before, and its figures with it. (role of the other, example)
+SECOND_REQUIREMENT_ROLE: tuple[str, str] = ("target", "序号 | 事项名称 | 责任单位 | 事项内容: 完成50台老旧电梯更新改造")
 # A column whose header reads as one role but whose every cell says another is re-read by its cells: a bare 单位
 # column of units of measure is not who is responsible; a 进度 column of bare percents is a progress percent
 # (evidence, never a verdict alone), not a completion text. `measure unit` stands for a unit of measure
@@ -322,6 +326,11 @@ NUMBERED_LINE_FORMS: tuple[tuple[str, str], ...] = (
     (r"^[一二三四五六七八九十]+[、.．]", "五、安心托幼行动"),
     (r"^[(（](?:\d{1,3}|[一二三四五六七八九十]+)[)）]", "（三）老年助餐"),
 )
+# A table with no id column may number its tasks inside the requirement cell, as the lines above do: where at
+# least this share of its tasks' requirements open with an item number (the first form above), that number is
+# the task's label, and no part of its requirement ("12.5%的企业…" in a table that does not number its items
+# stays whole). (share, example)
+ITEM_NUMBER_IN_REQUIREMENT: tuple[float, str] = (0.5, "3.90%的二级综合医院单独设置口腔科 -> label 3., 90%的二级…")
 # A table written as record forms (one project per block of `label | value` rows, the blocks apart by a title
 # line): read as a table when at least this share of its rows that are not titles are label rows, the first
 # label names what is promised (项目名称) and at least this many blocks begin with it; the title line above a
@@ -1056,6 +1065,13 @@ COMPLETION_RATIO_PATTERNS: tuple[str, ...] = (r"完成率", r"完成[^,;。]{0,1
 BARE_ACTUAL_FORM: tuple[str, str] = (
     r"^[\s(（:,]*(?:(?:已|共|累计|合计|均)*(?:完成|达到|实现|建成)[\s(（:,了]*)*$",
     "完成9个,完成率100% under 力争9个城市社区达到“三公里”充分就业社区标准",
+)
+# A count that names what it counts right after its classifier ("2家医养结合机构") is weighed on its own clause
+# only: the clause before it ("新增养老机构:") may name a heading's thing, not this one's.
+# (the least character pairs the named thing has, example)
+NAMED_COUNT_OWN_CLAUSE: tuple[int, str] = (
+    2,
+    "新增养老机构:新增海安博爱医院、海安新生医院2家医养结合机构 does not report 新增民营养老机构不少于2家",
 )
 # A number in a clause saying the work is under way, planned or being let ("400户适老化改造正在施工", "已确定
 # 3个项目", "计划新建5所") reports no achievement: it pairs with no target, unless the target's own words say

@@ -117,6 +117,8 @@ class Mention:
     statement: str | None = None
     # A target for each of several things: their name ("结构性指标" of "4个结构性指标均实现10%以上增长").
     parts_name: str | None = None
+    # What a count names right after its classifier ("医养结合机构" of "2家医养结合机构"), else "".
+    counted: str = ""
 
 
 @lru_cache(maxsize=1 << 16)  # pure, and texts of one phrasing repeat it
@@ -372,6 +374,7 @@ def _mention(text: str, seq: int, r: _InContext, is_target: bool = True) -> Ment
         multiplier=q.multiplier,
         is_completion_ratio=q.base_unit == "%" and bool(_COMPLETION_RATIO.search(r.before)),
         parts_name=_parts_name(r.before),
+        counted=after_words if q.unit.lstrip("万亿千百") in rules.COUNT_CLASSIFIERS else "",
     )
 
 

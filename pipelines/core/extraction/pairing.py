@@ -235,6 +235,8 @@ def _score(
         return 0.0
     same_unit = target.normalised_unit == actual.normalised_unit
     bare = same_unit and only_in_unit and not actual.is_completion_ratio and _is_bare(actual.metric)
+    if len(bigrams(actual.counted)) >= rules.NAMED_COUNT_OWN_CLAUSE[0]:
+        view = _Views(view.clause, view.clause, view.clause)  # it names its own thing (NAMED_COUNT_OWN_CLAUSE)
     score = max(similarity(target.metric, target_window, view), BARE_ACTUAL_SIMILARITY if bare else 0.0)
     if score < (MIN_SIMILARITY if same_unit else MIN_SIMILARITY_OTHER_UNIT):
         return 0.0

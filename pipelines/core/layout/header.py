@@ -30,6 +30,7 @@ from pipelines.core.rules import (
     RATE_DENOMINATORS,
     ROLE_EVIDENCE,
     ROLES_BY_CELLS,
+    SECOND_REQUIREMENT_ROLE,
     SINGLE_ROLES,
     TASK_ROLES,
 )
@@ -233,9 +234,17 @@ def read_roles(names: list[str], rows: list[GridRow], report_id: str = "") -> tu
     for _, column, role in ranked:
         if roles[column] is None and (role not in SINGLE_ROLES or role not in roles):
             roles[column] = role
+    second = [i for i, n in enumerate(names) if roles[i] is None and header_role(n) == "requirement"]
+    detail = None
+    if "requirement" in roles and SECOND_REQUIREMENT_ROLE[0] not in roles and len(second) == 1:
+        first, detail = sorted((roles.index("requirement"), second[0]))
+        roles[first], roles[detail] = "requirement", SECOND_REQUIREMENT_ROLE[0]
+        scores[first] = {"requirement": scores[first].get("requirement", 0.0) or scores[detail]["requirement"]}
     evidence = [
         _evidence(n, r, k, s.get(r, 0.0) if r else 0.0) for n, r, k, s in zip(names, roles, kinds, scores, strict=True)
     ]
+    if detail is not None:  # SECOND_REQUIREMENT_ROLE
+        evidence[detail] = (f"{evidence[detail][0]}; the second requirement column, its detail", 0.5)
     if "requirement" not in roles and _whole_year_target(names, roles) and not _numbers(kinds[_target(names, roles)]):
         # The table's only statement of what is promised (`2022年预期目标` over sentences): its requirement.
         column = _target(names, roles)

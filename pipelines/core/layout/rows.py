@@ -19,10 +19,12 @@ from pipelines.core.layout.header import Header, header_target, names_of
 from pipelines.core.rules import (
     CONTINUING_ROW_ROLES,
     GROUP_HEADING_FORMS,
+    ITEM_NUMBER_IN_REQUIREMENT,
     ITEM_ROW_MERGED_ROLES,
     LONG_ROW_JOINED_ROLES,
     MERGEABLE_BESIDE,
     MERGEABLE_ROLES,
+    NUMBERED_LINE_FORMS,
     PROFILE_FIT_WEIGHT,
     ROLE_KINDS,
     SHORT_ROW_MAX_MISSING,
@@ -442,16 +444,38 @@ def _continue_task(out: SortedRows, task: TaskRow, row: Row, own: list[tuple[int
     out.sub_rows[task.row.first_line] = out.sub_rows.get(task.row.first_line, 0) + 1
 
 
+_ITEM_NUMBER = re.compile(NUMBERED_LINE_FORMS[0][0])
+
+
+def label_items(tasks: list[TaskRow], requirement_column: int | None) -> None:
+    """With no id column: the item number opening most tasks' requirements is their label, cut from the
+    requirement (ITEM_NUMBER_IN_REQUIREMENT)."""
+    if requirement_column is None:
+        return
+    found = [_ITEM_NUMBER.match(t.cells[requirement_column].strip()) for t in tasks]
+    if not tasks or sum(m is not None for m in found) < ITEM_NUMBER_IN_REQUIREMENT[0] * len(tasks):
+        return
+    for task, number in zip(tasks, found, strict=True):
+        if number is not None:
+            task.label = number.group()
+            task.cells[requirement_column] = task.cells[requirement_column].strip()[number.end() :].strip()
+
+
 def number_tasks(sorted_rows: SortedRows, id_column: int | None) -> list[TaskRow]:
     """The task rows with their ids: a row whose id is not a task number is rejected; of rows with one
     number in one group, a repeat of the same content is rejected as a duplicate, and different contents
     are all rejected (neither can be trusted over the other). The integer id is the written number where it
-    is unique in the report, else the order."""
+    is unique in the report, else the order (always, with no id column: a label read from the requirement,
+    label_items, is kept as written)."""
     # (group, number) -> its rows: numbering may restart in each group.
     numbered: dict[tuple[str | None, str | None, int | None], list[TaskRow]] = {}
     for order, task in enumerate(sorted_rows.tasks, start=1):
-        task.label = task.cells[id_column].strip() if id_column is not None else str(order)  # no id: the order
-        if id_column is not None and not task.label and task.row.first_line in sorted_rows.merged_rows:
+        if id_column is None:  # no id: the order
+            task.label = task.label or str(order)
+            numbered[(task.group, task.subgroup, order)] = [task]
+            continue
+        task.label = task.cells[id_column].strip()
+        if not task.label and task.row.first_line in sorted_rows.merged_rows:
             # A lost empty 序号 cell (UNNUMBERED_ROW_ROLES): numbered by its order below.
             numbered.setdefault((task.group, task.subgroup, -task.row.first_line), []).append(task)
         elif (reason := _not_a_task_number(task.label)) is not None:

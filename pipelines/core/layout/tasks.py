@@ -34,7 +34,7 @@ from pipelines.core.layout.identity import ReportContext, report_context
 from pipelines.core.layout.normalise import normalise_attributes, normalise_tasks
 from pipelines.core.layout.paragraphs import as_paragraphs
 from pipelines.core.layout.records import as_records
-from pipelines.core.layout.rows import Row, SortedRows, TaskRow, as_row, number_tasks, sort_rows
+from pipelines.core.layout.rows import Row, SortedRows, TaskRow, as_row, label_items, number_tasks, sort_rows
 from pipelines.core.rules import BARE_FIGURE_UNIT, BARE_VALUE_START, PART_YEAR_HEADER_WORDS
 from pipelines.core.sources.files import read_report_bytes, report_id_for
 from pipelines.core.sources.formats import format_of, read_grid
@@ -145,7 +145,10 @@ def read_report(path: Path, normalised: bool = True) -> Report:
     rows.rejected[:0] = [
         (as_row(r), empty_reason) for r in grid.rows[:after] if r.first < header.line and r.first not in titles
     ]
-    tasks = with_requirement(number_tasks(rows, header.task_columns().get("task_id")), header, rows)
+    columns = header.task_columns()
+    if "task_id" not in columns:
+        label_items(rows.tasks, columns.get("requirement"))
+    tasks = with_requirement(number_tasks(rows, columns.get("task_id")), header, rows)
     report_id, source_file = report_id_for(path), str(path)
     task_frame = _task_frame(report_id, source_file, header, tasks, rows)
     attributes = _attribute_frame(report_id, header, tasks)
