@@ -302,3 +302,13 @@ def test_a_target_for_each_of_several_things_names_them(text, parts_name):
 def test_a_run_of_digits_longer_than_a_figure_is_a_code():
     assert find_quantities("完成" + "9" * 400 + "个") == []  # and no value is ever infinite
     assert [q.value for q in find_quantities("统一社会信用代码913306001234567890个体户,新增企业12家")] == [12]
+
+
+def test_a_rate_before_the_things_it_shares_is_a_target():
+    # RATE_OF_THINGS: "30%以上服务人口…乡镇卫生院" is a share of those 卫生院; SIZE_OF_THINGS: 2万 is their size.
+    text = "30%以上的社区卫生服务中心、30%以上服务人口超过2万的乡镇卫生院配备专职口腔医师"
+    assert [(m.value, m.unit) for m in extract_targets(text)] == [(30.0, "%"), (30.0, "%")]
+
+
+def test_a_rate_before_things_a_count_follows_describes_them():
+    assert [(m.value, m.unit) for m in extract_targets("培育营收增长10%以上企业20家")] == [(20.0, "家")]

@@ -632,8 +632,10 @@ class TestOtherLayouts:
         ("三条联网路:东光路、官渡路二期工程均已完工。", None),
         ("圆满完成83名军转干部安置任务。", None),
         # The whole clause is the word: the task is done; a part of the work done is not.
-        ("已完工。", "已完工。"),
+        ("已完工。", "已完工"),
         ("主体已完工,正在装修", None),
+        # the details of what was done follow in brackets
+        ("已完成(完成30%,完成率100%)", "已完成"),
     ],
 )
 def test_a_completion_that_states_the_target_reached(completion, statement):

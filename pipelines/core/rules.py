@@ -886,6 +886,17 @@ QUALIFIERS_BEFORE: dict[str, str] = {
 }
 # How far before the number (characters) a qualifier of two or more characters still governs it.
 QUALIFIER_REACH = 6
+# A number with a qualifier right before a noun describes what is counted ("3万元以下企业", "300人以上学校"): not
+# a target. A rate there is a share of those things, a target ("30%以上服务人口超过2万的乡镇卫生院配备专职口腔
+# 医师"), unless a count follows in its item, which is then the target ("增长10%以上企业20家").
+# A number with a multiplier and no unit before 的 and a noun is the size of the things named
+# ("服务人口超过2万的乡镇卫生院"): not a target either. (the word, example)
+SIZE_OF_THINGS: tuple[str, str] = ("的", "30%以上服务人口超过2万的乡镇卫生院")
+# (units that are a share of things, example)
+RATE_OF_THINGS: tuple[frozenset[str], str] = (
+    frozenset({"%"}),
+    "30%以上服务人口超过2万的乡镇卫生院配备专职口腔医师 / 增长10%以上企业20家 (20家 is the target)",
+)
 # Range: "30—40家" is value 30, upper 40, comparator gte.
 RANGE_SEPARATORS = "-—~～至到"
 
@@ -1090,8 +1101,9 @@ NOT_ACHIEVED_WORDS: tuple[tuple[str, ...], str] = (
 # (pattern, scope, example)
 STATED_COMPLETE_PHRASES: tuple[tuple[str, str, str], ...] = (
     (r"已?全部完成", "task", "已全部完成"),
-    # The whole clause is the word (a progress cell "已完工。"); "主体已完工" is a part of the work only.
-    (r"(?:^|[,;:!?。])(?:已|均已|全部)完(?:工|成)(?:[,;:!?。]|$)", "task", "已完工。"),
+    # The whole clause is the word (a progress cell "已完工。"), or its details follow in brackets; "主体已完工" is a
+    # part of the work only.
+    (r"(?:^|[,;:!?。])(?:已|均已|全部)完(?:工|成)(?:[,;:!?。(]|$)", "task", "已完工。 / 已完成(完成30%,完成率100%)"),
     (r"均已完成", "task", "均已完成"),
     (r"(?:提前|超额|圆满|已|全面)完成了?(?:年度|全年|今年)?的?(?:目标)?任务", "task", "提前完成年度任务"),
     (r"(?:已|提前|超额)完成了?(?:年度|全年)?目标", "task", "已完成年度目标"),

@@ -307,10 +307,14 @@ def _is_descriptor(text: str, r: _InContext, readings: list[_InContext]) -> bool
     if qualifier in ("以下", "及以下", "以内") and (follows_noun or text.startswith(rules.LIST_BREAK, r.qualifier_end)):
         return True
     base = r.quantity.unit.lstrip("万亿千百")
-    if follows_noun and qualifier and base not in rules.COUNT_CLASSIFIERS:
-        return True
-    # "N things … X%": a count followed by a rate of those things in the same item sets the rate's scope.
+    if not base and text.startswith(rules.SIZE_OF_THINGS[0], r.qualifier_end) and _CJK.match(text, r.qualifier_end + 1):
+        return True  # SIZE_OF_THINGS
     following = [o for o in readings if o.quantity.start > r.quantity.start and o.before_start == r.quantity.end]
+    if follows_noun and qualifier and base not in rules.COUNT_CLASSIFIERS:
+        # a share of those things is a target, unless a count of them follows (RATE_OF_THINGS)
+        counted_after = bool(following) and following[0].quantity.base_unit in rules.COUNT_CLASSIFIERS
+        return r.quantity.base_unit not in rules.RATE_OF_THINGS[0] or counted_after
+    # "N things … X%": a count followed by a rate of those things in the same item sets the rate's scope.
     return follows_noun and not qualifier and bool(following) and following[0].quantity.base_unit in rules.RATE_UNITS
 
 

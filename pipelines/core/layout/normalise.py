@@ -38,14 +38,16 @@ def normalise_text(expr: pl.Expr) -> pl.Expr:
     return expr.str.strip_chars()
 
 
-_STATEMENT_CLAUSE = (
-    r"([^,;:!?。]*(?:" + "|".join(p for p, scope, _ in STATED_COMPLETE_PHRASES if scope == "task") + r")[^,;:!?。]*)"
-)
+_STATEMENT = "|".join(p for p, scope, _ in STATED_COMPLETE_PHRASES if scope == "task")
+# A clause ends at a break, and at an opening bracket: "已完成(完成30%…)" states it, the details follow.
+_CLAUSE_BREAK = r"[,;:!?。(]"
 
 
 def completion_statement(completion: pl.Expr) -> pl.Expr:
-    """The clause of a (normalised) completion text stating the target reached without a number, or null."""
-    clause = completion.str.extract(_STATEMENT_CLAUSE, 1)
+    """The first clause of a (normalised) completion text with a statement that the target was reached, if it
+    has no number (a number there is an actual, read as such), else null."""
+    clauses = completion.str.replace_all(_CLAUSE_BREAK, "\x00").str.split("\x00")
+    clause = clauses.list.eval(pl.element().filter(pl.element().str.contains(_STATEMENT))).list.first()
     return pl.when(clause.str.contains(r"\d")).then(None).otherwise(clause)
 
 
