@@ -343,8 +343,9 @@ def _mention(text: str, seq: int, r: _InContext, is_target: bool = True) -> Ment
     after_words = _clean_metric(r.after.removeprefix("的"))
     verb = r.list_verb if r.list_verb and not _LIST_VERB.match(before_words) else ""
     metric = _clean_metric(verb + shared_words + before_words + after_words) or before_words or after_words
-    if not _content_words(metric):
-        # "深化“智慧安防”小区建设,全年建设完成600个以上": only verbs here; the thing is named just before.
+    if not _content_words(metric) and r.clause_start > r.sentence_start:
+        # "深化“智慧安防”小区建设,全年建设完成600个以上": only verbs here; the thing is named just before, in its
+        # sentence ("1063人;4个": the clause before is another figure's).
         previous = _clean_metric(
             text[bounds(text, max(r.clause_start - 1, 0), rules.CLAUSE_BREAKS)[0] : max(r.clause_start - 1, 0)]
         )

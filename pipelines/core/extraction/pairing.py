@@ -264,13 +264,9 @@ def _assign(
     return chosen
 
 
-_FIGURE = re.compile(r"\d+(?:\.\d+)?[^\d\s,;:。、]{0,3}")
-
-
 def _is_bare(metric: str) -> bool:
-    """Whether an actual's metric words name nothing but its being done (BARE_ACTUAL_FORM); another figure
-    standing before it ("1063人" before "4个" in "1063人;4个") names nothing either."""
-    return bool(_BARE.match(_FIGURE.sub("", metric)))
+    """Whether an actual's metric words name nothing but its being done (BARE_ACTUAL_FORM)."""
+    return bool(_BARE.match(metric))
 
 
 _ASIDE_OPEN = re.compile(rules.OTHER_SCOPE_ASIDE[0])
