@@ -62,6 +62,8 @@ def test_a_reviewed_verdict_is_applied_and_one_that_matches_nothing_warns(seed_w
             "build",
             "--select",
             "reviewed_verdicts+",
+            # as a refresh does when a seed changed (the transform's fingerprint): every report's verdicts
+            "--full-refresh",
             "--exclude-resource-type",
             "unit_test",
             "--vars",

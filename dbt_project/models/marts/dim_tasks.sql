@@ -1,5 +1,7 @@
+{{ config(**per_report_config()) }}
+-- depends_on: {{ ref('stg_changed_reports') }}
 with tasks as (
-    select * from {{ ref('stg_tasks') }}
+    select * from {{ ref('stg_tasks') }}{{ changed_reports_only() }}
 ),
 
 assignments as (

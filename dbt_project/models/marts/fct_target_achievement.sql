@@ -1,7 +1,9 @@
 {#- One row per target: the paired actual and whether the target was met.
     Values compare after exact unit conversion (万 <-> 亿; the normalised_* columns). -#}
+{{ config(**per_report_config()) }}
+-- depends_on: {{ ref('stg_changed_reports') }}
 with targets as (
-    select * from {{ ref('stg_target_mentions') }}
+    select * from {{ ref('stg_target_mentions') }}{{ changed_reports_only() }}
 ),
 
 pairs as (

@@ -1,7 +1,9 @@
 {#- A unit is a place and a name: 市发改委 of two cities is two units. The place is the report's (dim_reports.place);
     a report whose place is not known is a place of its own, so its units are never pooled with another's. -#}
+{{ config(**per_report_config()) }}
+-- depends_on: {{ ref('stg_changed_reports') }}
 with assignments as (
-    select * from {{ ref('stg_unit_assignments') }}
+    select * from {{ ref('stg_unit_assignments') }}{{ changed_reports_only() }}
 ),
 
 reports as (

@@ -9,6 +9,8 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtProject, dbt_assets
 
+from pipelines.core.refresh.fingerprint import transform_fingerprint
+from pipelines.core.warehouse import state
 from pipelines.core.warehouse.tables import MARTS, SOURCES, STAGING
 from pipelines.defs.assets.staging import table_key
 from pipelines.defs.dbt_project import dbt_project, dbt_vars
@@ -43,6 +45,11 @@ def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtResource, wa
     # Unit tests check the SQL, not the data: they run in `make test` (tests/test_dbt_unit_tests.py),
     # not in every refresh, as dbt advises for production runs.
     args = ["build", "--exclude-resource-type", "unit_test", "--vars", dbt_vars(warehouse_build.published)]
+    # The per-report marts rebuild the changed reports only (macros/incremental_reports.sql); every report when
+    # the transform that built them changed.
+    with warehouse_build.get_connection() as con:
+        if state.transform_version(con) != transform_fingerprint():
+            args.append("--full-refresh")
     invocation = dbt.cli(args, context=context)
     yield from with_table_metadata(invocation.stream(), context, warehouse_build)
     keep_partial_parse(invocation.target_path)
