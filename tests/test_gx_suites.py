@@ -65,6 +65,17 @@ def test_seed_passes_every_suite(seed_staging, gates, suite):
     assert result.evaluated >= 1
 
 
+@pytest.mark.parametrize("suite", sorted(set(suite_frames.SUITE_FRAMES) - {"fct_target_achievement"}))
+def test_a_frame_holds_the_rows_of_the_reports_asked_for(seed_staging, suite):
+    # A refresh checks the reports written since the last publish only; the others were checked before.
+    def rows(frame: pl.DataFrame) -> list[str]:  # a join returns its rows in no set order
+        return sorted(map(str, frame.rows()))
+
+    every = suite_frames.SUITE_FRAMES[suite](seed_staging)
+    assert rows(suite_frames.SUITE_FRAMES[suite](seed_staging, [every["report_id"][0]])) == rows(every)
+    assert suite_frames.SUITE_FRAMES[suite](seed_staging, ["another report"]).height == 0
+
+
 def test_staging_tasks_catches_duplicates_and_empty_cells(gates):
     frame = pl.DataFrame(
         {

@@ -16,6 +16,7 @@ from pipelines.core import settings
 from pipelines.core.quality.files import COLUMNS, STATUSES, rejected_reports, reports_without_tasks
 from pipelines.core.quality.frames import SUITE_FRAMES
 from pipelines.core.quality.gates import SAMPLE_SIZE, QualityGates
+from pipelines.core.refresh.changes import reports_to_rebuild
 from pipelines.core.sources.files import skipped_files
 from pipelines.core.warehouse.connection import read_table
 from pipelines.core.warehouse.tables import (
@@ -110,7 +111,8 @@ def run_gate(
 ) -> dg.AssetCheckResult:
     """Validate each of the gate's suites on its frame, read from the run's build; one result."""
     with warehouse_build.get_connection() as con:
-        frames = {suite: SUITE_FRAMES[suite](con) for suite in gate.suites}
+        reports = reports_to_rebuild(con)  # the rows checked before stay checked (quality.frames)
+        frames = {suite: SUITE_FRAMES[suite](con, reports) for suite in gate.suites}
     results = [quality.validate(suite, frame, run_name=run_id) for suite, frame in frames.items()]
     failed = [f for r in results for f in r.failed]
     return dg.AssetCheckResult(

@@ -3,6 +3,10 @@
 Each reads its tables and derives the columns a rule needs: a span found in its text and a task that
 exists, in DuckDB's SQL (the texts stay there rather than being joined onto every mention in
 memory); lines accounted per report and units per task, in polars.
+
+Each reads the rows of the given reports only (`Reports`: those written since the warehouse was last published,
+whose rows were not checked yet), or of every report (None: a first build, or changed suites). Every rule the
+suites hold is about one report's rows, so the reports checked before need not be checked again.
 """
 
 from __future__ import annotations
@@ -23,9 +27,26 @@ from pipelines.core.warehouse.tables import (
 )
 
 TASK_KEY = ["report_id", "task_id"]
+Reports = list[str] | None  # the reports to check; None: every report
 
 
-def _with_references(con: duckdb.DuckDBPyConnection, table: str, span_text: str | None = None) -> pl.DataFrame:
+def _rows(con: duckdb.DuckDBPyConnection, table: str, reports: Reports) -> pl.DataFrame:
+    """The table's rows of the reports (of every report for None)."""
+    if reports is None:
+        return read_table(con, table)
+    return read_query(con, f"select * from {table} where report_id in (select unnest(?::varchar[]))", [reports])
+
+
+def _only(reports: Reports, column: str) -> tuple[str, list]:
+    """A where clause keeping the reports' rows (none for None), and its parameters."""
+    if reports is None:
+        return "", []
+    return f"where {column} in (select unnest(?::varchar[]))", [reports]
+
+
+def _with_references(
+    con: duckdb.DuckDBPyConnection, table: str, reports: Reports, span_text: str | None = None
+) -> pl.DataFrame:
     """The table's rows with `task_exists` (its task is in raw_tasks), the task's file and first line (where a
     failing row is named by) and, given the task's text column, `span_in_text` (the span is that text at its
     offsets)."""
@@ -37,6 +58,7 @@ def _with_references(con: duckdb.DuckDBPyConnection, table: str, span_text: str 
         if span_text
         else ""
     )
+    where, params = _only(reports, "m.report_id")
     return read_query(
         con,
         f"""
@@ -47,29 +69,31 @@ def _with_references(con: duckdb.DuckDBPyConnection, table: str, span_text: str 
             from {RAW_TASKS.qualified}
         ) t
             on t.report_id = m.report_id and t.task_id = m.task_id
+        {where}
     """,
+        params,
     )
 
 
-def raw_tasks(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    return read_table(con, RAW_TASKS.qualified)
+def raw_tasks(con: duckdb.DuckDBPyConnection, reports: Reports = None) -> pl.DataFrame:
+    return _rows(con, RAW_TASKS.qualified, reports)
 
 
-def raw_line_accounting(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+def raw_line_accounting(con: duckdb.DuckDBPyConnection, reports: Reports = None) -> pl.DataFrame:
     """Per report: lines in the file vs lines the header, the tasks and the quarantine account for."""
-    reports = read_table(con, RAW_REPORTS.qualified)
+    report_rows = _rows(con, RAW_REPORTS.qualified, reports)
     task_lines = (
-        read_table(con, RAW_TASKS.qualified)
+        _rows(con, RAW_TASKS.qualified, reports)
         .group_by("report_id")
         .agg(task_lines=(pl.col("last_line") - pl.col("first_line") + 1).sum(), tasks_in_staging=pl.len())
     )
     rejected_lines = (
-        read_table(con, REJECTED_ROWS.qualified)
+        _rows(con, REJECTED_ROWS.qualified, reports)
         .group_by("report_id")
         .agg(rejected_lines=(pl.col("last_line") - pl.col("source_line") + 1).sum())
     )
     return (
-        reports.select(
+        report_rows.select(
             "report_id",
             "source_file",
             "line_count",
@@ -93,50 +117,54 @@ def raw_line_accounting(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     )
 
 
-def raw_unit_assignments(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    return _with_references(con, RAW_UNIT_ASSIGNMENTS.qualified)
+def raw_unit_assignments(con: duckdb.DuckDBPyConnection, reports: Reports = None) -> pl.DataFrame:
+    return _with_references(con, RAW_UNIT_ASSIGNMENTS.qualified, reports)
 
 
-def raw_task_units(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+def raw_task_units(con: duckdb.DuckDBPyConnection, reports: Reports = None) -> pl.DataFrame:
     per_task = (
-        read_table(con, RAW_UNIT_ASSIGNMENTS.qualified)
+        _rows(con, RAW_UNIT_ASSIGNMENTS.qualified, reports)
         .group_by(TASK_KEY)
         .agg(n_units=pl.len(), n_leads=(pl.col("role") == "lead").sum())
     )
     return (
-        read_table(con, RAW_TASKS.qualified)
+        _rows(con, RAW_TASKS.qualified, reports)
         .select(*TASK_KEY, "source_file", "first_line")
         .join(per_task, on=TASK_KEY, how="left")
         .with_columns(pl.col("n_units", "n_leads").fill_null(0))
     )
 
 
-def raw_target_mentions(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    return _with_references(con, RAW_TARGET_MENTIONS.qualified, span_text="requirement")
+def raw_target_mentions(con: duckdb.DuckDBPyConnection, reports: Reports = None) -> pl.DataFrame:
+    return _with_references(con, RAW_TARGET_MENTIONS.qualified, reports, span_text="requirement")
 
 
-def raw_actual_mentions(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    return _with_references(con, RAW_ACTUAL_MENTIONS.qualified, span_text="completion")
+def raw_actual_mentions(con: duckdb.DuckDBPyConnection, reports: Reports = None) -> pl.DataFrame:
+    return _with_references(con, RAW_ACTUAL_MENTIONS.qualified, reports, span_text="completion")
 
 
-def raw_target_coverage(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+def raw_target_coverage(con: duckdb.DuckDBPyConnection, reports: Reports = None) -> pl.DataFrame:
     """Per report: its tasks and the share of them with at least one target."""
-    with_target = read_table(con, RAW_TARGET_MENTIONS.qualified).select(TASK_KEY).unique().with_columns(has=pl.lit(1))
+    with_target = (
+        _rows(con, RAW_TARGET_MENTIONS.qualified, reports).select(TASK_KEY).unique().with_columns(has=pl.lit(1))
+    )
     return (
-        read_table(con, RAW_TASKS.qualified)
+        _rows(con, RAW_TASKS.qualified, reports)
         .select(TASK_KEY)
         .join(with_target, on=TASK_KEY, how="left")
         .group_by("report_id")
         .agg(tasks=pl.len(), share_of_tasks_with_target=pl.col("has").fill_null(0).mean())
-        .join(read_table(con, RAW_REPORTS.qualified).select("report_id", "source_file"), on="report_id", how="left")
+        .join(_rows(con, RAW_REPORTS.qualified, reports).select("report_id", "source_file"), on="report_id", how="left")
     )
 
 
-def fct_target_achievement(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+def fct_target_achievement(con: duckdb.DuckDBPyConnection, reports: Reports = None) -> pl.DataFrame:
+    where, params = _only(reports, "a.report_id")
     achievement = read_query(
         con,
         "select a.*, t.source_file, t.first_line from marts.fct_target_achievement a "
-        "left join marts.dim_tasks t using (task_key)",
+        f"left join marts.dim_tasks t using (task_key) {where}",
+        params,
     )
     return achievement.with_columns(
         status_agrees_with_actual=pl.col("actual_seq").is_not_null()
@@ -146,7 +174,7 @@ def fct_target_achievement(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
 
 
 # Suite name (expectations/gx/expectations/<suite>.json) -> the frame it checks.
-SUITE_FRAMES: dict[str, Callable[[duckdb.DuckDBPyConnection], pl.DataFrame]] = {
+SUITE_FRAMES: dict[str, Callable[[duckdb.DuckDBPyConnection, Reports], pl.DataFrame]] = {
     "raw_tasks": raw_tasks,
     "raw_line_accounting": raw_line_accounting,
     "raw_unit_assignments": raw_unit_assignments,

@@ -12,11 +12,27 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
+
 from pipelines.core import settings
 from pipelines.core.refresh.fingerprint import code_fingerprint, transform_fingerprint
 from pipelines.core.sources.files import Skipped, report_files, report_id_for, skipped_files
 from pipelines.core.warehouse.build import build_path, damage_of
-from pipelines.core.warehouse.state import Built, needs_reading, read_built
+from pipelines.core.warehouse.state import (
+    Built,
+    needs_reading,
+    read_built,
+    transform_version,
+    written_since_publish,
+)
+
+
+def reports_to_rebuild(con: duckdb.DuckDBPyConnection) -> list[str] | None:
+    """The reports whose marts and checks a refresh redoes: those written since the last publish; None (every
+    report) where the transform the marts were built with changed, or nothing was published yet."""
+    if transform_version(con) != transform_fingerprint():
+        return None
+    return written_since_publish(con)
 
 
 @dataclass

@@ -164,6 +164,24 @@ def transform_version(con: duckdb.DuckDBPyConnection) -> str | None:
     return transform_row(con)[0]
 
 
+def written_since_publish(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The reports whose staging rows were written since the warehouse was last published (every report
+    recorded, before the first publish); as dbt's stg_changed_reports reads it."""
+    if table_columns(con, BUILD_STATE.qualified) is None:
+        return []
+    rows = con.execute(
+        f"""
+        select distinct report_id from {BUILD_STATE.qualified}
+        where report_id is not null and built_at > coalesce(
+            (select max(built_at) from {BUILD_STATE.qualified} where table_name = ?), '-infinity'::timestamptz
+        )
+        order by 1
+        """,
+        [TRANSFORM],
+    ).fetchall()
+    return [r for (r,) in rows]
+
+
 @dataclass(frozen=True)
 class Built:
     """What a published warehouse was built from."""

@@ -9,8 +9,7 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtProject, dbt_assets
 
-from pipelines.core.refresh.fingerprint import transform_fingerprint
-from pipelines.core.warehouse import state
+from pipelines.core.refresh.changes import reports_to_rebuild
 from pipelines.core.warehouse.tables import MARTS, SOURCES, STAGING
 from pipelines.defs.assets.staging import table_key
 from pipelines.defs.dbt_project import dbt_project, dbt_vars
@@ -48,7 +47,7 @@ def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtResource, wa
     # The per-report marts rebuild the changed reports only (macros/incremental_reports.sql); every report when
     # the transform that built them changed.
     with warehouse_build.get_connection() as con:
-        if state.transform_version(con) != transform_fingerprint():
+        if reports_to_rebuild(con) is None:
             args.append("--full-refresh")
     invocation = dbt.cli(args, context=context)
     yield from with_table_metadata(invocation.stream(), context, warehouse_build)
