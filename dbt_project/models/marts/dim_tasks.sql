@@ -1,7 +1,6 @@
-{{ config(**per_report_config()) }}
--- depends_on: {{ ref('stg_changed_reports') }}
+{{ config(**shared_text_config()) }}
 with tasks as (
-    select * from {{ ref('stg_tasks') }}{{ changed_reports_only() }}
+    select * from {{ ref('stg_tasks') }}
 ),
 
 assignments as (

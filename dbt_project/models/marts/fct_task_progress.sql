@@ -1,5 +1,6 @@
 {#- One row per (plan task, report): what each report of a plan says of the task, its targets' statuses at that
     time, and whether it is the task's latest report. The columns are described in fct_task_progress.yml. -#}
+{{ config(**shared_text_config()) }}
 with links as (
     select * from {{ ref('stg_task_links') }}
 ),

@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from pipelines.core.warehouse.tables import MARTS, STAGING
+from pipelines.core.warehouse.tables import MARTS, STAGING, column_compression
 
 
 @contextmanager
@@ -105,20 +105,23 @@ def report_ids_in(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
     return {r for (r,) in con.execute(f"select distinct report_id from {table}").fetchall()}
 
 
+INCOMING = "incoming_rows"  # the frame replace_reports writes, as DuckDB sees it
+
+
 def replace_reports(con: duckdb.DuckDBPyConnection, table: str, rows: pl.DataFrame | str, report_ids: list[str]) -> int:
     """Replace the rows of these reports with `rows` (which belong to these reports only): a frame,
     or a table expression DuckDB reads itself, such as `read_parquet([...])`. Rows of every other
     report stay. One transaction: readers of the table never see half of it."""
     if isinstance(rows, pl.DataFrame):
-        arrow = rows.to_arrow()  # noqa: F841 - read by DuckDB's replacement scan below
-        source, incoming = "arrow", rows.columns
+        con.register(INCOMING, rows.to_arrow())  # zero-copy: DuckDB reads the frame's Arrow buffers
+        source, incoming = INCOMING, rows.columns
     else:
         source, incoming = rows, con.sql(f"select * from {rows} limit 0").columns
     con.execute(f"create schema if not exists {table.split('.')[0]}")
     columns = table_columns(con, table)
     with transaction(con):
         if columns is None:
-            con.execute(f"create table {table} as select * from {source}")
+            _create(con, table, source)
         elif columns != incoming:
             # A new shape comes with new code, which re-extracts every report: replace the table.
             kept = report_ids_in(con, table) - set(report_ids)
@@ -127,13 +130,26 @@ def replace_reports(con: duckdb.DuckDBPyConnection, table: str, rows: pl.DataFra
                     f"{table}: columns changed but {len(kept)} reports are not being re-extracted "
                     f"(e.g. {sorted(kept)[:3]}); rerun with every report selected"
                 )
-            con.execute(f"create or replace table {table} as select * from {source}")
+            con.execute(f"drop table {table}")
+            _create(con, table, source)
         else:
             con.execute(f"delete from {table} where report_id in (select unnest(?::varchar[]))", [report_ids])
             con.execute(f"insert into {table} select * from {source}")
-    return (
-        rows.height if isinstance(rows, pl.DataFrame) else con.execute(f"select count(*) from {source}").fetchone()[0]
+    if isinstance(rows, pl.DataFrame):
+        con.unregister(INCOMING)
+        return rows.height
+    return con.execute(f"select count(*) from {source}").fetchone()[0]
+
+
+def _create(con: duckdb.DuckDBPyConnection, table: str, source: str) -> None:
+    """The table with the source's columns and rows, each column in its declared compression (prose in zstd)."""
+    compression = column_compression(table)
+    columns = ", ".join(
+        f'"{name}" {kind}' + (f" using compression {compression[name]}" if name in compression else "")
+        for name, kind, *_ in con.execute(f"describe select * from {source}").fetchall()
     )
+    con.execute(f"create table {table} ({columns})")
+    con.execute(f"insert into {table} select * from {source}")
 
 
 def drop_other_relations(con: duckdb.DuckDBPyConnection, schema: str, keep: set[str]) -> list[str]:
