@@ -131,12 +131,12 @@ def compare_relations(con: duckdb.DuckDBPyConnection, name: str, ours: str, thei
 
 
 def compare_marts(con: duckdb.DuckDBPyConnection, locations: dict[str, str]) -> list[TableComparison]:
-    """Every mart of the DuckDB warehouse (`con`) against Spark's Parquet table of the same name."""
+    """Every mart of the DuckDB warehouse (`con`), table or view, against Spark's Parquet table of the same name."""
     marts = [
         name
         for (name,) in con.execute(
-            "select table_name from duckdb_tables() where schema_name = ? and database_name = current_database() "
-            "order by table_name",
+            "select table_name from information_schema.tables where table_schema = ? "
+            "and table_catalog = current_database() order by table_name",
             [MARTS],
         ).fetchall()
     ]
