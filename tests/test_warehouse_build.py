@@ -5,6 +5,9 @@ from __future__ import annotations
 import duckdb
 import pytest
 
+from pipelines.core.refresh.changes import reports_to_rebuild
+from pipelines.core.refresh.fingerprint import transform_fingerprint
+from pipelines.core.warehouse import state
 from pipelines.core.warehouse.build import RefreshBusy, WarehouseBuild, build_path
 from pipelines.core.warehouse.connection import open_published
 
@@ -135,3 +138,16 @@ def test_a_build_left_by_a_full_disk_is_reclaimed_by_the_next_run(small_disk):
         con.execute("create table small as select range as i from range(50000)")  # a retry's writes fit
         assert con.execute("select count(*) from t").fetchone() == (60000,)
         assert con.execute("select count(*) from information_schema.tables where table_name = 'big'").fetchone() == (0,)
+
+
+def test_a_refresh_redoes_the_reports_written_since_the_last_publish(tmp_path):
+    # The marts (dbt: stg_changed_reports) and the GE gates redo these; every report where the transform changed.
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    state.record_readings(con, {"a": "h1", "b": "h2"}, [], "code", "0.1.0", "run 1")
+    assert reports_to_rebuild(con) is None  # never published
+    state.record_transform(con, transform_fingerprint(), "0.1.0", "run 1")
+    assert reports_to_rebuild(con) == []
+    state.record_readings(con, {"b": "h3"}, [], "code", "0.1.0", "run 2")
+    assert reports_to_rebuild(con) == ["b"]
+    state.record_transform(con, "another transform", "0.1.0", "run 2")
+    assert reports_to_rebuild(con) is None
