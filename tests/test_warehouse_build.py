@@ -151,3 +151,5 @@ def test_a_refresh_redoes_the_reports_written_since_the_last_publish(tmp_path):
     assert reports_to_rebuild(con) == ["b"]
     state.record_transform(con, "another transform", "0.1.0", "run 2")
     assert reports_to_rebuild(con) is None
+    # and the connection is free for the next statement (a result left half read blocks it)
+    assert con.sql("select 1").fetchall() == [(1,)]

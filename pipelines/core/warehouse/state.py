@@ -154,10 +154,11 @@ def transform_row(con: duckdb.DuckDBPyConnection) -> tuple[str | None, str | Non
     """(transform version, run that built the marts with it) of the warehouse, or (None, None)."""
     if table_columns(con, BUILD_STATE.qualified) is None:
         return None, None
-    row = con.execute(
+    # fetchall: a result left half read blocks the connection's next statement (DuckDB)
+    rows = con.execute(
         f"select code_version, built_by_run from {BUILD_STATE.qualified} where table_name = ?", [TRANSFORM]
-    ).fetchone()
-    return row or (None, None)
+    ).fetchall()
+    return rows[0] if rows else (None, None)
 
 
 def transform_version(con: duckdb.DuckDBPyConnection) -> str | None:
