@@ -886,12 +886,12 @@ QUALIFIERS_BEFORE: dict[str, str] = {
 }
 # How far before the number (characters) a qualifier of two or more characters still governs it.
 QUALIFIER_REACH = 6
+# A number with a multiplier and no unit before 的 and a noun is the size of the things named
+# ("服务人口超过2万的乡镇卫生院"): not a target. (the word, example)
+SIZE_OF_THINGS: tuple[str, str] = ("的", "30%以上服务人口超过2万的乡镇卫生院")
 # A number with a qualifier right before a noun describes what is counted ("3万元以下企业", "300人以上学校"): not
 # a target. A rate there is a share of those things, a target ("30%以上服务人口超过2万的乡镇卫生院配备专职口腔
 # 医师"), unless a count follows in its item, which is then the target ("增长10%以上企业20家").
-# A number with a multiplier and no unit before 的 and a noun is the size of the things named
-# ("服务人口超过2万的乡镇卫生院"): not a target either. (the word, example)
-SIZE_OF_THINGS: tuple[str, str] = ("的", "30%以上服务人口超过2万的乡镇卫生院")
 # (units that are a share of things, example)
 RATE_OF_THINGS: tuple[frozenset[str], str] = (
     frozenset({"%"}),

@@ -16,7 +16,7 @@ from collections.abc import Callable
 import duckdb
 import polars as pl
 
-from pipelines.core.warehouse.connection import read_query, read_table
+from pipelines.core.warehouse.connection import read_query
 from pipelines.core.warehouse.tables import (
     RAW_ACTUAL_MENTIONS,
     RAW_REPORTS,
@@ -30,18 +30,17 @@ TASK_KEY = ["report_id", "task_id"]
 Reports = list[str] | None  # the reports to check; None: every report
 
 
-def _rows(con: duckdb.DuckDBPyConnection, table: str, reports: Reports) -> pl.DataFrame:
-    """The table's rows of the reports (of every report for None)."""
-    if reports is None:
-        return read_table(con, table)
-    return read_query(con, f"select * from {table} where report_id in (select unnest(?::varchar[]))", [reports])
-
-
 def _only(reports: Reports, column: str) -> tuple[str, list]:
     """A where clause keeping the reports' rows (none for None), and its parameters."""
     if reports is None:
         return "", []
     return f"where {column} in (select unnest(?::varchar[]))", [reports]
+
+
+def _rows(con: duckdb.DuckDBPyConnection, table: str, reports: Reports) -> pl.DataFrame:
+    """The table's rows of the reports (of every report for None)."""
+    where, params = _only(reports, "report_id")
+    return read_query(con, f"select * from {table} {where}", params)
 
 
 def _with_references(
