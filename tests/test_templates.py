@@ -3,17 +3,28 @@
 from __future__ import annotations
 
 import random
+import re
+from pathlib import Path
 
 import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from pipelines.core.extraction.batch import ACTUAL_SCHEMA, PAIR_SCHEMA, TARGET_SCHEMA, extract_mentions, read_task
+from pipelines.core.extraction.batch import (
+    ACTUAL_SCHEMA,
+    PAIR_SCHEMA,
+    TARGET_SCHEMA,
+    extract_mentions,
+    read_mentions,
+    read_task,
+)
 from pipelines.core.extraction.pairing import containment
-from pipelines.core.extraction.templates import STAND_INS, restore, template
+from pipelines.core.extraction.templates import STAND_INS, restore, shape, template
 from pipelines.core.layout.tasks import read_report
 from pipelines.core.rules import unit_kind
 from pipelines.tooling.bench.corpus import SEED_FILE, _perturb_numbers
+
+REAL_DIR = Path(__file__).parent / "data" / "real"
 
 
 class TestTemplate:
@@ -152,3 +163,78 @@ def test_workers_split_by_template_and_return_the_same_rows(seed_and_variants, t
     )
     for table, key, expected in zip(TABLES, keys, extract_mentions(seed_and_variants), strict=False):
         assert_frame_equal(pl.read_parquet(files[table]).sort(key), expected.sort(key))
+
+
+class TestShape:
+    def test_digits_masked_dates_kept_beside(self):
+        frame = pl.DataFrame({"text": ["2020年新增企业3080家", "1-11月增长12.5%"]})
+        assert frame.select(shape("text")).to_series().to_list() == [
+            "0000年新增企业0000家\x002020年",
+            "0-00月增长00.0%\x001-11月",
+        ]
+
+    def test_a_text_with_digits_of_another_script_is_its_own_shape(self):
+        assert pl.DataFrame({"text": ["新增၁家"]}).select(shape("text")).item() == "新增၁家"
+
+    def test_texts_of_one_shape_have_one_template(self, seed_and_variants):
+        """The shape groups texts only where template() would: checked on every text of the seed, its
+        variants and the real tables' tasks."""
+        real = [read_report(p).tasks for p in sorted(REAL_DIR.glob("*.txt"))]
+        tasks = [t.select("requirement", "completion") for t in [seed_and_variants, *real]]
+        texts = pl.concat([t.select(pl.col(c).alias("text")) for t in tasks for c in ("requirement", "completion")])
+        shaped = texts.drop_nulls().with_columns(shape("text").alias("shape"))
+        templates = shaped.with_columns(
+            pl.col("text").map_elements(lambda t: template(t)[0], return_dtype=pl.String).alias("template")
+        )
+        per_shape = templates.group_by("shape").agg(pl.col("template").n_unique().alias("n"))
+        assert per_shape["n"].max() == 1
+        assert per_shape.height < templates.height  # the variants share shapes with the seed
+
+
+def test_kept_readings_give_the_same_rows_without_reading_again(seed_and_variants):
+    targets, actuals, pairs, readings = read_mentions(seed_and_variants)
+    assert readings.height == readings["template_key"].n_unique() < seed_and_variants.height
+    again = read_mentions(seed_and_variants, known=readings.lazy())
+    assert again[3].is_empty()  # every template's reading was kept
+    for kept, read in zip(again[:3], (targets, actuals, pairs), strict=True):
+        assert_frame_equal(kept, read)
+    half = readings.head(readings.height // 2)
+    partly = read_mentions(seed_and_variants, known=half.lazy())
+    assert partly[3].height == readings.height - half.height
+    for kept, read in zip(partly[:3], (targets, actuals, pairs), strict=True):
+        assert_frame_equal(kept, read)
+
+
+def test_a_refresh_keeps_template_readings_until_the_extraction_code_changes(tmp_path, monkeypatch):
+    """staging.template_readings on a real DuckDB file: a report that repeats the seed's phrasing with other
+    numbers reads no template again; new extraction code reads each once and drops the old readings."""
+    import duckdb
+
+    from pipelines.core.refresh import steps
+    from pipelines.core.warehouse.tables import RAW_TARGET_MENTIONS, TEMPLATE_READINGS
+
+    seed, variant = tmp_path / "seed.txt", tmp_path / "variant.txt"
+    seed.write_bytes(SEED_FILE.read_bytes())
+    # Other numbers of the same length before a unit (never a row's number or a date): the seed's templates.
+    other = re.sub(r"\d+(?=[%个家亿万元人所条项])", lambda m: m.group()[::-1], SEED_FILE.read_text())
+    variant.write_text(other)
+    readings = f"select count(*), count(distinct extraction_code) from {TEMPLATE_READINGS.qualified}"
+
+    def refresh(con, files: dict, run: str) -> steps.Extracted:
+        steps.ingest_reports(con, files, code_version="c", pipeline_version="p", run_id=run)
+        return steps.derive_mentions(con, run)
+
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
+        first = refresh(con, {"seed": seed}, "r1")
+        kept = con.execute(readings).fetchone()
+        assert first.templates_read == kept[0] > 100 and kept[1] == 1
+        second = refresh(con, {"seed": seed, "variant": variant}, "r2")
+        assert second.recomputed == ["variant"] and second.templates_read == 0
+        targets = f"select count(*) from {RAW_TARGET_MENTIONS.qualified} where report_id = ?"
+        assert con.execute(targets, ["variant"]).fetchone() == con.execute(targets, ["seed"]).fetchone()
+        monkeypatch.setattr(steps, "extraction_fingerprint", lambda: "new extraction code")
+        # New code re-reads every report (its code_version changes too).
+        steps.ingest_reports(con, {"seed": seed}, code_version="new", pipeline_version="p", run_id="r3")
+        third = steps.derive_mentions(con, "r3")
+        assert third.templates_read == first.templates_read
+        assert con.execute(readings).fetchone() == (first.templates_read, 1)

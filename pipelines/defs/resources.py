@@ -131,13 +131,16 @@ class ExtractionResource(dg.ConfigurableResource):
         if self._stack is not None:
             self._stack.close()  # stops the Spark session, if one was started
 
-    def extract(self, tasks_file: Path, out_dir: Path, n_tasks: int) -> dict[str, list[str]]:
+    def extract(
+        self, tasks_file: Path, out_dir: Path, n_tasks: int, readings_file: Path | None = None
+    ) -> dict[str, list[str]]:
         """refresh_steps.Extractor on the configured engine. Imported here: neither the extraction nor
-        pyspark loads in processes that only load the definitions."""
+        pyspark loads in processes that only load the definitions. Spark reads every template (keeping
+        readings there is not built), so it ignores `readings_file`."""
         if self.engine == "local" or n_tasks == 0:  # nothing to read: no JVM to start
             from pipelines.core.extraction.batch import extract_mentions_to_files
 
-            return extract_mentions_to_files(tasks_file, out_dir, n_tasks)
+            return extract_mentions_to_files(tasks_file, out_dir, n_tasks, readings_file=readings_file)
         from pipelines.core.spark.extract import extract_mentions_on_spark
         from pipelines.core.spark.session import spark_session
 

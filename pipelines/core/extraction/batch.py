@@ -22,9 +22,15 @@ from pipelines.core.extraction.mentions import (
     quantity_at,
 )
 from pipelines.core.extraction.pairing import Pair, pair_targets
-from pipelines.core.extraction.templates import STAND_IN_PATTERN, restore, template
+from pipelines.core.extraction.templates import STAND_IN_PATTERN, restore, shape, template, template_key
 from pipelines.core.rules import MAX_READ_CHARS, unit_kind
-from pipelines.core.warehouse.tables import RAW_ACTUAL_MENTIONS, RAW_TARGET_MENTIONS, RAW_TARGET_PAIRS
+from pipelines.core.warehouse.tables import (
+    RAW_ACTUAL_MENTIONS,
+    RAW_TARGET_MENTIONS,
+    RAW_TARGET_PAIRS,
+    READING_WORDS,
+    TEMPLATE_READINGS,
+)
 from pipelines.core.workers import worker_pool
 
 TARGET_SCHEMA, ACTUAL_SCHEMA, PAIR_SCHEMA = (
@@ -43,49 +49,6 @@ def read_task(requirement: str, completion: str) -> TaskMentions:
     return targets, actuals, pair_targets(targets, actuals, requirement, completion)
 
 
-# What a template's reading leaves to each task: where its numbers stand (read from the task's own
-# text), the template's value (for its sign; a Chinese numeral, not masked, keeps its value) and
-# the multiplier of its unit.
-_PLACES = {
-    "num_start": pl.Int64,
-    "num_len": pl.Int64,
-    "upper_start": pl.Int64,
-    "upper_len": pl.Int64,
-    "template_value": pl.Float64,
-    "template_upper": pl.Float64,
-    "multiplier": pl.Float64,
-}
-_TARGET_WORDS = (
-    "target_seq",
-    "metric",
-    "unit",
-    "normalised_unit",
-    "unit_kind",
-    "comparator",
-    "direction",
-    "is_cumulative",
-    "span_start",
-    "span_end",
-)
-_ACTUAL_WORDS = (
-    "actual_seq",
-    "metric",
-    "unit",
-    "normalised_unit",
-    "unit_kind",
-    "direction",
-    "period",
-    "is_part_year",
-    "is_estimate",
-    "is_completion_ratio",
-    "months_covered",
-    "period_stated",
-    "statement",
-    "span_start",
-    "span_end",
-)
-
-
 def _places(m: Mention, text: str) -> tuple:
     match = quantity_at(text, m.number_start)
     if match is None:  # a Chinese numeral
@@ -94,43 +57,41 @@ def _places(m: Mention, text: str) -> tuple:
     return match.start("num"), match.end("num") - match.start("num"), *upper, m.value, m.upper, m.multiplier
 
 
-_PAIR_WORDS = (
-    "target_seq",
-    "actual_seq",
-    "pairing_similarity",
-    "metric_coverage",
-    "statement",
-    "part_actual_seqs",
-    "under_way",
-    "other_scope",
-)
-
-
-def _target_row(key: int, m: Mention, text: str) -> tuple:
-    return (key, m.seq, m.metric, m.unit, m.normalised_unit, unit_kind(m.normalised_unit), m.comparator,
+def _target_row(m: Mention, text: str) -> tuple:
+    return (m.seq, m.metric, m.unit, m.normalised_unit, unit_kind(m.normalised_unit), m.comparator,
             m.direction, m.is_cumulative, m.span_start, m.span_end, *_places(m, text))  # fmt: skip
 
 
-def _actual_row(key: int, m: Mention, text: str) -> tuple:
-    return (key, m.seq, m.metric, m.unit, m.normalised_unit, unit_kind(m.normalised_unit), m.direction, m.period,
+def _actual_row(m: Mention, text: str) -> tuple:
+    return (m.seq, m.metric, m.unit, m.normalised_unit, unit_kind(m.normalised_unit), m.direction, m.period,
             m.is_part_year, m.is_estimate, m.is_completion_ratio, m.months_covered, m.period_stated, m.statement,
             m.span_start, m.span_end, *_places(m, text))  # fmt: skip
 
 
-def _template_readings(templates: list[tuple[str, str]]) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """Targets, actuals and pairs of each template, keyed by its index."""
-    targets, actuals, pairs = [], [], []
-    for key, (requirement, completion) in enumerate(templates):
-        found_targets, found_actuals, found_pairs = read_task(requirement, completion)
-        targets += [_target_row(key, m, requirement) for m in found_targets]
-        actuals += [_actual_row(key, m, completion) for m in found_actuals]
-        pairs += [(key, *p.row()) for p in found_pairs]
-    key = {"template": pl.Int64}
-    return (
-        pl.DataFrame(targets, orient="row", schema={**key, **{c: TARGET_SCHEMA[c] for c in _TARGET_WORDS}, **_PLACES}),
-        pl.DataFrame(actuals, orient="row", schema={**key, **{c: ACTUAL_SCHEMA[c] for c in _ACTUAL_WORDS}, **_PLACES}),
-        pl.DataFrame(pairs, orient="row", schema={**key, **{c: PAIR_SCHEMA[c] for c in _PAIR_WORDS}}),
-    )
+# One row per template: its targets, actuals and pairs as lists (staging.template_readings, less its code).
+READINGS_SCHEMA = {"template_key": pl.String, **{name: TEMPLATE_READINGS.schema[name] for name in READING_WORDS}}
+
+
+def read_templates(templates: dict[str, tuple[str, str]]) -> pl.DataFrame:
+    """Each template (key -> its requirement and completion) read: one row of READINGS_SCHEMA each."""
+    found: dict[str, list[tuple]] = {name: [] for name in READING_WORDS}
+    for key, (requirement, completion) in templates.items():
+        targets, actuals, pairs = read_task(requirement, completion)
+        found["targets"] += [(key, *_target_row(m, requirement)) for m in targets]
+        found["actuals"] += [(key, *_actual_row(m, completion)) for m in actuals]
+        found["pairs"] += [(key, *p.row()) for p in pairs]
+    readings = pl.DataFrame({"template_key": list(templates)}, schema={"template_key": pl.String})
+    for name, rows in found.items():
+        flat = pl.DataFrame(rows, orient="row", schema={"template_key": pl.String, **READING_WORDS[name]})
+        lists = flat.group_by("template_key", maintain_order=True).agg(pl.struct(list(READING_WORDS[name])).alias(name))
+        readings = readings.join(lists, on="template_key", how="left", maintain_order="left")
+    empty = [pl.col(name).fill_null(pl.lit([], dtype=READINGS_SCHEMA[name])) for name in READING_WORDS]
+    return readings.with_columns(empty).cast(READINGS_SCHEMA)
+
+
+def _flat(readings: pl.DataFrame, name: str) -> pl.DataFrame:
+    """One of a template's lists as rows, keyed by the template."""
+    return readings.select("template_key", name).explode(name).drop_nulls(name).unnest(name)
 
 
 def _own_number(text: str, start: str, length: str) -> pl.Expr:
@@ -174,35 +135,71 @@ def _restore_words(mentions: pl.DataFrame, text: str, columns: list[str]) -> pl.
 
 
 def extract_mentions(tasks: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """(targets, actuals, pairs) for every task, in task order. Span offsets are 0-based characters.
+    """(targets, actuals, pairs) for every task, in task order. Span offsets are 0-based characters."""
+    return read_mentions(tasks)[:3]
 
-    Each distinct template is read once; its reading is joined onto every task that has it."""
+
+def _task_templates(tasks: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(tasks with their template_key, each template's key and texts): templates worked out once a shape
+    (templates.shape), not once a task."""
+    shapes = tasks.with_columns(
+        shape("requirement").alias("requirement_shape"), shape("completion").alias("completion_shape")
+    )
+    by_shape = ["requirement_shape", "completion_shape"]
+    firsts = shapes.unique(by_shape, keep="first", maintain_order=True)
+    requirements = [template(text)[0] for text in firsts["requirement"]]
+    completions = [template(text)[0] for text in firsts["completion"]]
+    firsts = firsts.select(
+        *by_shape,
+        pl.Series("requirement", requirements, dtype=pl.String),
+        pl.Series("completion", completions, dtype=pl.String),
+        pl.Series("template_key", list(map(template_key, requirements, completions)), dtype=pl.String),
+    )
+    templated = shapes.join(firsts.select(*by_shape, "template_key"), on=by_shape, how="left").drop(by_shape)
+    return templated, firsts.unique("template_key", keep="first", maintain_order=True)
+
+
+def read_mentions(
+    tasks: pl.DataFrame, known: pl.LazyFrame | None = None
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """(targets, actuals, pairs, readings): the mentions of every task, in task order, and the readings of
+    the templates read now (READINGS_SCHEMA). A template in `known` (earlier runs' readings, same code) is
+    not read again: its reading is joined onto the tasks that have it."""
     # A cell longer than MAX_READ_CHARS is read in part (raw_tasks.text_read_in_part): its first characters.
     tasks = tasks.select(
         "report_id",
         "task_id",
         *(pl.col(c).fill_null("").str.slice(0, MAX_READ_CHARS) for c in ("requirement", "completion")),
     ).with_row_index("task_row")
-    keys: dict[tuple[str, str], int] = {}
-    task_templates = [
-        keys.setdefault((template(requirement)[0], template(completion)[0]), len(keys))
-        for requirement, completion in zip(tasks["requirement"], tasks["completion"], strict=True)
-    ]
-    tasks = tasks.with_columns(pl.Series("template", task_templates, dtype=pl.Int64))
-    targets, actuals, pairs = _template_readings(list(keys))
+    tasks, templates = _task_templates(tasks)
+    found = (
+        (
+            known.filter(pl.col("template_key").is_in(templates["template_key"].implode())).collect()
+            if known is not None
+            else pl.DataFrame(schema=READINGS_SCHEMA)
+        )
+        .select(list(READINGS_SCHEMA))
+        .cast(READINGS_SCHEMA)
+    )
+    unread = templates.join(found, on="template_key", how="anti")
+    read_now = read_templates(
+        {k: (r, c) for k, r, c in unread.select("template_key", "requirement", "completion").iter_rows()}
+    )
+    readings = pl.concat([found, read_now])
 
-    def per_task(readings: pl.DataFrame, seq: str, schema: dict, text: str | None = None) -> pl.DataFrame:
-        own = ["task_row", "report_id", "task_id", "template"] + ([text] if text else [])
-        joined = tasks.select(own).join(readings, on="template", how="inner")
+    def per_task(name: str, seq: str, schema: dict, text: str | None = None) -> pl.DataFrame:
+        own = ["task_row", "report_id", "task_id", "template_key"] + ([text] if text else [])
+        joined = tasks.select(own).join(_flat(readings, name), on="template_key", how="inner")
         if text is not None:
             words = ["metric", "period"] if "period" in schema else ["metric"]
             joined = _restore_words(_instantiate(joined, text), text, words)
         return joined.sort("task_row", seq).select(list(schema)).cast(schema)
 
     return (
-        per_task(targets, "target_seq", TARGET_SCHEMA, "requirement"),
-        per_task(actuals, "actual_seq", ACTUAL_SCHEMA, "completion"),
-        per_task(pairs, "target_seq", PAIR_SCHEMA),
+        per_task("targets", "target_seq", TARGET_SCHEMA, "requirement"),
+        per_task("actuals", "actual_seq", ACTUAL_SCHEMA, "completion"),
+        per_task("pairs", "target_seq", PAIR_SCHEMA),
+        read_now,
     )
 
 
@@ -210,6 +207,7 @@ def extract_mentions(tasks: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, p
 # than it saves.
 PARALLEL_MIN_TASKS = 20000
 TABLES = ("targets", "actuals", "pairs")
+READINGS = "readings"  # the templates read anew, for staging.template_readings
 
 
 def _share(shares: int) -> pl.Expr:
@@ -219,30 +217,33 @@ def _share(shares: int) -> pl.Expr:
     return texts.str.replace_all(r"\d", "").hash() % shares
 
 
-def _extract_share(tasks_file: str, out_dir: str, share: int, shares: int) -> dict[str, str]:
-    """One worker: its share of the tasks file read, its rows written as Parquet files."""
+def _extract_share(tasks_file: str, out_dir: str, share: int, shares: int, readings_file: str | None) -> dict[str, str]:
+    """One worker: its share of the tasks file read, its rows and its new readings written as Parquet files."""
     tasks = pl.read_parquet(tasks_file)
     if shares > 1:
         tasks = tasks.filter(_share(shares) == share)
+    known = pl.scan_parquet(readings_file) if readings_file else None
     files = {}
-    for table, frame in zip(TABLES, extract_mentions(tasks), strict=False):
+    for table, frame in zip((*TABLES, READINGS), read_mentions(tasks, known), strict=True):
         files[table] = str(Path(out_dir) / f"{table}-{share}.parquet")
         frame.write_parquet(files[table], compression="lz4")
     return files
 
 
 def extract_mentions_to_files(
-    tasks_file: Path, out_dir: Path, n_tasks: int, workers: int | None = None
+    tasks_file: Path, out_dir: Path, n_tasks: int, readings_file: Path | None = None, workers: int | None = None
 ) -> dict[str, list[str]]:
-    """extract_mentions over a Parquet file of tasks, in worker processes (one per core) for many
-    tasks: Parquet files of targets, actuals and pairs per worker, which DuckDB loads without the
-    rows passing through this process (at 1,000 reports they are a million rows)."""
+    """read_mentions over a Parquet file of tasks, in worker processes (one per core) for many tasks:
+    Parquet files of targets, actuals, pairs and the templates' new readings per worker, which DuckDB
+    loads without the rows passing through this process (at 1,000 reports they are a million rows).
+    `readings_file`: the readings kept from earlier runs, as Parquet (READINGS_SCHEMA)."""
     workers = workers or os.cpu_count() or 1
     shares = workers if workers > 1 and n_tasks >= PARALLEL_MIN_TASKS else 1
-    args = [str(tasks_file)] * shares, [str(out_dir)] * shares, range(shares), [shares] * shares
+    known = str(readings_file) if readings_file else None
+    args = [str(tasks_file)] * shares, [str(out_dir)] * shares, range(shares), [shares] * shares, [known] * shares
     if shares == 1:
         results = [_extract_share(*(a[0] for a in args))]
     else:
         with worker_pool(shares) as pool:
             results = list(pool.map(_extract_share, *args))
-    return {table: [r[table] for r in results] for table in TABLES}
+    return {table: [r[table] for r in results] for table in (*TABLES, READINGS)}

@@ -13,8 +13,11 @@ from the template ("跨境电商၃၃၃၃业务") is turned back into the tex
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
+
+import polars as pl
 
 # Decimal digits of other scripts, one per masked number (ASCII and full-width ones excluded:
 # staged text maps full-width characters to ASCII). Non-zero, so that a template's value keeps
@@ -70,3 +73,29 @@ def restore(words: str, numbers: tuple[str, ...]) -> str:
         return "".join(out)
 
     return _STAND_IN_RUN.sub(put_back, words)
+
+
+# What a shape keeps of a text's digits: every run that may stand in a date (2020年, 1-11月, 12月31日),
+# whitespace as broadly as Python's `\s` reads it (it holds \x1c-\x1f, Rust's does not).
+_DATE_DIGITS = r"[0-9]+[\s\x1c-\x1f]*(?:[-—~至][\s\x1c-\x1f]*[0-9]+[\s\x1c-\x1f]*)?[年月日]"
+
+
+def shape(column: str) -> pl.Expr:
+    """A text's shape, for a whole column at once: its ASCII digits written 0, then the digit runs that may
+    be dates as written. Texts of one shape have one template (a date run keeps its digits in both; every
+    other run is masked in both), so `template` runs once a shape, not once a text. A text with a digit of
+    another script is its own shape, as it is its own template.
+
+        "2020年新增企业3080家"  ->  "0000年新增企业0000家\x002020年"
+    """
+    text = pl.col(column).fill_null("")
+    dates = text.str.extract_all(_DATE_DIGITS).list.join("\x00")
+    masked = pl.concat_str(text.str.replace_all("[0-9]", "0"), pl.lit("\x00"), dates)
+    return pl.when(text.str.contains(r"[\d--[0-9]]")).then(text).otherwise(masked)
+
+
+def template_key(requirement_template: str, completion_template: str) -> str:
+    """A task's two templates as one key, kept across runs (staging.template_readings)."""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(f"{requirement_template}\x00{completion_template}".encode())
+    return digest.hexdigest()

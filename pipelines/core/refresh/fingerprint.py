@@ -17,6 +17,8 @@ from pipelines.core.settings import COLUMN_ROLES_FILE, REPO_ROOT
 
 # The module that writes staging: the code fingerprint is every project module it imports, transitively.
 STAGING_STEPS = "pipelines.core.refresh.steps"
+# The module that reads targets and actuals: its fingerprint keys the template readings kept across runs.
+EXTRACTION = "pipelines.core.extraction.batch"
 # What decides the marts and their checks, relative to the repository root: a change rebuilds the marts from
 # staging. The seeds are data the marts are built from (a reviewed verdict, a report's plan), edited by hand.
 TRANSFORM_SOURCES = (
@@ -83,6 +85,12 @@ def code_fingerprint() -> str:
     person's column-role overrides (read with the reports: a changed line reads them again)."""
     overrides = [COLUMN_ROLES_FILE] if COLUMN_ROLES_FILE.exists() else []
     return hash_files([*imported_files(STAGING_STEPS), *overrides])
+
+
+@lru_cache(maxsize=1)
+def extraction_fingerprint() -> str:
+    """The code that reads a template (every module the extraction imports): a change reads every template again."""
+    return hash_files(imported_files(EXTRACTION))
 
 
 def transform_fingerprint(root: Path = REPO_ROOT) -> str:

@@ -20,9 +20,10 @@ from pipelines.core.layout.normalise import normalise_attributes, normalise_task
 from pipelines.core.layout.tasks import Report, read_or_quarantine
 from pipelines.core.plans.assignment import assign_plans, read_report_plans, task_match_candidates
 from pipelines.core.plans.linking import link_tasks
+from pipelines.core.refresh.fingerprint import extraction_fingerprint
 from pipelines.core.units.names import unit_assignments
 from pipelines.core.warehouse import state
-from pipelines.core.warehouse.connection import read_query, read_table, replace_reports, table_columns
+from pipelines.core.warehouse.connection import read_query, read_table, replace_reports, table_columns, transaction
 from pipelines.core.warehouse.tables import (
     RAW_ACTUAL_MENTIONS,
     RAW_COLUMN_READINGS,
@@ -36,6 +37,7 @@ from pipelines.core.warehouse.tables import (
     RAW_TASKS,
     RAW_UNIT_ASSIGNMENTS,
     REJECTED_ROWS,
+    TEMPLATE_READINGS,
 )
 
 Progress = Callable[[str], None]
@@ -191,11 +193,13 @@ class Extracted:
     part_year: int
     paired: int
     preview: pl.DataFrame
+    templates_read: int  # templates read anew (the others' readings were kept from earlier runs)
 
 
-# (tasks Parquet file, folder for the rows, number of tasks) -> per table ("targets", "actuals", "pairs") the
-# Parquet files of its rows: the local worker processes (mentions.extract_mentions_to_files) or Spark.
-Extractor = Callable[[Path, Path, int], dict[str, list[str]]]
+# (tasks Parquet file, folder for the rows, number of tasks, the template readings kept, as Parquet) -> per
+# table ("targets", "actuals", "pairs", and "readings" where the engine keeps them) the Parquet files of its
+# rows: the local worker processes (batch.extract_mentions_to_files) or Spark.
+Extractor = Callable[[Path, Path, int, Path], dict[str, list[str]]]
 
 
 def derive_mentions(con: duckdb.DuckDBPyConnection, run_id: str, extract: Extractor | None = None) -> Extracted:
@@ -216,9 +220,11 @@ def derive_mentions(con: duckdb.DuckDBPyConnection, run_id: str, extract: Extrac
             params=[rebuild],
         ).write_parquet(str(tasks_file))
         n_tasks = con.execute("select count(*) from read_parquet(?)", [str(tasks_file)]).fetchone()[0]
+        readings_file = _kept_readings(con, Path(tmp) / "readings.parquet")
         started = time.perf_counter()
-        files = extract(tasks_file, Path(tmp), n_tasks)
+        files = extract(tasks_file, Path(tmp), n_tasks, readings_file)
         seconds = time.perf_counter() - started
+        read_anew = _keep_readings(con, files.get("readings", []))
         read = {name: f"read_parquet({[str(f) for f in paths]!r})" for name, paths in files.items()}
         read["actuals"] = with_report_period(read["actuals"])
         written = {
@@ -240,7 +246,35 @@ def derive_mentions(con: duckdb.DuckDBPyConnection, run_id: str, extract: Extrac
                 f"select task_id, span, value, unit, comparator, direction from {read['targets']} limit 5"
             ).to_arrow_table()
         )
-    return Extracted(rebuild, dropped, n_tasks, seconds, written, estimates, part_year, paired, preview)
+    return Extracted(rebuild, dropped, n_tasks, seconds, written, estimates, part_year, paired, preview, read_anew)
+
+
+def _kept_readings(con: duckdb.DuckDBPyConnection, path: Path) -> Path | None:
+    """The template readings of this extraction code as a Parquet file the extraction reads, or None when
+    there are none. Another code's readings are dropped first: each template is read again, once."""
+    table = TEMPLATE_READINGS.qualified
+    if table_columns(con, table) is None:
+        return None
+    con.execute(f"delete from {table} where extraction_code <> ?", [extraction_fingerprint()])
+    con.sql(f"select * exclude (extraction_code) from {table}").write_parquet(str(path))
+    return path
+
+
+def _keep_readings(con: duckdb.DuckDBPyConnection, files: list[str]) -> int:
+    """Add the templates read in this run to staging.template_readings; how many there were."""
+    if not files:
+        return 0
+    table, source = TEMPLATE_READINGS.qualified, f"read_parquet({files!r})"
+    columns = ", ".join(TEMPLATE_READINGS.columns)
+    with transaction(con):
+        if table_columns(con, table) is None:
+            con.execute(f"create table {table} as select {columns} from "
+                        f"(select *, ''::varchar as extraction_code from {source}) where false")  # fmt: skip
+        return con.execute(
+            f"insert into {table} ({columns}) select {columns.replace('extraction_code', '?')} from {source} "
+            f"where template_key not in (select template_key from {table})",
+            [extraction_fingerprint()],
+        ).fetchall()[0][0]
 
 
 def with_report_period(actuals: str) -> str:

@@ -73,8 +73,11 @@ def share_count(n_tasks: int, cores: int) -> int:
     return max(1, min(cores * SHARES_PER_CORE, n_tasks // MIN_TASKS_PER_SHARE))
 
 
-def extract_mentions_on_spark(spark, tasks_file: Path, out_dir: Path, n_tasks: int) -> dict[str, list[str]]:
+def extract_mentions_on_spark(
+    spark, tasks_file: Path, out_dir: Path, n_tasks: int, readings_file: Path | None = None
+) -> dict[str, list[str]]:
     """extract_mentions over a Parquet file of tasks, on Spark: per table, the Parquet files of its rows.
+    Every template is read: the readings kept across runs (`readings_file`) serve the local workers only.
 
     Tasks go to a share by a hash of their texts without digits (as the local workers split them), so a
     template is read in one share only. On a cluster, `tasks_file` and `out_dir` are on storage every

@@ -432,6 +432,44 @@ RAW_TARGET_PAIRS = Table(
         ),
     },
 )
+# What a template's reading (pipelines.core.extraction.templates) leaves to each task that has it: a
+# mention's words, and where its numbers stand, which the task's own text fills in (the template's value
+# keeps a decline's sign and a Chinese numeral's value).
+READING_PLACES = {
+    "num_start": pl.Int64,
+    "num_len": pl.Int64,
+    "upper_start": pl.Int64,
+    "upper_len": pl.Int64,
+    "template_value": pl.Float64,
+    "template_upper": pl.Float64,
+    "multiplier": pl.Float64,
+}
+_TARGET_WORDS = ("target_seq", "metric", "unit", "normalised_unit", "unit_kind", "comparator", "direction",
+                 "is_cumulative", "span_start", "span_end")  # fmt: skip
+_ACTUAL_WORDS = ("actual_seq", "metric", "unit", "normalised_unit", "unit_kind", "direction", "period",
+                 "is_part_year", "is_estimate", "is_completion_ratio", "months_covered", "period_stated",
+                 "statement", "span_start", "span_end")  # fmt: skip
+_PAIR_WORDS = ("target_seq", "actual_seq", "pairing_similarity", "metric_coverage", "statement", "part_actual_seqs",
+               "under_way", "other_scope")  # fmt: skip
+READING_WORDS: dict[str, dict[str, pl.DataType]] = {
+    "targets": {**{c: RAW_TARGET_MENTIONS.schema[c] for c in _TARGET_WORDS}, **READING_PLACES},
+    "actuals": {**{c: RAW_ACTUAL_MENTIONS.schema[c] for c in _ACTUAL_WORDS}, **READING_PLACES},
+    "pairs": {c: RAW_TARGET_PAIRS.schema[c] for c in _PAIR_WORDS},
+}
+TEMPLATE_READINGS = Table(
+    "template_readings",
+    "Each template's reading, kept across runs: a task whose texts repeat an earlier report's phrasing with other "
+    "numbers (its template: the texts with their numbers masked) takes this reading instead of being read again. "
+    "Rows of another extraction code are dropped when the code changes, so every template is read once per code.",
+    {
+        "template_key": Column(pl.String, "BLAKE2b of the requirement's and the completion's templates."),
+        "extraction_code": Column(pl.String, "Fingerprint of the extraction code that read it."),
+        **{
+            name: Column(pl.List(pl.Struct(words)), f"The template's {name[:-1]} readings, in order.")
+            for name, words in READING_WORDS.items()
+        },
+    },
+)
 BUILD_STATE = Table(
     "build_state",
     "What each table of this warehouse was built from: per report and step, the file's hash, the code's "

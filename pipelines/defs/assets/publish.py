@@ -11,7 +11,7 @@ from pipelines.core import settings
 from pipelines.core.refresh.fingerprint import transform_fingerprint
 from pipelines.core.warehouse import state
 from pipelines.core.warehouse.connection import connect_read_only, drop_other_relations, table_columns, table_row_counts
-from pipelines.core.warehouse.tables import RAW_REPORTS, RAW_TASKS, REFRESH_LOG, SOURCES, STAGING
+from pipelines.core.warehouse.tables import RAW_REPORTS, RAW_TASKS, REFRESH_LOG, SOURCES, STAGING, TEMPLATE_READINGS
 from pipelines.defs.assets.dbt import warehouse_dbt_models
 from pipelines.defs.metadata import markdown_table
 from pipelines.defs.resources import WAREHOUSE_POOL, WarehouseBuildResource
@@ -72,7 +72,7 @@ def published_warehouse(context: dg.AssetExecutionContext, warehouse_build: Ware
         retired = drop_other_relations(
             con,
             STAGING,
-            {t.name for t in (*SOURCES, REFRESH_LOG)}
+            {t.name for t in (*SOURCES, REFRESH_LOG, TEMPLATE_READINGS)}
             | {key.path[-1] for key in warehouse_dbt_models.keys if key.path[0] == STAGING},
         )
     if retired:

@@ -217,12 +217,14 @@ def extract_targets_and_actuals(
         }
     context.log.info(
         f"{done.tasks} tasks: {done.written[RAW_TARGET_MENTIONS.name]} targets, "
-        f"{done.written[RAW_ACTUAL_MENTIONS.name]} actuals in {done.seconds:.2f}s ({extraction.engine})"
+        f"{done.written[RAW_ACTUAL_MENTIONS.name]} actuals in {done.seconds:.2f}s ({extraction.engine}; "
+        f"{done.templates_read} templates read, the others' readings kept from earlier runs)"
     )
     speed = {
         "tasks_extracted": done.tasks,
         "extraction_engine": extraction.engine,
         "tasks_per_second": round(done.tasks / done.seconds) if done.seconds and done.tasks else 0,
+        "templates_read": done.templates_read,  # the others' readings were kept from earlier runs
     }
     yield dg.MaterializeResult(
         asset_key=table_key(RAW_TARGET_MENTIONS),
