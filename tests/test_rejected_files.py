@@ -257,3 +257,20 @@ def test_a_fifo_put_in_place_of_a_listed_file_is_neither_hashed_nor_read(tmp_pat
     assert not worker.is_alive(), "a FIFO blocked"
     assert found["read"].read_status == "rejected" and "FIFO" in found["read"].rejected_reason
     assert found["hash"] == found["read"].content_hash  # unchanged from its rejection: not read again and again
+
+
+def test_reports_are_written_in_batches_as_one_batch_writes_them(tmp_path, raw, monkeypatch):
+    """A folder ingested a file at a time (INGEST_BATCH_BYTES below one file) holds exactly the rows of a
+    folder ingested at once, a rejected file before the first readable one included."""
+    (raw / "a-first.txt").write_bytes(b"")  # rejected, and read before any readable report
+    for i in range(3):
+        (raw / f"more-{i}.txt").write_text(GOOD.replace("10家", f"{i + 1}0家"), encoding="utf-8")
+    whole = ingest(tmp_path / "whole.duckdb", raw)
+    monkeypatch.setattr(steps, "INGEST_BATCH_BYTES", 1)
+    batched = ingest(tmp_path / "batched.duckdb", raw)
+    assert batched.read == whole.read and batched.total_tasks == whole.total_tasks == 4
+    assert batched.rejected_read == whole.rejected_read == 1
+    assert batched.attribute_columns.equals(whole.attribute_columns)
+    for table in STAGING_REPORT_TABLES:
+        sql = f"select * from staging.{table} order by all"
+        assert query(tmp_path / "batched.duckdb", sql) == query(tmp_path / "whole.duckdb", sql), table

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import tempfile
 import time
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -48,11 +48,13 @@ class Ingested:
     read: list[str]
     unchanged: list[str]
     removed: list[str]
-    tasks: pl.DataFrame  # of the reports read
-    attributes: pl.DataFrame
-    leaders: pl.DataFrame
-    rejected: pl.DataFrame
-    reports: pl.DataFrame
+    # What the reports read hold, in brief: the first rows of each table and counts, so that a refresh of
+    # 10,000 reports keeps one batch of them in memory, not all.
+    tasks: pl.DataFrame  # the first tasks read
+    attribute_columns: pl.DataFrame  # column_name, role, len: the other columns' cells read, per column
+    leaders: pl.DataFrame  # the first leaders read
+    rejected: pl.DataFrame  # the first rejected rows
+    rejected_read: int  # rows of the reports read that were rejected
     total_tasks: int
     total_attributes: int
     total_leaders: int
@@ -78,6 +80,12 @@ class EveryFileRejected(ValueError):
         self.files = files
 
 
+# Reports are read, normalised and written this many raw bytes at a time: memory is bounded by a batch
+# (its frames take a few times its bytes), not by the folder.
+INGEST_BATCH_BYTES = 32 * 2**20
+PREVIEW_ROWS = 5
+
+
 def ingest_reports(
     con: duckdb.DuckDBPyConnection,
     files: dict[str, Path],
@@ -91,7 +99,8 @@ def ingest_reports(
     """Read the reports whose file or reading code changed, and those named in `reread` however they are:
     tasks to raw_tasks, other columns' cells to raw_task_attributes, leaders in charge to raw_task_leaders,
     unreadable rows to rejected_rows, one row per file to raw_reports, and what they were read from to
-    state. Reports whose file is gone leave them all."""
+    state. Reports whose file is gone leave them all. Read and written in batches (INGEST_BATCH_BYTES),
+    each recorded in state once written, so a run stopped half-way continues where it stopped."""
     if unknown := sorted(set(reread) - set(files)):
         raise UnknownReports(
             f"asked to re-read {', '.join(unknown)}: no such report in the raw folder (a report "
@@ -100,11 +109,98 @@ def ingest_reports(
     built = state.readings(con)
     removed = sorted(set(built) - set(files))
     to_read = [k for k in sorted(files) if k in reread or state.needs_reading(built.get(k), files[k], code_version)]
-    reports = _read_reports([files[k] for k in to_read], progress)
     unchanged = [k for k in sorted(files) if k not in to_read]
-    if files and (rejected_files := _every_file_rejected(con, reports, unchanged)):
-        raise EveryFileRejected(rejected_files)  # before writing: the build stays as the last publish left it
-    # Normalised in one polars pass over all reports' cells.
+    readable = _any_kept_readable(con, unchanged)
+    summary = _Summary()
+    # Until a readable report is found, nothing is written: when no report of the folder can be read, the
+    # build stays as the last publish left it (rejected reports hold no tasks, so waiting costs little).
+    pending: list[Report] = []
+    for batch in _batches([files[k] for k in to_read], INGEST_BATCH_BYTES):
+        pending += _read_reports(batch, progress, done=len(summary.read) + len(pending), total=len(to_read))
+        readable = readable or any(r.rejected_reason is None for r in pending)
+        if readable:
+            _write_reports(con, pending, [] if summary.wrote else removed, code_version, pipeline_version, run_id,
+                           summary)  # fmt: skip
+            pending = []
+    if files and not readable:
+        raise EveryFileRejected(_rejected_files(con, pending, unchanged))
+    if not summary.wrote:  # nothing read: the reports gone are removed all the same
+        _write_reports(con, [], removed, code_version, pipeline_version, run_id, summary)
+    totals = [row_count(con, table.qualified) for table in (RAW_TASKS, RAW_TASK_ATTRIBUTES, RAW_TASK_LEADERS,
+                                                            REJECTED_ROWS)]  # fmt: skip
+    return summary.ingested(to_read, unchanged, removed, totals)
+
+
+@dataclass
+class _Summary:
+    """What the batches of one ingest wrote, in brief (Ingested)."""
+
+    wrote: bool = False
+    read: list[str] = field(default_factory=list)
+    tasks: list[pl.DataFrame] = field(default_factory=list)
+    leaders: list[pl.DataFrame] = field(default_factory=list)
+    rejected: list[pl.DataFrame] = field(default_factory=list)
+    rejected_read: int = 0
+    attribute_columns: list[pl.DataFrame] = field(default_factory=list)
+    columns: list[pl.DataFrame] = field(default_factory=list)
+
+    def add(self, tasks, attributes, leaders, rejected, columns) -> None:
+        self.tasks.append(tasks.head(PREVIEW_ROWS))
+        self.leaders.append(leaders.head(PREVIEW_ROWS))
+        self.rejected.append(rejected.head(PREVIEW_ROWS))
+        self.rejected_read += rejected.height
+        self.attribute_columns.append(attributes.group_by("column_name", "role").len())
+        self.columns.append(columns)
+
+    def ingested(self, read: list[str], unchanged: list[str], removed: list[str], totals: list[int]) -> Ingested:
+        def first(frames: list[pl.DataFrame], empty: pl.DataFrame) -> pl.DataFrame:
+            return pl.concat([empty, *frames], how="vertical_relaxed").head(PREVIEW_ROWS)
+
+        by_column = pl.concat(self.attribute_columns) if self.attribute_columns else None
+        attribute_columns = (
+            by_column.group_by("column_name", "role").agg(pl.col("len").sum()).sort("len", descending=True)
+            if by_column is not None
+            else pl.DataFrame(schema={"column_name": pl.String, "role": pl.String, "len": pl.UInt32})
+        )
+        return Ingested(
+            read,
+            unchanged,
+            removed,
+            first(self.tasks, RAW_TASKS.empty()),
+            attribute_columns,
+            first(self.leaders, RAW_TASK_LEADERS.empty()),
+            first(self.rejected, REJECTED_ROWS.empty()),
+            self.rejected_read,
+            *totals,
+            columns=pl.concat([RAW_COLUMN_READINGS.empty(), *self.columns], how="vertical_relaxed"),
+        )
+
+
+def _batches(paths: list[Path], max_bytes: int) -> Iterator[list[Path]]:
+    """The paths in order, in runs of at most `max_bytes` of file (a larger file is a batch alone)."""
+    batch, size = [], 0
+    for path in paths:
+        bytes_ = path.stat().st_size if path.exists() else 0
+        if batch and size + bytes_ > max_bytes:
+            yield batch
+            batch, size = [], 0
+        batch.append(path)
+        size += bytes_
+    if batch:
+        yield batch
+
+
+def _write_reports(
+    con: duckdb.DuckDBPyConnection,
+    reports: list[Report],
+    removed: list[str],
+    code_version: str,
+    pipeline_version: str,
+    run_id: str,
+    summary: _Summary,
+) -> None:
+    """One batch of reports normalised (one polars pass over its cells) and written in place of their rows
+    and those of the reports gone, then recorded in state."""
     tasks = normalise_tasks(pl.concat([r.tasks for r in reports])) if reports else RAW_TASKS.empty()
     attributes = (
         normalise_attributes(pl.concat([r.attributes for r in reports])) if reports else RAW_TASK_ATTRIBUTES.empty()
@@ -113,49 +209,53 @@ def ingest_reports(
     rejected = pl.concat([r.rejected for r in reports]) if reports else REJECTED_ROWS.empty()
     report_rows = pl.DataFrame([r.summary() for r in reports], schema=RAW_REPORTS.schema)
     columns = pl.concat([r.columns for r in reports]) if reports else RAW_COLUMN_READINGS.empty()
+    replaced = [r.report_id for r in reports] + removed
     written = ((RAW_TASKS, tasks), (RAW_TASK_ATTRIBUTES, attributes), (RAW_TASK_LEADERS, leaders),
                (REJECTED_ROWS, rejected), (RAW_REPORTS, report_rows), (RAW_COLUMN_READINGS, columns))  # fmt: skip
     for table, frame in written:
-        replace_reports(con, table.qualified, frame, to_read + removed)
+        replace_reports(con, table.qualified, frame, replaced)
     state.record_readings(
         con, {r.report_id: r.content_hash for r in reports}, removed, code_version, pipeline_version, run_id
     )
-    totals = [row_count(con, table.qualified) for table in (RAW_TASKS, RAW_TASK_ATTRIBUTES, RAW_TASK_LEADERS,
-                                                            REJECTED_ROWS)]  # fmt: skip
-    return Ingested(
-        to_read, unchanged, removed, tasks, attributes, leaders, rejected, report_rows, *totals, columns=columns
-    )
+    summary.wrote = True
+    summary.read += [r.report_id for r in reports]
+    summary.add(tasks, attributes, leaders, rejected, columns)
 
 
-def _read_reports(paths: list[Path], progress: Progress) -> list[Report]:
-    """Each file read as written (normalised later, all at once), saying how far it got every tenth."""
-    reports = []
-    every = max(1, len(paths) // 10)
-    for i, path in enumerate(paths, start=1):
-        reports.append(read_or_quarantine(path, normalised=False))
-        if i % every == 0 or i == len(paths):
-            progress(f"read {i}/{len(paths)} reports ({sum(r.tasks.height for r in reports):,} tasks)")
+def _read_reports(paths: list[Path], progress: Progress, done: int, total: int) -> list[Report]:
+    """Each file read as written (normalised with its batch), saying how far the ingest got."""
+    reports = [read_or_quarantine(path, normalised=False) for path in paths]
+    tasks = sum(r.tasks.height for r in reports)
+    progress(f"read {done + len(paths)}/{total} reports ({tasks:,} tasks in this batch of {len(paths)})")
     return reports
 
 
-def _every_file_rejected(
+def _any_kept_readable(con: duckdb.DuckDBPyConnection, unchanged: list[str]) -> bool:
+    if not unchanged or table_columns(con, RAW_REPORTS.qualified) is None:
+        return False
+    return (
+        con.execute(
+            f"select count(*) from {RAW_REPORTS.qualified} where report_id in (select unnest(?::varchar[])) "
+            "and read_status <> 'rejected'",
+            [unchanged],
+        ).fetchall()[0][0]
+        > 0
+    )
+
+
+def _rejected_files(
     con: duckdb.DuckDBPyConnection, reports: list[Report], unchanged: list[str]
 ) -> list[tuple[str, str, str, str]]:
-    """Each file's (status, file, place, reason) when no report of the folder, read now or kept, is read; else
-    nothing."""
-    if any(r.rejected_reason is None for r in reports):
-        return []
+    """Each file's (status, file, place, reason), when no report of the folder, read now or kept, is read."""
     kept = (
         con.execute(
             f"select read_status, source_file, rejected_place, rejected_reason from {RAW_REPORTS.qualified} "
             "where report_id in (select unnest(?::varchar[])) order by report_id",
             [unchanged],
         ).fetchall()
-        if unchanged
+        if unchanged and table_columns(con, RAW_REPORTS.qualified) is not None
         else []
     )
-    if any(read_status != "rejected" for read_status, *_ in kept):
-        return []
     return [("rejected", r.source_file, r.rejected_place or "", r.rejected_reason or "") for r in reports] + [
         ("rejected", file, place, reason) for _, file, place, reason in kept
     ]

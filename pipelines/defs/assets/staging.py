@@ -130,8 +130,8 @@ def _ingest_results(done: steps.Ingested, reports: pl.DataFrame) -> Iterator[dg.
         "reports_unchanged": len(done.unchanged),
         "reports_removed": len(done.removed),
     }
-    columns = done.attributes.group_by("column_name", "role").len().sort("len", descending=True)
-    found = "\n".join(f"- {name} ({role or 'role not known'}): {n}" for name, role, n in columns.iter_rows())
+    columns = done.attribute_columns.iter_rows()
+    found = "\n".join(f"- {name} ({role or 'role not known'}): {n}" for name, role, n in columns)
     tasks = done.tasks.select("report_id", "task_id", "requirement", "units_raw")
     leaders = done.leaders.select("report_id", "task_id", "leader_name", "leader_title", "source")
     rejected = done.rejected.select("report_id", "source_line", "reason", "raw_text")
@@ -149,7 +149,7 @@ def _ingest_results(done: steps.Ingested, reports: pl.DataFrame) -> Iterator[dg.
             REJECTED_ROWS,
             {
                 "dagster/row_count": done.total_rejected,
-                "rejected_in_reports_read": done.rejected.height,
+                "rejected_in_reports_read": done.rejected_read,
                 "preview": preview(rejected),
             },
         ),
