@@ -208,13 +208,13 @@ def test_a_blocking_gate_stops_the_marts_on_a_value_that_is_not_finite(tmp_path,
     reading still must not pass: the gate stops the run before dbt."""
     from pipelines.core.extraction import batch
 
-    read = batch.extract_mentions
+    read = batch.read_mentions
 
-    def faulty(tasks):  # a reading fault: every target's value infinite
-        targets, actuals, pairs = read(tasks)
-        return targets.with_columns(value=float("inf")), actuals, pairs
+    def faulty(tasks, known=None):  # a reading fault: every target's value infinite
+        targets, actuals, pairs, readings = read(tasks, known)
+        return targets.with_columns(value=float("inf")), actuals, pairs, readings
 
-    monkeypatch.setattr(batch, "extract_mentions", faulty)
+    monkeypatch.setattr(batch, "read_mentions", faulty)
     wh = Warehouse(tmp_path, files=())
     (wh.raw / "faulty.txt").write_text(f"{HEADER}\n1 | 新增试点企业17家。 | 完成 | 市经信局 |\n", encoding="utf-8")
     result = wh.materialize(STAGING_ASSETS, quality, STAGING_CHECKS)
@@ -408,3 +408,21 @@ def test_linking_relinks_only_the_plans_that_changed(tmp_path, quality):
     assert (removed["plans_relinked"], removed["reports_relinked"]) == (1, 1)
     assert wh.query("select count(*) from staging.raw_task_links where report_id like '%q3%'") == [(0,)]
     assert wh.query("select count(*) from staging.raw_task_links") == [(177 + 6,)]
+
+
+def test_plans_linked_a_batch_at_a_time_link_as_all_at_once(tmp_path, quality, monkeypatch):
+    from pipelines.core.refresh import steps
+    from pipelines.defs.assets.staging import link_plan_tasks
+
+    real = REPO_ROOT / "tests" / "data" / "real"
+    files = (SEED, real / "pinghu-2024-keywork-breakdown.txt", real / "pinghu-2024-keywork-q3-completion.txt")
+    links = "select * from staging.raw_task_links order by all"
+    (tmp_path / "whole").mkdir()
+    (tmp_path / "batched").mkdir()
+    whole = Warehouse(tmp_path / "whole", files=files)
+    whole.materialize([*STAGING_ASSETS, link_plan_tasks], quality)
+    monkeypatch.setattr(steps, "LINK_BATCH_TASKS", 1)  # every plan a batch of its own
+    batched = Warehouse(tmp_path / "batched", files=files)
+    batched.materialize([*STAGING_ASSETS, link_plan_tasks], quality)
+    assert batched.query(links) == whole.query(links)
+    assert len(whole.query(links)) == 191  # the seed 177, pinghu 6 and its completion 8

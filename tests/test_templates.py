@@ -238,3 +238,18 @@ def test_a_refresh_keeps_template_readings_until_the_extraction_code_changes(tmp
         third = steps.derive_mentions(con, "r3")
         assert third.templates_read == first.templates_read
         assert con.execute(readings).fetchone() == (first.templates_read, 1)
+
+
+def test_a_worker_reads_its_tasks_a_slice_at_a_time_each_template_once(seed_and_variants, tmp_path, monkeypatch):
+    from pipelines.core.extraction import batch
+
+    tasks_file = tmp_path / "tasks.parquet"
+    seed_and_variants.write_parquet(tasks_file)
+    monkeypatch.setattr(batch, "SLICE_TASKS", 100)
+    files = batch.extract_mentions_to_files(tasks_file, tmp_path, n_tasks=seed_and_variants.height, workers=1)
+    assert len(files["targets"]) == -(-seed_and_variants.height // 100)
+    readings = pl.read_parquet(files[batch.READINGS])
+    assert readings.height == readings["template_key"].n_unique()  # a later slice takes an earlier one's reading
+    for table, expected in zip(batch.TABLES, extract_mentions(seed_and_variants), strict=True):
+        key = ["report_id", "task_id", "actual_seq" if table == "actuals" else "target_seq"]
+        assert_frame_equal(pl.read_parquet(files[table]).sort(key), expected.sort(key))

@@ -22,6 +22,10 @@ DEFAULT_WAREHOUSE_PATH = "warehouse/warehouse.duckdb"
 EXTRACTION_ENGINES = ("local", "spark")
 DEFAULT_LOCK_WAIT_SECONDS = 900.0
 DEFAULT_MAX_FILE_MB = 50.0
+# DuckDB's buffer pool for a refresh (the build's connections and dbt's): its own default is 80% of the
+# machine's memory, which a refresh of a large warehouse fills with the pages it copies. Past this, DuckDB
+# spills to a temporary folder beside the build.
+DEFAULT_DUCKDB_MEMORY_LIMIT = "1GB"
 
 
 def _from_env(name: str, default: str) -> Path:
@@ -90,6 +94,11 @@ def run_stats_path() -> Path | None:
 def java_home() -> str | None:
     """`JAVA_HOME`: a Java runtime for Spark where `java` is not on the PATH."""
     return os.environ.get("JAVA_HOME") or None
+
+
+def duckdb_memory_limit() -> str:
+    """DUCKDB_MEMORY_LIMIT, a DuckDB size such as 1GB or 512MB."""
+    return os.environ.get("DUCKDB_MEMORY_LIMIT") or DEFAULT_DUCKDB_MEMORY_LIMIT
 
 
 def bench_sizes() -> str:

@@ -217,16 +217,29 @@ def _share(shares: int) -> pl.Expr:
     return texts.str.replace_all(r"\d", "").hash() % shares
 
 
-def _extract_share(tasks_file: str, out_dir: str, share: int, shares: int, readings_file: str | None) -> dict[str, str]:
-    """One worker: its share of the tasks file read, its rows and its new readings written as Parquet files."""
-    tasks = pl.read_parquet(tasks_file)
-    if shares > 1:
-        tasks = tasks.filter(_share(shares) == share)
-    known = pl.scan_parquet(readings_file) if readings_file else None
-    files = {}
-    for table, frame in zip((*TABLES, READINGS), read_mentions(tasks, known), strict=True):
-        files[table] = str(Path(out_dir) / f"{table}-{share}.parquet")
-        frame.write_parquet(files[table], compression="lz4")
+# A worker reads the tasks file this many rows at a time (its share of them), so its memory is bounded by
+# a slice, not by the folder.
+SLICE_TASKS = 50_000
+
+
+def _extract_share(
+    tasks_file: str, out_dir: str, share: int, shares: int, readings_file: str | None
+) -> dict[str, list[str]]:
+    """One worker: its share of the tasks file read a slice at a time, each slice's rows and new readings
+    written as Parquet files. A template is always in the same share, so the readings this worker has
+    written are all it needs beside those kept from earlier runs."""
+    n_tasks = pl.scan_parquet(tasks_file).select(pl.len()).collect().item()
+    known = [readings_file] if readings_file else []
+    files: dict[str, list[str]] = {table: [] for table in (*TABLES, READINGS)}
+    for offset in range(0, max(n_tasks, 1), SLICE_TASKS):
+        tasks = pl.scan_parquet(tasks_file).slice(offset, SLICE_TASKS)
+        tasks = (tasks.filter(_share(shares) == share) if shares > 1 else tasks).collect()
+        found = read_mentions(tasks, pl.scan_parquet(known) if known else None)
+        for table, frame in zip((*TABLES, READINGS), found, strict=True):
+            path = str(Path(out_dir) / f"{table}-{share}-{offset}.parquet")
+            frame.write_parquet(path, compression="lz4")
+            files[table].append(path)
+        known.append(files[READINGS][-1])
     return files
 
 
@@ -246,4 +259,4 @@ def extract_mentions_to_files(
     else:
         with worker_pool(shares) as pool:
             results = list(pool.map(_extract_share, *args))
-    return {table: [r[table] for r in results] for table in (*TABLES, READINGS)}
+    return {table: [f for r in results for f in r[table]] for table in (*TABLES, READINGS)}

@@ -405,6 +405,36 @@ class Linked:
     reports_relinked: int
 
 
+# Plans are linked in batches of about this many tasks (a plan is never split).
+LINK_BATCH_TASKS = 200_000
+
+
+def _plan_batches(con: duckdb.DuckDBPyConnection, report_plans: pl.DataFrame, max_tasks: int) -> Iterator[pl.DataFrame]:
+    """The report_plans rows, whole plans at a time, in batches of at most `max_tasks` tasks (a larger plan
+    alone). A report without a plan is a plan of its own."""
+    counts = read_query(
+        con,
+        f"select report_id, count(*) as tasks from {RAW_TASKS.qualified} "
+        "where report_id in (select unnest(?::varchar[])) group by report_id",
+        [report_plans["report_id"].to_list()],
+    )
+    plans = (
+        report_plans.join(counts, on="report_id", how="left")
+        .with_columns(pl.coalesce("plan_id", "report_id").alias("plan"), pl.col("tasks").fill_null(0))
+        .sort("plan", "report_seq")
+    )
+    sizes = plans.group_by("plan", maintain_order=True).agg(pl.col("tasks").sum())
+    batch, size = [], 0
+    for plan, tasks in sizes.iter_rows():
+        if batch and size + tasks > max_tasks:
+            yield plans.filter(pl.col("plan").is_in(batch)).select(report_plans.columns)
+            batch, size = [], 0
+        batch.append(plan)
+        size += tasks
+    if batch:
+        yield plans.filter(pl.col("plan").is_in(batch)).select(report_plans.columns)
+
+
 def link_plan_tasks(con: duckdb.DuckDBPyConnection, mapping_file: Path, run_id: str) -> Linked:
     """raw_report_plans (rebuilt whole: a few rows a report) and raw_task_links, relinked only for the plans
     that changed: a plan with a report read anew or gone, or whose reports' assignment changed (the mapping
@@ -432,17 +462,23 @@ def link_plan_tasks(con: duckdb.DuckDBPyConnection, mapping_file: Path, run_id: 
     plan_of = pl.concat([before, report_plans]).select("report_id", pl.coalesce("plan_id", "report_id").alias("plan"))
     relink_plans = set(plan_of.filter(pl.col("report_id").is_in(touched))["plan"])
     relink = report_plans.filter(pl.coalesce("plan_id", "report_id").is_in(relink_plans))
-    tasks = read_query(
-        con,
-        f"select report_id, task_id, requirement from {RAW_TASKS.qualified} "
-        "where report_id in (select unnest(?::varchar[]))",
-        [relink["report_id"].to_list()],
-    )
-    links = link_tasks(tasks, relink)
     gone = sorted(set(before["report_id"]) - set(report_plans["report_id"]))
     arrow = report_plans.to_arrow()  # noqa: F841 - read by DuckDB below
     con.execute(f"create or replace table {RAW_REPORT_PLANS.qualified} as select * from arrow")
-    replace_reports(con, RAW_TASK_LINKS.qualified, links, sorted(set(relink["report_id"]) | set(dropped) | set(gone)))
+    # A plan is linked whole, a batch of plans at a time: memory is bounded by a batch, not by the folder.
+    first = True
+    for batch in _plan_batches(con, relink, LINK_BATCH_TASKS):
+        tasks = read_query(
+            con,
+            f"select report_id, task_id, requirement from {RAW_TASKS.qualified} "
+            "where report_id in (select unnest(?::varchar[]))",
+            [batch["report_id"].to_list()],
+        )
+        replaced = set(batch["report_id"]) | (set(dropped) | set(gone) if first else set())
+        replace_reports(con, RAW_TASK_LINKS.qualified, link_tasks(tasks, batch), sorted(replaced))
+        first = False
+    if first:  # nothing to relink: the reports gone still leave
+        replace_reports(con, RAW_TASK_LINKS.qualified, RAW_TASK_LINKS.empty(), sorted(set(dropped) | set(gone)))
     state.record_derived(con, RAW_TASK_LINKS.qualified, relink["report_id"].to_list(), dropped, run_id)
     methods = dict(con.execute(f"select link_method, count(*) from {RAW_TASK_LINKS.qualified} group by 1").fetchall())
     return Linked(
