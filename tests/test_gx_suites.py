@@ -9,6 +9,7 @@ import pytest
 from pipelines.core.extraction.batch import extract_mentions
 from pipelines.core.layout.tasks import read_report
 from pipelines.core.quality import frames as suite_frames
+from pipelines.core.quality import gates as gates_module
 from pipelines.core.quality.gates import QualityGates, SuiteResult, gx_context, gx_root_for
 from pipelines.core.units.names import unit_assignments
 from pipelines.core.warehouse.connection import replace_table
@@ -255,3 +256,30 @@ def test_data_docs_show_a_failing_row_by_file_and_line(tmp_path):
     pages = "".join(p.read_text(encoding="utf-8") for p in site.rglob("*.html"))
     assert "r.txt line 3 (r/2)" in pages
     assert "r.txt line 2 (r/1)" not in pages  # the passing row is not listed
+
+
+def test_report_batches_hold_every_report_with_rows_a_batch_of_tasks_at_a_time(seed_staging):
+    seed = seed_staging.execute("select distinct report_id from staging.raw_tasks").fetchall()[0][0]
+    # A report with rows in a checked table but none in raw_tasks (a mention left behind) is checked too.
+    seed_staging.execute("create table staging.extra as select * from staging.raw_target_mentions limit 1")
+    seed_staging.execute("update staging.extra set report_id = 'orphan'")
+    seed_staging.execute("insert into staging.raw_target_mentions select * from staging.extra")
+    try:
+        assert suite_frames.report_batches(seed_staging, None) == [["orphan", seed]]
+        assert suite_frames.report_batches(seed_staging, None, max_tasks=10) == [["orphan"], [seed]]
+        assert suite_frames.report_batches(seed_staging, [seed, "gone"]) == [["gone", seed]]
+        assert suite_frames.report_batches(seed_staging, []) == []
+    finally:
+        seed_staging.execute("delete from staging.raw_target_mentions where report_id = 'orphan'")
+        seed_staging.execute("drop table staging.extra")
+
+
+def test_results_of_batches_merge_into_one_per_suite(seed_staging, gates):
+    good = suite_frames.raw_target_mentions(seed_staging).head(3)
+    bad = good.with_columns(pl.Series("value", [1.0, float("inf"), float("inf")]))
+    results = [gates.validate("raw_target_mentions", frame) for frame in (good, bad, bad.head(2))]
+    merged = gates_module.merged(results)
+    assert not merged.success and merged.rows == 8 and merged.evaluated == results[0].evaluated
+    (finite,) = merged.failed
+    assert finite.notes == "Values are finite numbers." and finite.unexpected_count == 3
+    assert gates_module.merged(results[:1]).success

@@ -14,8 +14,8 @@ import polars as pl
 
 from pipelines.core import settings
 from pipelines.core.quality.files import COLUMNS, STATUSES, rejected_reports, reports_without_tasks
-from pipelines.core.quality.frames import SUITE_FRAMES
-from pipelines.core.quality.gates import SAMPLE_SIZE, QualityGates
+from pipelines.core.quality.frames import SUITE_FRAMES, report_batches
+from pipelines.core.quality.gates import SAMPLE_SIZE, QualityGates, SuiteResult, merged
 from pipelines.core.refresh.changes import reports_to_rebuild
 from pipelines.core.sources.files import skipped_files
 from pipelines.core.warehouse.connection import read_table
@@ -110,10 +110,13 @@ def run_gate(
     gate: Gate, run_id: str, warehouse_build: WarehouseBuildResource, quality: QualityGates
 ) -> dg.AssetCheckResult:
     """Validate each of the gate's suites on its frame, read from the run's build; one result."""
+    per_suite: dict[str, list[SuiteResult]] = {suite: [] for suite in gate.suites}
     with warehouse_build.get_connection() as con:
-        reports = reports_to_rebuild(con)  # the rows checked before stay checked (quality.frames)
-        frames = {suite: SUITE_FRAMES[suite](con, reports) for suite in gate.suites}
-    results = [quality.validate(suite, frame, run_name=run_id) for suite, frame in frames.items()]
+        # The rows checked before stay checked (quality.frames); the others a batch of reports at a time.
+        for reports in report_batches(con, reports_to_rebuild(con)) or [[]]:
+            for suite, results in per_suite.items():
+                results.append(quality.validate(suite, SUITE_FRAMES[suite](con, reports), run_name=run_id))
+    results = [merged(r) for r in per_suite.values()]
     failed = [f for r in results for f in r.failed]
     return dg.AssetCheckResult(
         passed=all(r.success for r in results),

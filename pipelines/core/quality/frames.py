@@ -16,7 +16,7 @@ from collections.abc import Callable
 import duckdb
 import polars as pl
 
-from pipelines.core.warehouse.connection import read_query
+from pipelines.core.warehouse.connection import read_query, table_columns
 from pipelines.core.warehouse.tables import (
     RAW_ACTUAL_MENTIONS,
     RAW_REPORTS,
@@ -28,6 +28,47 @@ from pipelines.core.warehouse.tables import (
 
 TASK_KEY = ["report_id", "task_id"]
 Reports = list[str] | None  # the reports to check; None: every report
+
+
+# A suite checks the rows of about this many tasks at a time (their mentions, units, verdicts): the frames,
+# and the pandas copies Great Expectations validates, are bounded by a batch, not by the warehouse.
+BATCH_TASKS = 200_000
+# Every table a suite reads: a report with rows in any of them is checked.
+_CHECKED_TABLES = (
+    RAW_REPORTS,
+    RAW_TASKS,
+    REJECTED_ROWS,
+    RAW_UNIT_ASSIGNMENTS,
+    RAW_TARGET_MENTIONS,
+    RAW_ACTUAL_MENTIONS,
+)
+
+
+def report_batches(con: duckdb.DuckDBPyConnection, reports: Reports, max_tasks: int = BATCH_TASKS) -> list[list[str]]:
+    """The reports to check (every report with rows in a checked table, for None) in batches of at most
+    `max_tasks` tasks (a larger report alone). Every rule is about one report's rows, so batches of
+    reports check what the whole would."""
+    if reports is None:  # the tables written so far (a check after ingest runs before the extraction)
+        present = [t.qualified for t in _CHECKED_TABLES if table_columns(con, t.qualified) is not None]
+        if not present:
+            return []
+        union = " union ".join(f"select distinct report_id from {table}" for table in present)
+        every = read_query(con, f"select report_id from ({union}) where report_id is not null order by report_id")
+        reports = every["report_id"].to_list()
+    where, params = _only(reports, "report_id")
+    counts = dict(
+        con.execute(f"select report_id, count(*) from {RAW_TASKS.qualified} {where} group by 1", params).fetchall()
+    )
+    batches: list[list[str]] = []
+    size = 0
+    for report in sorted(reports):
+        tasks = counts.get(report, 0)
+        if not batches or size + tasks > max_tasks:
+            batches.append([])
+            size = 0
+        batches[-1].append(report)
+        size += tasks
+    return batches
 
 
 def _only(reports: Reports, column: str) -> tuple[str, list]:

@@ -78,6 +78,27 @@ class SuiteResult:
         )
 
 
+def merged(results: list[SuiteResult]) -> SuiteResult:
+    """One suite's results on several batches of rows as one: it passes where every batch passed; an
+    expectation's failing rows are counted over the batches, its samples and places taken in order."""
+    by_expectation: dict[tuple[str, str, str], FailedExpectation] = {}
+    for failure in (f for r in results for f in r.failed):
+        key = (failure.expectation, failure.column, failure.notes)
+        if key not in by_expectation:
+            by_expectation[key] = FailedExpectation(*key, 0, [], [])
+        kept = by_expectation[key]
+        kept.unexpected_count = (kept.unexpected_count or 0) + (failure.unexpected_count or 0)
+        kept.sample = (kept.sample + failure.sample)[: SAMPLE_SIZE * 2]
+        kept.where = (kept.where + failure.where)[: SAMPLE_SIZE * 2]
+    return SuiteResult(
+        results[0].suite,
+        all(r.success for r in results),
+        sum(r.rows for r in results),
+        max(r.evaluated for r in results),
+        list(by_expectation.values()),
+    )
+
+
 def gx_root_for(warehouse: Path) -> Path:
     """The folder whose `gx/` holds this warehouse's copy of the GX project, results and docs."""
     return warehouse.parent
