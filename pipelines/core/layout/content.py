@@ -29,7 +29,7 @@ from pipelines.core.rules import (
     UNIT_SUFFIXES,
     VAGUE_LIST_END,
 )
-from pipelines.core.sources.grid import FULLWIDTH
+from pipelines.core.sources.grid import fold_fullwidth
 
 LABEL = "label"  # a short cell of no other kind ("保民生", "城乡建设")
 _FITS = dict(ROLE_KINDS)
@@ -62,7 +62,7 @@ def _filled(pattern: str, fill: dict[str, str]) -> str:
 def cell_kind(text: str) -> str | None:
     """The kind of a cell's content (the first row of CELL_KINDS it matches), LABEL for a short cell of no
     other kind, None for an empty cell. A person is read before the spaces go ("王 伟" is one name)."""
-    folded = _LIST_END.sub(" ", text.translate(FULLWIDTH).strip()).strip().rstrip(CLOSING_PUNCTUATION[0]).strip()
+    folded = _LIST_END.sub(" ", fold_fullwidth(text).strip()).strip().rstrip(CLOSING_PUNCTUATION[0]).strip()
     if not folded:
         return None
     squeezed = "".join(folded.split())

@@ -36,7 +36,7 @@ from pipelines.core.rules import (
 )
 from pipelines.core.settings import COLUMN_ROLES_FILE
 from pipelines.core.sources.files import report_id_for
-from pipelines.core.sources.grid import FULLWIDTH, Grid, GridRow, LayoutHints, SourceFileError
+from pipelines.core.sources.grid import Grid, GridRow, LayoutHints, SourceFileError, fold_fullwidth
 
 _MEASURE_UNIT = re.compile(
     f"^(?:{'|'.join(map(re.escape, sorted(MULTIPLIERS, key=len, reverse=True)))})?"
@@ -76,7 +76,7 @@ class Header:
 
 def bracketed_unit(text: str) -> str | None:
     """The unit of measure bracketed in an indicator or a header (`新增就业(人)` -> 人, `目标(万元)` -> 万元)."""
-    found = _BRACKETED.findall(text.translate(FULLWIDTH))
+    found = _BRACKETED.findall(fold_fullwidth(text))
     return found[-1] if found and _MEASURE_UNIT.match(found[-1]) else None
 
 
@@ -92,7 +92,7 @@ _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 def _numbers_with_units(text: str) -> list[tuple[str, str | None]]:
     """Each number in a text with the unit of measure written right after it, if any."""
-    folded = text.translate(FULLWIDTH)
+    folded = fold_fullwidth(text)
     return [
         (n.group(), u.group() if (u := _UNIT_WORD.match(folded, n.end())) else None) for n in _NUMBER.finditer(folded)
     ]
@@ -118,14 +118,14 @@ def unit_of(value: str) -> str | None:
 
 def header_role(text: str) -> str | None:
     """The role of a column named `text`: the first rule of HEADER_ROLES whose words it contains."""
-    name = "".join(text.translate(FULLWIDTH).split())
+    name = "".join(fold_fullwidth(text).split())
     return next(
         (role for role, words, _ in HEADER_ROLES if any(all(p in name for p in w.split("+")) for w in words)), None
     )
 
 
 def names_of(cells: list[str]) -> list[str]:
-    return ["".join(c.translate(FULLWIDTH).split()) for c in cells]
+    return ["".join(fold_fullwidth(c).split()) for c in cells]
 
 
 def _header_word(cell: str) -> bool:
@@ -362,7 +362,7 @@ def with_roles_by_cells(header: Header, rows: list[GridRow]) -> Header:
             continue
         pattern = _MEASURE_UNIT if cell_pattern == "measure unit" else re.compile(cell_pattern)
         values = {
-            r.cells[column].translate(FULLWIDTH).strip()
+            fold_fullwidth(r.cells[column]).strip()
             for r in rows
             if len(r.cells) == len(header.names) and r.cells[column].strip()
         }

@@ -36,7 +36,7 @@ from pipelines.core.rules import (
     UNNUMBERED_HEADING_FORM,
     UNNUMBERED_ROW_ROLES,
 )
-from pipelines.core.sources.grid import FULLWIDTH, ID_FORMS, GridRow
+from pipelines.core.sources.grid import ID_FORMS, GridRow, fold_fullwidth
 
 _Way = TypeVar("_Way")  # a way of placing a row's cells
 _HEADING_FORMS = tuple(re.compile(pattern) for pattern, _ in GROUP_HEADING_FORMS)
@@ -77,7 +77,7 @@ def sub_row_column(cells: list[str], header: Header) -> int | None:
 
 def task_number(written: str) -> int | None:
     """The number a task id holds as written (`1`, `1.`, `1、`, `(1)`, `（一）`), or None."""
-    text = written.translate(FULLWIDTH).strip()
+    text = fold_fullwidth(written).strip()
     for form in ID_FORMS:
         if match := form.match(text):
             number = match.group(1)
@@ -98,7 +98,7 @@ def heading_level(cells: list[str], third: bool, bare: bool = False) -> tuple[st
     if first is None:
         if any(c.strip() for c in cells[1:]):
             return None, 0
-        first = cells[0].translate(FULLWIDTH).strip()
+        first = fold_fullwidth(cells[0]).strip()
     for level, form in enumerate(_HEADING_FORMS, start=1):
         if form.match(first):
             return first, level
@@ -113,7 +113,7 @@ def _split_heading(cells: list[str]) -> str | None:
     """`(一) | 做强做优先进制造业 |` as one title: a Chinese-numbered id, then a short title with no figure."""
     if len(cells) < 2 or any(c.strip() for c in cells[2:]):
         return None
-    number, title = (c.translate(FULLWIDTH).strip() for c in cells[:2])
+    number, title = (fold_fullwidth(c).strip() for c in cells[:2])
     if not title or len(title) > SPLIT_HEADING_TITLE[0] or any(c.isdigit() for c in title):
         return None
     return f"{number}{title}" if task_number(number) is not None and not number.isascii() else None
@@ -139,7 +139,7 @@ class Headings:
 
 def _is_the_header(cells: list[str], header: Header) -> bool:
     """The header row again (a table copied across pages). The first cell is compared first: it is cheap."""
-    same = len(cells) == len(header.names) and "".join(cells[0].translate(FULLWIDTH).split()) == header.names[0]
+    same = len(cells) == len(header.names) and "".join(fold_fullwidth(cells[0]).split()) == header.names[0]
     return same and names_of(cells) == header.names
 
 
@@ -508,7 +508,7 @@ def number_tasks(sorted_rows: SortedRows, id_column: int | None) -> list[TaskRow
 def _not_a_task_number(label: str) -> str | None:
     """Why an id cell is not a task number, or None when it is one."""
     number = task_number(label)
-    if number is None and label.translate(FULLWIDTH).strip().isdigit():
+    if number is None and fold_fullwidth(label).strip().isdigit():
         return f"task id has {len(label.strip())} digits, more than a task number has (6): {label[:40]!r}"
     if number is None:
         return f"task id is not a number: {label[:40]!r}"

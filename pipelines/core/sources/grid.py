@@ -24,6 +24,13 @@ ENCODINGS: tuple[str, ...] = ("utf-8-sig", "gb18030")
 GB_FAMILY = ("gb2312", "gbk", "gb18030", "x-gbk", "cp936")
 ID_FORMS = tuple(re.compile(pattern) for pattern, _ in TASK_ID_FORMS)
 FULLWIDTH = str.maketrans(FULLWIDTH_TO_ASCII)
+_HAS_FULLWIDTH = re.compile(f"[{''.join(FULLWIDTH_TO_ASCII)}]")
+
+
+def fold_fullwidth(text: str) -> str:
+    """Full-width ASCII as ASCII. Translated only where there is one: str.translate looks every character
+    up, ~15× the cost of a regex search over the Chinese text that usually has none."""
+    return text.translate(FULLWIDTH) if _HAS_FULLWIDTH.search(text) else text
 
 
 class SourceFileError(ValueError):

@@ -13,13 +13,13 @@ from pipelines.core.rules import (
     NUMBERED_LINE_FORMS,
 )
 from pipelines.core.sources.grid import (
-    FULLWIDTH,
     ID_FORMS,
     Grid,
     GridRow,
     LayoutHints,
     SourceFileError,
     decode,
+    fold_fullwidth,
     split_cells,
     split_lines,
 )
@@ -35,7 +35,7 @@ def starts_a_task(line: str) -> bool:
     never a continuation."""
     if CELL_SEPARATOR not in line:
         return False
-    first = line.split(CELL_SEPARATOR, 1)[0].translate(FULLWIDTH).strip()
+    first = fold_fullwidth(line.split(CELL_SEPARATOR, 1)[0]).strip()
     return any(form.match(first) for form in ID_FORMS)
 
 
@@ -58,7 +58,7 @@ def _ends_before_a_row(row_lines: list[str], chunk: list[str], separators: int, 
 def _a_heading(row_lines: list[str]) -> bool:
     """Whether the row read so far is a group's heading alone (`(一)坚持项目为王 |`): it never runs on."""
     filled = [c for c in split_cells("\n".join(row_lines)) if c]
-    return len(filled) == 1 and any(form.match(filled[0].translate(FULLWIDTH)) for form in _HEADING)
+    return len(filled) == 1 and any(form.match(fold_fullwidth(filled[0])) for form in _HEADING)
 
 
 def _a_lone_cell(row_lines: list[str]) -> bool:
