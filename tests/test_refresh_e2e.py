@@ -209,6 +209,29 @@ def test_a_refresh_of_what_changed_builds_the_marts_a_cold_build_builds(ws, firs
         assert ws.query(query) == cold.query(query), name
 
 
+def test_an_incremental_refresh_tests_the_rebuilt_reports_rows_only(ws, first_run):
+    """dbt's data tests of a per-report mart read the reports the refresh rebuilt (macros/tests_on_changed_reports.sql):
+    a row of another report, tested when it was built and changed by hand since, is not read again; a full refresh
+    (a changed transform) rebuilds and tests every row."""
+    unchanged, changed = (
+        r for (r,) in ws.query("select report_id from marts.dim_reports where task_rows > 0 order by 1")[:2]
+    )
+    bogus = "select count(*) from marts.fct_target_achievement where confidence = 'bogus'"
+    with duckdb.connect(str(ws.warehouse)) as con:
+        con.execute(
+            "update marts.fct_target_achievement set confidence = 'bogus' where report_id = ? and target_seq = 1",
+            [unchanged],
+        )
+    path = next(p for p in ws.raw_dir.iterdir() if p.stem == changed)
+    path.write_bytes(path.read_bytes() + b"\n")
+    ws.run_pipeline().check()  # accepted_values on confidence reads the changed report's rows only
+    assert ws.query(bogus)[0][0] > 0
+    with duckdb.connect(str(ws.warehouse)) as con:
+        con.execute("update staging.build_state set code_version = 'an earlier transform' where table_name = 'marts'")
+    ws.run_pipeline().check()
+    assert ws.query(bogus) == [(0,)]
+
+
 def test_a_warehouse_built_by_another_transform_is_rebuilt_whole(ws, first_run):
     """The upgrade path: the published marts were built by other dbt models or GE suites (here: its record says
     so). The refresh rebuilds and checks every report (--full-refresh), and the marts stay as they were."""
