@@ -172,3 +172,29 @@ def test_padded_unit_name_is_one_unit():
     """A name padded one character apart ("县 委 办", full-width spaces too) is one unit, the lead mark kept."""
     units = read_units("▲县 委 办,财\u3000政\u3000局")
     assert [(u.unit_name, u.role) for u in units] == [("县委办", "lead"), ("财政局", "support")]
+
+
+def test_units_cells_read_a_batch_of_reports_at_a_time_as_all_at_once(tmp_path, monkeypatch):
+    """raw_unit_assignments on a real DuckDB file: read a report at a time (UNITS_BATCH_TASKS of one task), the
+    rows are those of one pass over every report."""
+    import duckdb
+
+    from pipelines.core.refresh import steps
+    from tests.conftest import REPO_ROOT, SEED
+
+    real = REPO_ROOT / "tests" / "data" / "real"
+    files = {
+        "seed": SEED,
+        "pinghu": real / "pinghu-2024-keywork-breakdown.txt",
+        "zhuji": real / "zhuji-2023-keywork-breakdown.txt",
+    }
+    rows = "select * from staging.raw_unit_assignments order by all"
+    found = []
+    for batch_tasks in (steps.UNITS_BATCH_TASKS, 1):
+        monkeypatch.setattr(steps, "UNITS_BATCH_TASKS", batch_tasks)
+        with duckdb.connect(str(tmp_path / f"w{batch_tasks}.duckdb")) as con:
+            steps.ingest_reports(con, files, code_version="c", pipeline_version="p", run_id="r")
+            done = steps.derive_unit_assignments(con, "r")
+            found.append(con.execute(rows).fetchall())
+        assert len(done.recomputed) == len(files)
+    assert found[0] == found[1] and len(found[0]) > 177

@@ -16,7 +16,7 @@ from collections.abc import Callable
 import duckdb
 import polars as pl
 
-from pipelines.core.warehouse.connection import read_query, table_columns
+from pipelines.core.warehouse.connection import batches_by_tasks, read_query, table_columns
 from pipelines.core.warehouse.tables import (
     RAW_ACTUAL_MENTIONS,
     RAW_REPORTS,
@@ -55,20 +55,7 @@ def report_batches(con: duckdb.DuckDBPyConnection, reports: Reports, max_tasks: 
         union = " union ".join(f"select distinct report_id from {table}" for table in present)
         every = read_query(con, f"select report_id from ({union}) where report_id is not null order by report_id")
         reports = every["report_id"].to_list()
-    where, params = _only(reports, "report_id")
-    counts = dict(
-        con.execute(f"select report_id, count(*) from {RAW_TASKS.qualified} {where} group by 1", params).fetchall()
-    )
-    batches: list[list[str]] = []
-    size = 0
-    for report in sorted(reports):
-        tasks = counts.get(report, 0)
-        if not batches or size + tasks > max_tasks:
-            batches.append([])
-            size = 0
-        batches[-1].append(report)
-        size += tasks
-    return batches
+    return batches_by_tasks(con, reports, max_tasks)
 
 
 def _only(reports: Reports, column: str) -> tuple[str, list]:

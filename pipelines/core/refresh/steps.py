@@ -23,7 +23,14 @@ from pipelines.core.plans.linking import link_tasks
 from pipelines.core.refresh.fingerprint import extraction_fingerprint
 from pipelines.core.units.names import unit_assignments
 from pipelines.core.warehouse import state
-from pipelines.core.warehouse.connection import read_query, read_table, replace_reports, table_columns, transaction
+from pipelines.core.warehouse.connection import (
+    batches_by_tasks,
+    read_query,
+    read_table,
+    replace_reports,
+    table_columns,
+    transaction,
+)
 from pipelines.core.warehouse.tables import (
     RAW_ACTUAL_MENTIONS,
     RAW_COLUMN_READINGS,
@@ -267,17 +274,22 @@ class Derived:
     dropped: list[str]
 
 
+# Units cells are read a batch of about this many tasks at a time.
+UNITS_BATCH_TASKS = 200_000
+
+
 def derive_unit_assignments(con: duckdb.DuckDBPyConnection, run_id: str) -> Derived:
     """raw_unit_assignments for the reports read anew: each units cell read (lead, names, roles, types)."""
     table = RAW_UNIT_ASSIGNMENTS.qualified
     rebuild, dropped = state.reports_to_rebuild(con, table)
-    cells = read_query(
-        con,
-        f"select report_id, task_id, units_raw, lead_units_raw, support_units_raw from {RAW_TASKS.qualified} "
-        "where report_id in (select unnest(?::varchar[]))",
-        [rebuild],
-    )
-    replace_reports(con, table, unit_assignments(cells), rebuild + dropped)
+    for i, batch in enumerate(batches_by_tasks(con, rebuild, UNITS_BATCH_TASKS) or [[]]):
+        cells = read_query(
+            con,
+            f"select report_id, task_id, units_raw, lead_units_raw, support_units_raw from {RAW_TASKS.qualified} "
+            "where report_id in (select unnest(?::varchar[]))",
+            [batch],
+        )
+        replace_reports(con, table, unit_assignments(cells), batch + (dropped if i == 0 else []))
     state.record_derived(con, table, rebuild, dropped, run_id)
     return Derived(rebuild, dropped)
 

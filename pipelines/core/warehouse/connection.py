@@ -105,6 +105,28 @@ def report_ids_in(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
     return {r for (r,) in con.execute(f"select distinct report_id from {table}").fetchall()}
 
 
+def batches_by_tasks(con: duckdb.DuckDBPyConnection, reports: list[str], max_tasks: int) -> list[list[str]]:
+    """The reports, in order, in batches of at most `max_tasks` tasks (staging.raw_tasks; a larger report alone):
+    a step that works a report at a time keeps a batch of them in memory, not the folder."""
+    counts = dict(
+        con.execute(
+            "select report_id, count(*) from staging.raw_tasks where report_id in (select unnest(?::varchar[])) "
+            "group by 1",
+            [reports],
+        ).fetchall()
+    )
+    batches: list[list[str]] = []
+    size = 0
+    for report in sorted(reports):
+        tasks = counts.get(report, 0)
+        if not batches or size + tasks > max_tasks:
+            batches.append([])
+            size = 0
+        batches[-1].append(report)
+        size += tasks
+    return batches
+
+
 INCOMING = "incoming_rows"  # the frame replace_reports writes, as DuckDB sees it
 
 
