@@ -3,7 +3,11 @@
 {{ config(**per_report_config()) }}
 -- depends_on: {{ ref('stg_changed_reports') }}
 with targets as (
-    select * from {{ ref('stg_target_mentions') }}{{ changed_reports_only() }}
+    select
+        *,
+        -- counted here, over the targets alone: a window over the joined rows holds their texts too
+        count(*) over (partition by task_key) as n_task_targets
+    from {{ ref('stg_target_mentions') }}{{ changed_reports_only() }}
 ),
 
 pairs as (
@@ -150,7 +154,7 @@ joined as (
         chosen.under_way,
         chosen.other_scope,
         chosen.stated_by_name is not null as statement_names_target,
-        count(*) over (partition by targets.task_key) as n_task_targets,
+        targets.n_task_targets,
         chosen.metric_coverage,
         chosen.n_parts,
         chosen.reviewed_decision,
