@@ -34,7 +34,7 @@ from typing import IO
 import duckdb
 
 from pipelines.core import settings
-from pipelines.core.warehouse.connection import connect_read_only
+from pipelines.core.warehouse.connection import connect_read_only, duckdb_config
 from pipelines.core.warehouse.state import read_built
 
 BUILDS_DIR = ".builds"
@@ -199,13 +199,13 @@ class WarehouseBuild:
     def connect(self) -> duckdb.DuckDBPyConnection:
         if not self.is_open:
             raise RuntimeError(f"the build of {self.published} is not open for run {self.run_id}")
-        return duckdb.connect(str(self.path), config={"memory_limit": settings.duckdb_memory_limit()})
+        return duckdb.connect(str(self.path), config=duckdb_config())
 
     def publish(self) -> Path:
         """Checkpoint the build and move it over the published file, atomically."""
         if not self.is_open or not self.path.exists():
             raise FileNotFoundError(f"no build of run {self.run_id} to publish at {self.path}")
-        with duckdb.connect(str(self.path), config={"memory_limit": settings.duckdb_memory_limit()}) as con:
+        with duckdb.connect(str(self.path), config=duckdb_config()) as con:
             con.execute("checkpoint")  # everything in the main file, no WAL left beside it
         os.replace(self.path, self.published)
         shutil.rmtree(self.path.parent, ignore_errors=True)

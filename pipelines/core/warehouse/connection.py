@@ -10,6 +10,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from pipelines.core import settings
 from pipelines.core.warehouse.tables import MARTS, STAGING, column_compression
 
 
@@ -27,6 +28,13 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
 
 class WarehouseHeld(RuntimeError):
     """The warehouse file is held for writing by another process: said in one line, with its PID."""
+
+
+def duckdb_config() -> dict[str, str]:
+    """The pipeline's own databases (the build, open_published's): DuckDB's buffer pool within
+    DUCKDB_MEMORY_LIMIT (its default is 80% of the machine, which a query over a large warehouse fills). Not
+    for a connection to a file this process may already hold: DuckDB refuses a second configuration."""
+    return {"memory_limit": settings.duckdb_memory_limit()}
 
 
 def connect_read_only(path: Path | str) -> duckdb.DuckDBPyConnection:
@@ -50,7 +58,7 @@ def open_published(path: Path | str) -> duckdb.DuckDBPyConnection:
     instance cache, shared while any connection to it is open), which still reads the file it opened
     before a refresh replaced it; a fresh in-memory database that attaches the path reads the file there
     now. Its tables answer by their usual names (`marts.fct_target_achievement`)."""
-    con = duckdb.connect(":memory:")
+    con = duckdb.connect(":memory:", config=duckdb_config())
     literal = str(path).replace("'", "''")
     con.execute(f"attach '{literal}' as warehouse (read_only)")
     con.execute("use warehouse")

@@ -4,7 +4,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import dagster as dg
-import duckdb
 import polars as pl
 
 from pipelines.core import settings
@@ -78,7 +77,7 @@ def published_warehouse(context: dg.AssetExecutionContext, warehouse_build: Ware
     if retired:
         context.log.info(f"dropped what an earlier version wrote: {', '.join(retired)}")
     path = warehouse_build.publish()
-    with duckdb.connect(str(path), read_only=True) as con:
+    with connect_read_only(path) as con:
         counts = table_row_counts(con)
     return dg.MaterializeResult(
         metadata={
