@@ -2,8 +2,10 @@
 
 Each task is read once per template (pipelines.core.extraction.templates: its two texts with their numbers masked,
 so that reports repeating a phrasing with other numbers share one reading); the template's mentions
-and pairs then take each task's own numbers, words and spans, which stand at the same places.
-tests/test_templates.py holds that this is the reading of the task's own texts.
+and pairs then take each task's own numbers, words and spans, which stand at the same places. A template's
+reading is kept across runs (staging.template_readings, `read_mentions(known=…)`), so a template is read
+once per extraction code, not once per run. tests/test_templates.py holds that this is the reading of the
+task's own texts.
 """
 
 from __future__ import annotations
