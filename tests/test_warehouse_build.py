@@ -153,3 +153,10 @@ def test_a_refresh_redoes_the_reports_written_since_the_last_publish(tmp_path):
     assert reports_to_rebuild(con) is None
     # and the connection is free for the next statement (a result left half read blocks it)
     assert con.sql("select 1").fetchall() == [(1,)]
+
+
+def test_packed_keeps_order_and_puts_a_larger_item_alone():
+    from pipelines.core.warehouse.connection import packed
+
+    assert packed([("a", 2), ("b", 2), ("c", 5), ("d", 1), ("e", 0)], 4) == [["a", "b"], ["c"], ["d", "e"]]
+    assert packed([], 4) == []

@@ -25,6 +25,7 @@ from pipelines.core.units.names import unit_assignments
 from pipelines.core.warehouse import state
 from pipelines.core.warehouse.connection import (
     batches_by_tasks,
+    packed,
     read_query,
     read_table,
     replace_reports,
@@ -122,7 +123,8 @@ def ingest_reports(
     # Until a readable report is found, nothing is written: when no report of the folder can be read, the
     # build stays as the last publish left it (rejected reports hold no tasks, so waiting costs little).
     pending: list[Report] = []
-    for batch in _batches([files[k] for k in to_read], INGEST_BATCH_BYTES):
+    sized = ((files[k], files[k].stat().st_size if files[k].exists() else 0) for k in to_read)
+    for batch in packed(sized, INGEST_BATCH_BYTES):
         pending += _read_reports(batch, progress, done=len(summary.read) + len(pending), total=len(to_read))
         readable = readable or any(r.rejected_reason is None for r in pending)
         if readable:
@@ -181,20 +183,6 @@ class _Summary:
             *totals,
             columns=pl.concat([RAW_COLUMN_READINGS.empty(), *self.columns], how="vertical_relaxed"),
         )
-
-
-def _batches(paths: list[Path], max_bytes: int) -> Iterator[list[Path]]:
-    """The paths in order, in runs of at most `max_bytes` of file (a larger file is a batch alone)."""
-    batch, size = [], 0
-    for path in paths:
-        bytes_ = path.stat().st_size if path.exists() else 0
-        if batch and size + bytes_ > max_bytes:
-            yield batch
-            batch, size = [], 0
-        batch.append(path)
-        size += bytes_
-    if batch:
-        yield batch
 
 
 def _write_reports(
@@ -436,14 +424,7 @@ def _plan_batches(con: duckdb.DuckDBPyConnection, report_plans: pl.DataFrame, ma
         .sort("plan", "report_seq")
     )
     sizes = plans.group_by("plan", maintain_order=True).agg(pl.col("tasks").sum())
-    batch, size = [], 0
-    for plan, tasks in sizes.iter_rows():
-        if batch and size + tasks > max_tasks:
-            yield plans.filter(pl.col("plan").is_in(batch)).select(report_plans.columns)
-            batch, size = [], 0
-        batch.append(plan)
-        size += tasks
-    if batch:
+    for batch in packed(sizes.iter_rows(), max_tasks):
         yield plans.filter(pl.col("plan").is_in(batch)).select(report_plans.columns)
 
 

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 import polars as pl
 
 from pipelines.core import settings
 from pipelines.core.warehouse.tables import MARTS, STAGING, column_compression
+
+T = TypeVar("T")
 
 
 @contextmanager
@@ -113,6 +116,19 @@ def report_ids_in(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
     return {r for (r,) in con.execute(f"select distinct report_id from {table}").fetchall()}
 
 
+def packed(sized: Iterable[tuple[T, int]], max_size: int) -> list[list[T]]:
+    """The items in order, in runs whose sizes add up to at most `max_size` (an item larger alone)."""
+    batches: list[list[T]] = []
+    total = 0
+    for item, size in sized:
+        if not batches or total + size > max_size:
+            batches.append([])
+            total = 0
+        batches[-1].append(item)
+        total += size
+    return batches
+
+
 def batches_by_tasks(con: duckdb.DuckDBPyConnection, reports: list[str], max_tasks: int) -> list[list[str]]:
     """The reports, in order, in batches of at most `max_tasks` tasks (staging.raw_tasks; a larger report alone):
     a step that works a report at a time keeps a batch of them in memory, not the folder."""
@@ -123,16 +139,7 @@ def batches_by_tasks(con: duckdb.DuckDBPyConnection, reports: list[str], max_tas
             [reports],
         ).fetchall()
     )
-    batches: list[list[str]] = []
-    size = 0
-    for report in sorted(reports):
-        tasks = counts.get(report, 0)
-        if not batches or size + tasks > max_tasks:
-            batches.append([])
-            size = 0
-        batches[-1].append(report)
-        size += tasks
-    return batches
+    return packed(((report, counts.get(report, 0)) for report in sorted(reports)), max_tasks)
 
 
 INCOMING = "incoming_rows"  # the frame replace_reports writes, as DuckDB sees it
