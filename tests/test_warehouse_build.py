@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from pipelines.core.refresh.changes import reports_to_rebuild
+from pipelines.core.refresh.changes import marts_built_whole, reports_to_rebuild
 from pipelines.core.refresh.fingerprint import transform_fingerprint
 from pipelines.core.warehouse import state
 from pipelines.core.warehouse.build import RefreshBusy, WarehouseBuild, build_path
@@ -153,6 +153,19 @@ def test_a_refresh_redoes_the_reports_written_since_the_last_publish(tmp_path):
     assert reports_to_rebuild(con) is None
     # and the connection is free for the next statement (a result left half read blocks it)
     assert con.sql("select 1").fetchall() == [(1,)]
+
+
+def test_the_marts_are_built_whole_when_most_reports_changed(tmp_path):
+    # Deleting and inserting most of a mart costs more than building it (and at 10,000 reports ran out of memory).
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    state.record_readings(con, {"a": "h1", "b": "h2", "c": "h3"}, [], "code", "0.1.0", "run 1")
+    assert marts_built_whole(con)  # never published
+    state.record_transform(con, transform_fingerprint(), "0.1.0", "run 1")
+    assert not marts_built_whole(con)  # nothing changed
+    state.record_readings(con, {"b": "h4"}, [], "code", "0.1.0", "run 2")
+    assert not marts_built_whole(con)  # one of three
+    state.record_readings(con, {"a": "h5", "c": "h6"}, [], "code", "0.1.0", "run 2")
+    assert marts_built_whole(con)  # three of three
 
 
 def test_packed_keeps_order_and_puts_a_larger_item_alone():

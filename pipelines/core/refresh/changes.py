@@ -25,6 +25,7 @@ from pipelines.core.warehouse.state import (
     transform_version,
     written_since_publish,
 )
+from pipelines.core.warehouse.tables import BUILD_STATE
 
 
 def reports_to_rebuild(con: duckdb.DuckDBPyConnection) -> list[str] | None:
@@ -33,6 +34,24 @@ def reports_to_rebuild(con: duckdb.DuckDBPyConnection) -> list[str] | None:
     if transform_version(con) != transform_fingerprint():
         return None
     return written_since_publish(con)
+
+
+# Above this share of the reports changed, the marts are built anew rather than report by report: deleting and
+# inserting most of a table costs more than building it, and at 10,000 reports all re-read (an extraction code
+# change) the incremental delete of fct_target_achievement ran out of DUCKDB_MEMORY_LIMIT where a build did not.
+FULL_REFRESH_SHARE = 0.5
+
+
+def marts_built_whole(con: duckdb.DuckDBPyConnection, share: float = FULL_REFRESH_SHARE) -> bool:
+    """Whether the refresh's dbt build rebuilds every report (--full-refresh): where reports_to_rebuild says every
+    report, or more than `share` of the reports recorded changed."""
+    changed = reports_to_rebuild(con)
+    if changed is None:
+        return True
+    (recorded,) = con.execute(
+        f"select count(distinct report_id) from {BUILD_STATE.qualified} where report_id is not null"
+    ).fetchone()
+    return len(changed) > share * recorded
 
 
 @dataclass

@@ -9,7 +9,7 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtProject, dbt_assets
 
-from pipelines.core.refresh.changes import reports_to_rebuild
+from pipelines.core.refresh.changes import marts_built_whole
 from pipelines.core.warehouse.tables import MARTS, SOURCES, STAGING
 from pipelines.defs.assets.staging import table_key
 from pipelines.defs.dbt_project import dbt_project, dbt_vars
@@ -45,9 +45,9 @@ def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtResource, wa
     # not in every refresh, as dbt advises for production runs.
     args = ["build", "--exclude-resource-type", "unit_test", "--vars", dbt_vars(warehouse_build.published)]
     # The per-report marts rebuild the changed reports only (macros/incremental_reports.sql); every report when
-    # the transform that built them changed.
+    # the transform that built them changed, or most reports did.
     with warehouse_build.get_connection() as con:
-        if reports_to_rebuild(con) is None:
+        if marts_built_whole(con):
             args.append("--full-refresh")
     invocation = dbt.cli(args, context=context)
     yield from with_table_metadata(invocation.stream(), context, warehouse_build)
