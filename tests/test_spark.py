@@ -16,7 +16,7 @@ import pytest
 from pipelines.core.spark.session import spark_available
 from pipelines.core.warehouse.build import build_path
 from pipelines.core.warehouse.tables import RAW_ACTUAL_MENTIONS, RAW_TARGET_MENTIONS, RAW_TARGET_PAIRS
-from tests.conftest import dbt_marts, dbt_unit_tests
+from tests.conftest import dbt_marts, dbt_unit_tests, make_workspace
 
 MISSING = spark_available()
 pytestmark = [
@@ -129,3 +129,44 @@ def test_great_expectations_loads_beside_pyspark_in_a_process_started_with_c():
         timeout=120,
     )
     assert proc.returncode == 0 and proc.stdout.strip() == "loaded", proc.stderr[-2000:]
+
+
+# Columns that say which run built a row, when, and from which folder: another workspace's run writes others.
+RUN_COLUMNS = ("loaded_at", "loaded_by_run", "code_version", "source_file")
+
+
+@pytest.fixture(scope="module")
+def refresh_on_spark(seed_workspace, seed_run, tmp_path_factory):
+    """One whole refresh of the seed with both heavy parts on Spark (PIPELINE_ENGINE=spark), as `make run` does."""
+    ws = make_workspace(tmp_path_factory.mktemp("refresh-on-spark"), list(seed_workspace.raw_dir.iterdir()))
+    ws.run_pipeline(PIPELINE_ENGINE="spark").check()
+    return ws
+
+
+def test_a_refresh_on_spark_publishes_every_mart_equal_to_duckdbs_by_value(refresh_on_spark, seed_workspace):
+    from pipelines.core.spark.marts import compare_relations
+
+    with duckdb.connect() as con:
+        con.execute(f"attach '{seed_workspace.warehouse}' as on_duckdb (read_only)")
+        con.execute(f"attach '{refresh_on_spark.warehouse}' as on_spark (read_only)")
+        compared = []
+        for name in sorted(MARTS):
+            columns = [c for c in con.sql(f"from on_duckdb.marts.{name} limit 0").columns if c not in RUN_COLUMNS]
+            select = f"(select {', '.join(columns)} from {{}}.marts.{name})"
+            compared.append(compare_relations(con, name, select.format("on_duckdb"), select.format("on_spark")))
+    assert [t.name for t in compared if not t.identical] == [], compared
+    assert {t.name: t.spark_rows for t in compared}["fct_target_achievement"] == 215
+
+
+def test_the_published_marts_are_views_over_the_runs_snapshot_of_sparks_files(refresh_on_spark):
+    from pipelines.core.spark.catalog import catalog_dir
+
+    [(run,)] = refresh_on_spark.query("select run_id from staging.refresh_log")
+    snapshot = catalog_dir(refresh_on_spark.warehouse) / "snapshots" / run
+    views = dict(
+        refresh_on_spark.query("select view_name, sql from duckdb_views() where schema_name = 'marts' and not internal")
+    )
+    assert set(views) == MARTS
+    assert all(f"{snapshot}/marts/{name}/*.parquet" in sql for name, sql in views.items())
+    # An empty seed is read too: Spark wrote its schema as a file with no rows.
+    assert refresh_on_spark.query("select count(*) from staging.reviewed_verdicts") == [(0,)]

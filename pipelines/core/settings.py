@@ -20,6 +20,9 @@ DEFAULT_RAW_DIR = "raw"
 DEFAULT_WAREHOUSE_PATH = "warehouse/warehouse.duckdb"
 # Where the extraction runs: worker processes on this machine, or a Spark session (pipelines/core/spark/).
 EXTRACTION_ENGINES = ("local", "spark")
+# Where dbt builds the marts: in the DuckDB build, or on Spark into a catalog beside the warehouse, whose tables
+# the build then reads as views over Parquet (pipelines/core/spark/catalog.py).
+MARTS_ENGINES = ("duckdb", "spark")
 DEFAULT_LOCK_WAIT_SECONDS = 900.0
 DEFAULT_MAX_FILE_MB = 50.0
 # DuckDB's buffer pool for a refresh (the build's connections and dbt's): its own default is 80% of the
@@ -49,10 +52,24 @@ def dagster_home() -> Path | None:
     return Path(home).expanduser() if home else None
 
 
+def _engine(name: str, default: str) -> str:
+    """The engine `name` asks for, else `PIPELINE_ENGINE=spark` (both heavy parts on Spark), else `default`."""
+    chosen = os.environ.get(name, "").strip().lower()
+    if not chosen and os.environ.get("PIPELINE_ENGINE", "").strip().lower() == "spark":
+        return "spark"
+    return chosen or default
+
+
 def extraction_engine() -> str:
     """`PIPELINE_EXTRACTION_ENGINE`: `local` (worker processes, the default) or `spark` (a Spark session at
-    `SPARK_MASTER`, default local mode; needs `make spark-env`)."""
-    return os.environ.get("PIPELINE_EXTRACTION_ENGINE", "local").strip().lower() or "local"
+    `SPARK_MASTER`, default local mode; needs `make spark-env`). `PIPELINE_ENGINE=spark` sets both engines."""
+    return _engine("PIPELINE_EXTRACTION_ENGINE", "local")
+
+
+def marts_engine() -> str:
+    """`PIPELINE_MARTS_ENGINE`: `duckdb` (dbt builds the marts in the warehouse, the default) or `spark` (dbt-spark
+    into a catalog beside it, read as views over Parquet). `PIPELINE_ENGINE=spark` sets both engines."""
+    return _engine("PIPELINE_MARTS_ENGINE", "duckdb")
 
 
 def spark_master() -> str:

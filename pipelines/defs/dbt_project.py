@@ -9,10 +9,11 @@ from pipelines.core import settings
 from pipelines.core.warehouse.build import build_path
 
 
-def dbt_vars(warehouse: Path) -> str:
+def dbt_vars(warehouse: Path, **extra: object) -> str:
     """dbt writes the refresh's build of the warehouse, never the published file. The same
-    arguments at parse time (make, dagster dev) and at run time let dbt parse only what changed."""
-    return json.dumps({"warehouse_path": str(build_path(warehouse))})
+    arguments at parse time (make, dagster dev) and at run time let dbt parse only what changed. `extra`: the
+    marts on Spark's settings (core/spark/catalog.py)."""
+    return json.dumps({"warehouse_path": str(build_path(warehouse)), **extra})
 
 
 dbt_project = DbtProject(

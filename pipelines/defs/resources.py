@@ -166,6 +166,11 @@ class DbtResource(DbtCliResource):
     use (`fetch_column_metadata`, not called here). Both are private hooks of dagster-dbt 0.29; if a
     release renames them, the library's own (slower) behaviour returns, nothing breaks."""
 
+    # Where the marts are built (settings.MARTS_ENGINES): `duckdb`, in the build; `spark`, dbt-spark into the catalog
+    # beside the warehouse at `spark_master` (empty: local mode), read by the build as views (core/spark/catalog.py).
+    engine: str = "duckdb"
+    spark_master: str = ""
+
     @cached_property
     def _cli_version(self) -> version.Version:
         return version.parse(importlib.metadata.version("dbt-core"))
@@ -188,5 +193,10 @@ def build_resources() -> dict[str, object]:
         "warehouse": PublishedWarehouseResource(path=warehouse),
         "quality": quality_gates,
         "extraction": ExtractionResource(engine=settings.extraction_engine(), spark_master=settings.spark_master()),
-        "dbt": DbtResource(project_dir=dbt_project, dbt_executable=dbt_executable()),
+        "dbt": DbtResource(
+            project_dir=dbt_project,
+            dbt_executable=dbt_executable(),
+            engine=settings.marts_engine(),
+            spark_master=settings.spark_master(),
+        ),
     }

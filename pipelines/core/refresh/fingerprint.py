@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
-from pipelines.core.settings import COLUMN_ROLES_FILE, REPO_ROOT
+from pipelines.core.settings import COLUMN_ROLES_FILE, REPO_ROOT, marts_engine
 
 # The module that writes staging: the code fingerprint is every project module it imports, transitively.
 STAGING_STEPS = "pipelines.core.refresh.steps"
@@ -94,8 +94,10 @@ def extraction_fingerprint() -> str:
 
 
 def transform_fingerprint(root: Path = REPO_ROOT) -> str:
-    """The dbt project (models, macros, tests, seeds) and the GE suites under `root` (a few dozen small files)."""
+    """The dbt project (models, macros, tests, seeds) and the GE suites under `root` (a few dozen small files), and
+    the engine that builds the marts where it is not DuckDB (marts built elsewhere are built anew)."""
     files = []
     for source in (root / name for name in TRANSFORM_SOURCES):
         files += [p for p in source.rglob("*") if p.is_file()] if source.is_dir() else [source]
-    return hash_files(files, root)
+    engine = marts_engine()
+    return hash_files(files, root) + ("" if engine == "duckdb" else f"+{engine}")

@@ -2,14 +2,18 @@
 
 import os
 import shutil
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
+import duckdb
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtProject, dbt_assets
 
 from pipelines.core.refresh.changes import marts_built_whole
+from pipelines.core.settings import MARTS_ENGINES
+from pipelines.core.spark.catalog import SPARK_TARGET, attach_snapshot, catalog_dir, export_staging, snapshot
+from pipelines.core.spark.catalog import dbt_vars as dbt_catalog_vars
 from pipelines.core.warehouse.tables import MARTS, SOURCES, STAGING
 from pipelines.defs.assets.staging import table_key
 from pipelines.defs.dbt_project import dbt_project, dbt_vars
@@ -43,16 +47,40 @@ def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtResource, wa
     # dbt writes the run's build (held by warehouse_build from the run's start), named by its vars.
     # Unit tests check the SQL, not the data: they run in `make test` (tests/test_dbt_unit_tests.py),
     # not in every refresh, as dbt advises for production runs.
-    args = ["build", "--exclude-resource-type", "unit_test", "--vars", dbt_vars(warehouse_build.published)]
-    # The per-report marts rebuild the changed reports only (macros/incremental_reports.sql); every report when
-    # the transform that built them changed, or most reports did.
-    with warehouse_build.get_connection() as con:
-        if marts_built_whole(con):
-            args.append("--full-refresh")
-    invocation = dbt.cli(args, context=context)
-    yield from with_table_metadata(invocation.stream(), context, warehouse_build)
+    args = ["build", "--exclude-resource-type", "unit_test"]
+    extra_vars, attach = {}, None
+    if dbt.engine == "spark":
+        extra_vars, attach = on_spark(context, dbt, warehouse_build)
+        args += ["--target", SPARK_TARGET, "--full-refresh"]  # Parquet tables on Spark are rebuilt whole
+    elif dbt.engine != "duckdb":
+        raise ValueError(f"marts engine {dbt.engine!r} (PIPELINE_MARTS_ENGINE): use one of {', '.join(MARTS_ENGINES)}")
+    else:
+        # The per-report marts rebuild the changed reports only (macros/incremental_reports.sql); every report when
+        # the transform that built them changed, or most reports did.
+        with warehouse_build.get_connection() as con:
+            if marts_built_whole(con):
+                args.append("--full-refresh")
+    invocation = dbt.cli([*args, "--vars", dbt_vars(warehouse_build.published, **extra_vars)], context=context)
+    yield from with_table_metadata(invocation.stream(), context, warehouse_build, attach)
     keep_partial_parse(invocation.target_path)
     prune_invocation_targets(invocation.target_path.parent, context.op_execution_context.op.name)
+
+
+def on_spark(
+    context: dg.AssetExecutionContext, dbt: DbtResource, warehouse_build: WarehouseBuildResource
+) -> tuple[dict, Callable[[duckdb.DuckDBPyConnection], None]]:
+    """The marts on Spark (core/spark/catalog.py): the build's staging exported where dbt's hook registers it; the
+    run's dbt vars; and, for when dbt has ended, the step that makes what Spark built the build's marts (views over
+    a snapshot of its files)."""
+    folder = catalog_dir(warehouse_build.published)
+    with warehouse_build.get_connection() as con:
+        export_staging(con, folder)
+
+    def attach(con: duckdb.DuckDBPyConnection) -> None:
+        relations = [tuple(key.path) for key in context.selected_asset_keys if len(key.path) == 2]
+        attach_snapshot(con, snapshot(folder, context.run.run_id, relations))
+
+    return dbt_catalog_vars(folder, dbt.spark_master or None), attach
 
 
 # The schemas whose dbt relations get their row count and column types once dbt has ended: the marts, and the
@@ -61,13 +89,17 @@ DESCRIBED_SCHEMAS = (MARTS, STAGING)
 
 
 def with_table_metadata(
-    events: Iterator, context: dg.AssetExecutionContext, warehouse_build: WarehouseBuildResource
+    events: Iterator,
+    context: dg.AssetExecutionContext,
+    warehouse_build: WarehouseBuildResource,
+    attach: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
 ) -> Iterator:
     """dbt's events, each model's and seed's with its row count and column types, as the catalog shows them. Read
     from the build once dbt has ended, as dagster-dbt's `fetch_row_counts()` / `fetch_column_metadata()` do
     on DuckDB, but in one query on the run's own connection: their in-process dbt adapter costs ~10 s a
     run here and keeps a DuckDB handle open that the next steps' connections then conflict with. Only the
-    relations' events wait for dbt to end: tests' results are recorded while dbt runs."""
+    relations' events wait for dbt to end: tests' results are recorded while dbt runs. `attach`, given, first
+    brings into the build what dbt built elsewhere (Spark)."""
     waiting = []
     try:
         for event in events:
@@ -85,6 +117,8 @@ def with_table_metadata(
         raise
     built = {tuple(key.path) for key, event in waiting if isinstance(event, dg.Output)}
     with warehouse_build.get_connection() as con:
+        if attach is not None:
+            attach(con)
         tables = relation_metadata(con, built)
     for key, event in waiting:
         found = tables.get(tuple(key.path)) if isinstance(event, dg.Output) else None

@@ -8,6 +8,7 @@ import polars as pl
 
 from pipelines.core import settings
 from pipelines.core.refresh.fingerprint import transform_fingerprint
+from pipelines.core.spark.catalog import catalog_dir, prune_snapshots
 from pipelines.core.warehouse import state
 from pipelines.core.warehouse.connection import connect_read_only, drop_other_relations, table_columns, table_row_counts
 from pipelines.core.warehouse.tables import RAW_REPORTS, RAW_TASKS, REFRESH_LOG, SOURCES, STAGING, TEMPLATE_READINGS
@@ -79,6 +80,9 @@ def published_warehouse(context: dg.AssetExecutionContext, warehouse_build: Ware
     path = warehouse_build.publish()
     with connect_read_only(path) as con:
         counts = table_row_counts(con)
+        newest_first = con.execute(f"select run_id from {REFRESH_LOG.qualified} order by published_at desc").fetchall()
+    # Marts built on Spark are views over a run's snapshot of files: this run's and the one before stay.
+    prune_snapshots(catalog_dir(path), [run for (run,) in newest_first])
     return dg.MaterializeResult(
         metadata={
             "path": dg.MetadataValue.path(str(path)),
