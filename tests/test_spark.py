@@ -8,6 +8,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import dagster as dg
 import duckdb
@@ -16,7 +17,7 @@ import pytest
 from pipelines.core.spark.session import spark_available
 from pipelines.core.warehouse.build import build_path
 from pipelines.core.warehouse.tables import RAW_ACTUAL_MENTIONS, RAW_TARGET_MENTIONS, RAW_TARGET_PAIRS
-from tests.conftest import dbt_marts, dbt_unit_tests, make_workspace
+from tests.conftest import REPO_ROOT, dbt_marts, dbt_unit_tests, make_workspace
 
 MISSING = spark_available()
 pytestmark = [
@@ -47,7 +48,7 @@ def test_dbt_builds_every_seed_model_data_test_and_unit_test_on_spark(seed_on_sp
     dbt = seed_on_spark.dbt
     assert dbt.success, dbt.error or dbt.failures()
     kinds = {node.split(".")[0] for node in dbt.results}
-    assert kinds == {"seed", "model", "test", "unit_test"}
+    assert kinds == {"operation", "seed", "model", "test", "unit_test"}  # operation: the on-run-start hook
     assert sum(node.startswith("unit_test.") for node in dbt.results) == dbt_unit_tests()
     assert not dbt.failures()
 
@@ -71,11 +72,11 @@ def test_the_extraction_on_spark_writes_the_local_workers_rows(seed_on_spark):
 
 def test_duckdb_reads_the_spark_marts_with_the_analysts_queries(seed_on_spark, spark, seed_workspace):
     """The analysts' client stays DuckDB: the Parquet Spark wrote answers "which targets were missed"."""
-    from pipelines.core.spark.marts import mart_locations
+    from pipelines.core.spark.marts import mart_locations, parquet_query
 
-    location = mart_locations(spark)["fct_target_achievement"]
+    location = Path(mart_locations(spark)["fct_target_achievement"])
     sql = "select status, count(*) from {} group by status order by status"
-    spark_answer = duckdb.sql(sql.format(f"read_parquet('{location}/*.parquet')")).fetchall()
+    spark_answer = duckdb.sql(sql.format(f"({parquet_query(location)})")).fetchall()
     assert spark_answer == seed_workspace.query(sql.format("marts.fct_target_achievement"))
     assert dict(spark_answer)["missed"] > 0
 
@@ -133,40 +134,79 @@ def test_great_expectations_loads_beside_pyspark_in_a_process_started_with_c():
 
 # Columns that say which run built a row, when, and from which folder: another workspace's run writes others.
 RUN_COLUMNS = ("loaded_at", "loaded_by_run", "code_version", "source_file")
+# A second report beside the seed, so that changing one is an incremental refresh (not more than half changed).
+SECOND_REPORT = REPO_ROOT / "tests" / "data" / "real" / "cangnan-2022-minsheng-progress.txt"
 
 
 @pytest.fixture(scope="module")
-def refresh_on_spark(seed_workspace, seed_run, tmp_path_factory):
-    """One whole refresh of the seed with both heavy parts on Spark (PIPELINE_ENGINE=spark), as `make run` does."""
-    ws = make_workspace(tmp_path_factory.mktemp("refresh-on-spark"), list(seed_workspace.raw_dir.iterdir()))
-    ws.run_pipeline(PIPELINE_ENGINE="spark").check()
-    return ws
+def refresh_on_spark(seed_workspace, tmp_path_factory):
+    """One whole refresh with both heavy parts on Spark (PIPELINE_ENGINE=spark), as `make run` does, and the same
+    folder's default refresh: (on Spark, on DuckDB)."""
+    files = [*seed_workspace.raw_dir.iterdir(), SECOND_REPORT]
+    on_spark = make_workspace(tmp_path_factory.mktemp("refresh-on-spark"), files)
+    on_duckdb = make_workspace(tmp_path_factory.mktemp("refresh-on-duckdb"), files)
+    on_spark.run_pipeline(PIPELINE_ENGINE="spark").check()
+    on_duckdb.run_pipeline().check()
+    return on_spark, on_duckdb
 
 
-def test_a_refresh_on_spark_publishes_every_mart_equal_to_duckdbs_by_value(refresh_on_spark, seed_workspace):
+def differing_marts(on_spark, on_duckdb) -> list:
+    """Every mart of the two warehouses compared by value (but for the run's own columns): those that differ."""
     from pipelines.core.spark.marts import compare_relations
 
     with duckdb.connect() as con:
-        con.execute(f"attach '{seed_workspace.warehouse}' as on_duckdb (read_only)")
-        con.execute(f"attach '{refresh_on_spark.warehouse}' as on_spark (read_only)")
+        con.execute(f"attach '{on_duckdb.warehouse}' as on_duckdb (read_only)")
+        con.execute(f"attach '{on_spark.warehouse}' as on_spark (read_only)")
         compared = []
         for name in sorted(MARTS):
             columns = [c for c in con.sql(f"from on_duckdb.marts.{name} limit 0").columns if c not in RUN_COLUMNS]
             select = f"(select {', '.join(columns)} from {{}}.marts.{name})"
             compared.append(compare_relations(con, name, select.format("on_duckdb"), select.format("on_spark")))
-    assert [t.name for t in compared if not t.identical] == [], compared
-    assert {t.name: t.spark_rows for t in compared}["fct_target_achievement"] == 215
+    assert {t.name: t.spark_rows for t in compared}["dim_reports"] == 2
+    return [t for t in compared if not t.identical]
+
+
+def snapshot_files(ws) -> dict[str, int]:
+    """The published snapshot's files of fct_target_achievement (partitioned by report): file -> inode."""
+    from pipelines.core.spark.catalog import catalog_dir
+
+    [(run,)] = ws.query("select run_id from staging.refresh_log order by published_at desc limit 1")
+    table = catalog_dir(ws.warehouse) / "snapshots" / run / "marts" / "fct_target_achievement"
+    return {str(p.relative_to(table)): p.stat().st_ino for p in table.rglob("*.parquet")}
+
+
+def test_a_refresh_on_spark_publishes_every_mart_equal_to_duckdbs_by_value(refresh_on_spark):
+    assert differing_marts(*refresh_on_spark) == []
 
 
 def test_the_published_marts_are_views_over_the_runs_snapshot_of_sparks_files(refresh_on_spark):
     from pipelines.core.spark.catalog import catalog_dir
 
-    [(run,)] = refresh_on_spark.query("select run_id from staging.refresh_log")
-    snapshot = catalog_dir(refresh_on_spark.warehouse) / "snapshots" / run
+    on_spark, _ = refresh_on_spark
+    [(run,)] = on_spark.query("select run_id from staging.refresh_log")
+    snapshot = catalog_dir(on_spark.warehouse) / "snapshots" / run
     views = dict(
-        refresh_on_spark.query("select view_name, sql from duckdb_views() where schema_name = 'marts' and not internal")
+        on_spark.query("select view_name, sql from duckdb_views() where schema_name = 'marts' and not internal")
     )
     assert set(views) == MARTS
-    assert all(f"{snapshot}/marts/{name}/*.parquet" in sql for name, sql in views.items())
-    # An empty seed is read too: Spark wrote its schema as a file with no rows.
-    assert refresh_on_spark.query("select count(*) from staging.reviewed_verdicts") == [(0,)]
+    assert all(f"{snapshot}/marts/{name}/" in sql for name, sql in views.items())
+    # A table without rows is read too, from its schema's file: an empty seed, a partitioned mart with no report.
+    assert on_spark.query("select count(*) from staging.reviewed_verdicts") == [(0,)]
+    assert on_spark.query("select count(*) from marts.fct_task_leaders") == [(0,)]
+
+
+def test_a_refresh_on_spark_rebuilds_the_changed_reports_partitions_only(refresh_on_spark):
+    """One report of two changed: the per-report marts drop and rebuild its partition; the other report's file is
+    the one Spark wrote before (the same inode in both snapshots), and every mart still equals DuckDB's."""
+    on_spark, on_duckdb = refresh_on_spark
+    before = snapshot_files(on_spark)
+    for ws in refresh_on_spark:
+        path = ws.raw_dir / SECOND_REPORT.name
+        path.write_text(path.read_text(encoding="utf-8").replace("大中修70", "大中修77"), encoding="utf-8")
+    on_spark.run_pipeline(PIPELINE_ENGINE="spark").check()
+    on_duckdb.run_pipeline().check()
+    after = snapshot_files(on_spark)
+    kept = {f for f in after if f in before and after[f] == before[f]}
+    assert kept and all(f.startswith("report_id=shaoxing") for f in kept)
+    assert any(f.startswith(f"report_id={SECOND_REPORT.stem}") for f in set(after) - kept)
+    assert differing_marts(on_spark, on_duckdb) == []

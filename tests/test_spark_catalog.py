@@ -80,3 +80,33 @@ def test_snapshots_other_than_the_newest_two_published_runs_are_removed(tmp_path
     assert sorted(p.name for p in removed) == ["failed-run", "run-1"]
     assert sorted(p.name for p in (folder / "snapshots").iterdir()) == ["run-2", "run-3"]
     assert prune_snapshots(tmp_path / "no-catalog", ["run-3"]) == []
+
+
+def test_a_partitioned_mart_is_read_with_its_report_from_the_folder_names(tmp_path):
+    # Spark writes a per-report mart's rows under report_id=<escaped id>/ with no report_id column in the files.
+    folder = catalog_dir(tmp_path / "warehouse.duckdb")
+    table = folder / "warehouse" / "marts.db" / "fct_target_achievement"
+    for escaped in ("2020", "a%23b c"):  # the ids 2020 and a#b c
+        (table / f"report_id={escaped}").mkdir(parents=True)
+        duckdb.sql(f"copy (select 1 as target_seq) to '{table}/report_id={escaped}/part-0.parquet' (format parquet)")
+    taken = snapshot(folder, "run-1", [("marts", "fct_target_achievement")])
+    with duckdb.connect() as con:
+        attach_snapshot(con, taken)
+        rows = con.execute("select report_id, target_seq from marts.fct_target_achievement order by 1").fetchall()
+    assert rows == [("2020", 1), ("a#b c", 1)]  # text, as the report ids are, and unescaped
+
+
+def test_a_table_without_rows_is_read_from_its_schema_file(tmp_path):
+    # An empty partitioned mart (or an empty seed) has no file of its own: dbt's post-hook wrote its schema beside.
+    folder = catalog_dir(tmp_path / "warehouse.duckdb")
+    (folder / "warehouse" / "marts.db" / "fct_task_leaders").mkdir(parents=True)
+    schema = folder / "schemas" / "marts" / "fct_task_leaders"
+    schema.mkdir(parents=True)
+    duckdb.sql(
+        f"copy (select 'x' as leader, 'r' as report_id where false) to '{schema}/part-0.parquet' (format parquet)"
+    )
+    taken = snapshot(folder, "run-1", [("marts", "fct_task_leaders")])
+    with duckdb.connect() as con:
+        attach_snapshot(con, taken)
+        assert con.execute("from marts.fct_task_leaders").fetchall() == []
+        assert con.sql("from marts.fct_task_leaders").columns == ["leader", "report_id"]

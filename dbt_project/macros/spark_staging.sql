@@ -16,11 +16,13 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- A seed's table on Spark, given one Parquet file even without rows (dbt loads no rows into it then, so Spark writes
-    none): DuckDB reads the table's schema from its files (core/spark/catalog.py). An empty insert writes a file
-    with the schema and no rows. Nothing elsewhere. -#}
+{#- Each table's schema on Spark, as one Parquet file without rows (var spark_schemas, in the refresh): a table Spark
+    built without rows has no file (an empty seed; a per-report mart partitioned by report, with no report's rows),
+    and DuckDB reads a table's schema from its files (pipelines/core/spark/catalog.py). Nothing elsewhere. -#}
 {% macro spark_schema_file() -%}
-    {%- if target.type == 'spark' -%}
-insert into {{ this }} select * from {{ this }} where 1 = 0
+    {%- set folder = var('spark_schemas', none) -%}
+    {%- if target.type == 'spark' and folder and model.config.materialized in ('table', 'incremental', 'seed') -%}
+insert overwrite directory '{{ folder }}/{{ this.schema }}/{{ this.identifier }}' using parquet
+select * from {{ this }} where 1 = 0
     {%- endif -%}
 {%- endmacro %}

@@ -8,7 +8,8 @@
    tests and unit tests, the marts as Parquet tables; each is compared with DuckDB's mart of the same name.
 
 Prints one line per table; exit status 1 on any difference or dbt failure. The Spark-built marts stay under
-`<out>/spark-warehouse/marts.db/` for DuckDB to read (`read_parquet('…/fct_target_achievement/*.parquet')`).
+`<out>/spark-warehouse/marts.db/` for DuckDB to read (`read_parquet`; the per-report marts partitioned by
+report: `…/fct_target_achievement/report_id=…/`).
 
     python -m pipelines.tooling.spark_check [--raw raw] [--out warehouse/spark] [--warehouse FILE]
 """
@@ -38,6 +39,7 @@ from pipelines.core.spark.marts import (
     export_sources,
     mart_locations,
     register_sources,
+    schema_files,
 )
 from pipelines.core.warehouse import state
 from pipelines.core.warehouse.tables import RAW_ACTUAL_MENTIONS, RAW_TARGET_MENTIONS, RAW_TARGET_PAIRS
@@ -100,7 +102,7 @@ def check_on_spark(spark, reference: Path, out: Path) -> SparkCheck:
         started = time.perf_counter()
         dbt = build_marts(out / "dbt")
         seconds["dbt build"] = time.perf_counter() - started
-        marts = compare_marts(con, mart_locations(spark)) if dbt.success else []
+        marts = compare_marts(con, mart_locations(spark), schema_files(out / "dbt")) if dbt.success else []
     return SparkCheck(extraction, marts, dbt, seconds)
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.core.spark.marts import export_sources
+from pipelines.core.spark.marts import export_sources, parquet_query
 from pipelines.core.spark.session import DEFAULT_MASTER, SPARK_CONF
 
 # The dbt profile's target (dbt_project/profiles.yml) whose session takes `catalog_conf` from the run's vars.
@@ -53,9 +53,14 @@ def catalog_conf(folder: Path, master: str | None = None) -> dict[str, str]:
 
 
 def dbt_vars(folder: Path, master: str | None = None) -> dict[str, object]:
-    """The vars of the run's `dbt build --target spark_catalog`: the session's settings, and where the staging
-    Parquet files are (registered as Spark tables by the on-run-start hook)."""
-    return {"spark_conf": catalog_conf(folder, master), "staging_parquet": str(folder / "staging")}
+    """The vars of the run's `dbt build --target spark_catalog`: the session's settings, where the staging Parquet
+    files are (registered as Spark tables by the on-run-start hook), and where each table's schema is written as an
+    empty Parquet file (macros/spark_staging.sql: a table without rows has no file of its own)."""
+    return {
+        "spark_conf": catalog_conf(folder, master),
+        "staging_parquet": str(folder / "staging"),
+        "spark_schemas": str(folder / "schemas"),
+    }
 
 
 def export_staging(con: duckdb.DuckDBPyConnection, folder: Path) -> dict[str, Path]:
@@ -82,8 +87,13 @@ def snapshot(folder: Path, run_id: str, relations: list[tuple[str, str]]) -> dic
         target = folder / "snapshots" / run_id / schema / name
         shutil.rmtree(target, ignore_errors=True)
         target.mkdir(parents=True)
-        for part in sorted(built.glob("*.parquet")):
-            _link_or_copy(part, target / part.name)
+        parts = sorted(built.rglob("*.parquet"))  # a per-report mart: one folder per report_id=… partition
+        if not parts:  # no rows: the table's schema, as its empty file
+            built = folder / "schemas" / schema / name
+            parts = sorted(built.glob("*.parquet"))
+        for part in parts:
+            (target / part.relative_to(built)).parent.mkdir(parents=True, exist_ok=True)
+            _link_or_copy(part, target / part.relative_to(built))
         taken[(schema, name)] = target
     return taken
 
@@ -103,7 +113,7 @@ def attach_snapshot(con: duckdb.DuckDBPyConnection, taken: dict[tuple[str, str],
     for (schema, name), files in sorted(taken.items()):
         _drop_relation(con, schema, name)
         con.execute(f'create schema if not exists "{schema}"')
-        con.execute(f'create view "{schema}"."{name}" as select * from read_parquet(\'{files}/*.parquet\')')
+        con.execute(f'create view "{schema}"."{name}" as {parquet_query(files)}')
 
 
 def prune_snapshots(folder: Path, newest_first: list[str], keep: int = SNAPSHOTS_KEPT) -> list[Path]:

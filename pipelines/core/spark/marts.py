@@ -8,6 +8,7 @@ dbt runs in this process: dbt-spark's `session` method takes the session that re
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,7 +53,8 @@ class DbtOnSpark:
 
 def build_marts(target_dir: Path, args: tuple[str, ...] = ()) -> DbtOnSpark:
     """`dbt build --target spark` (seeds, models, data tests, unit tests) in this process, on the running
-    session. Its own target folder: the DuckDB manifest Dagster reads stays as it is."""
+    session. Its own target folder: the DuckDB manifest Dagster reads stays as it is; each table's schema as an
+    empty Parquet file under `schema_files(target_dir)`."""
     from dbt.cli.main import dbtRunner
 
     result = dbtRunner().invoke(
@@ -68,11 +70,30 @@ def build_marts(target_dir: Path, args: tuple[str, ...] = ()) -> DbtOnSpark:
             str(target_dir / "target"),
             "--log-path",
             str(target_dir / "logs"),
+            "--vars",
+            json.dumps({"spark_schemas": str(schema_files(target_dir))}),
             *args,
         ]
     )
     statuses = {r.node.unique_id: str(r.status) for r in (result.result or [])}
     return DbtOnSpark(bool(result.success), statuses, str(result.exception) if result.exception else None)
+
+
+def schema_files(target_dir: Path) -> Path:
+    """Where build_marts has dbt write each table's schema (macros/spark_staging.sql): <schema>/<table>/ below."""
+    return target_dir / "schemas"
+
+
+def parquet_query(folder: Path, schema_folder: Path | None = None) -> str:
+    """DuckDB's query over the Parquet files of a table Spark wrote in `folder`. A partitioned table (one
+    `report_id=…` folder per report, escaped by Spark and decoded by DuckDB) has its partition column read as
+    text. A table without rows has no file: its schema's empty file in `schema_folder` is read instead."""
+    if schema_folder is not None and not any(folder.rglob("*.parquet")):
+        folder = schema_folder
+    if any(p.is_dir() for p in folder.iterdir()):
+        options = "hive_partitioning = true, hive_types_autocast = false"
+        return f"select * from read_parquet('{folder}/*/*.parquet', {options})"
+    return f"select * from read_parquet('{folder}/*.parquet')"
 
 
 def mart_locations(spark) -> dict[str, str]:
@@ -130,8 +151,11 @@ def compare_relations(con: duckdb.DuckDBPyConnection, name: str, ours: str, thei
     )
 
 
-def compare_marts(con: duckdb.DuckDBPyConnection, locations: dict[str, str]) -> list[TableComparison]:
-    """Every mart of the DuckDB warehouse (`con`), table or view, against Spark's Parquet table of the same name."""
+def compare_marts(
+    con: duckdb.DuckDBPyConnection, locations: dict[str, str], schemas: Path | None = None
+) -> list[TableComparison]:
+    """Every mart of the DuckDB warehouse (`con`), table or view, against Spark's Parquet table of the same name
+    (`schemas`: build_marts' schema files, for a table without rows)."""
     marts = [
         name
         for (name,) in con.execute(
@@ -142,7 +166,12 @@ def compare_marts(con: duckdb.DuckDBPyConnection, locations: dict[str, str]) -> 
     ]
     compared = [
         compare_relations(
-            con, name, f"{MARTS}.{name}", f"read_parquet('{locations[name]}/*.parquet')" if name in locations else None
+            con,
+            name,
+            f"{MARTS}.{name}",
+            f"({parquet_query(Path(locations[name]), schemas / MARTS / name if schemas else None)})"
+            if name in locations
+            else None,
         )
         for name in marts
     ]

@@ -51,15 +51,14 @@ def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtResource, wa
     extra_vars, attach = {}, None
     if dbt.engine == "spark":
         extra_vars, attach = on_spark(context, dbt, warehouse_build)
-        args += ["--target", SPARK_TARGET, "--full-refresh"]  # Parquet tables on Spark are rebuilt whole
+        args += ["--target", SPARK_TARGET]
     elif dbt.engine != "duckdb":
         raise ValueError(f"marts engine {dbt.engine!r} (PIPELINE_MARTS_ENGINE): use one of {', '.join(MARTS_ENGINES)}")
-    else:
-        # The per-report marts rebuild the changed reports only (macros/incremental_reports.sql); every report when
-        # the transform that built them changed, or most reports did.
-        with warehouse_build.get_connection() as con:
-            if marts_built_whole(con):
-                args.append("--full-refresh")
+    # The per-report marts rebuild the changed reports only (macros/incremental_reports.sql); every report when
+    # the transform that built them changed (the engine too), or most reports did.
+    with warehouse_build.get_connection() as con:
+        if marts_built_whole(con):
+            args.append("--full-refresh")
     invocation = dbt.cli([*args, "--vars", dbt_vars(warehouse_build.published, **extra_vars)], context=context)
     yield from with_table_metadata(invocation.stream(), context, warehouse_build, attach)
     keep_partial_parse(invocation.target_path)

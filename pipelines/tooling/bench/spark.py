@@ -24,7 +24,14 @@ import duckdb
 
 from pipelines.core.refresh import steps
 from pipelines.core.settings import DBT_PROJECT_DIR, REPO_ROOT
-from pipelines.core.spark.marts import build_marts, compare_marts, export_sources, mart_locations, register_sources
+from pipelines.core.spark.marts import (
+    build_marts,
+    compare_marts,
+    export_sources,
+    mart_locations,
+    register_sources,
+    schema_files,
+)
 from pipelines.core.warehouse import state
 from pipelines.core.warehouse.tables import RAW_TARGET_MENTIONS
 from pipelines.tooling.bench.corpus import generate
@@ -124,7 +131,7 @@ def measure_size(spark, n_reports: int, work: Path) -> dict:
         raise RuntimeError(f"dbt build --target spark failed: {dbt.error or dbt.failures()}")
     # Against the marts the DuckDB dbt build above wrote, from the staging the local workers extracted.
     with duckdb.connect(str(work / "duckdb.duckdb"), read_only=True) as con:
-        compared = compare_marts(con, mart_locations(spark))
+        compared = compare_marts(con, mart_locations(spark), schema_files(work / "dbt-spark"))
     row["marts"] = len(compared)
     row["marts_identical"] = sum(t.identical for t in compared)
     return row
