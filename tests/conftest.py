@@ -119,3 +119,8 @@ def dbt_marts() -> set[str]:
 
 def dbt_unit_tests() -> int:
     return len(dbt_manifest()["unit_tests"])
+
+
+def dbt_run_hooks() -> int:
+    """The project's on-run-start/end hooks: dbt counts each as a passing node of every invocation."""
+    return sum(node["resource_type"] == "operation" for node in dbt_manifest()["nodes"].values())

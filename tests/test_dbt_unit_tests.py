@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from pipelines.core.settings import DBT_PROJECT_DIR
-from tests.conftest import dbt_unit_tests
+from tests.conftest import dbt_run_hooks, dbt_unit_tests
 
 pytestmark = pytest.mark.e2e
 
@@ -39,7 +39,7 @@ def test_dbt_unit_tests_pass(seed_workspace, seed_run, tmp_path):
         timeout=300,
     )
     assert proc.returncode == 0, proc.stdout[-3000:]
-    assert f"PASS={dbt_unit_tests()} " in proc.stdout and "ERROR=0 " in proc.stdout
+    assert f"PASS={dbt_unit_tests() + dbt_run_hooks()} " in proc.stdout and "ERROR=0 " in proc.stdout
 
 
 def test_a_reviewed_verdict_is_applied_and_one_that_matches_nothing_warns(seed_workspace, seed_run, tmp_path):

@@ -225,7 +225,8 @@ def pipeline_size(n: int, tmp: Path, env: dict[str, str]) -> dict:
 def markdown(result: dict) -> str:
     f = result["floors"]
     lines = [
-        f"Benchmark {result['when']} on {result['machine']}",
+        f"Benchmark {result['when']} on {result['machine']}"
+        + (f", the heavy parts on {result['engine']}" if result.get("engine", "default") != "default" else ""),
         "",
         "| floor | seconds |",
         "|---|---|",
@@ -323,10 +324,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default=settings.bench_sizes())
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "warehouse" / "bench")
+    # `spark`: the pipeline's runs with both heavy parts on Spark (PIPELINE_ENGINE; the floors stay the same).
+    parser.add_argument("--engine", choices=("default", "spark"), default="default")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     env = {
         **os.environ,
+        **({"PIPELINE_ENGINE": "spark"} if args.engine == "spark" else {}),
         "DAGSTER_DISABLE_TELEMETRY": "1",
         "GX_ANALYTICS_ENABLED": "false",
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
@@ -353,6 +357,7 @@ def main() -> int:
     result = {
         "when": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": f"{os.cpu_count()} cores, Python {sys.version.split()[0]}",
+        "engine": args.engine,
         "floors": floors,
         "sizes": results,
     }
