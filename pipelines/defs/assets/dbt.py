@@ -76,7 +76,9 @@ def on_spark(
         export_staging(con, folder)
 
     def attach(con: duckdb.DuckDBPyConnection) -> None:
-        relations = [tuple(key.path) for key in context.selected_asset_keys if len(key.path) == 2]
+        # Every relation of the project, not only those this run selected: a snapshot is whole, so the views never
+        # point at an older snapshot, which a later publish removes.
+        relations = [tuple(key.path) for key in context.assets_def.keys if len(key.path) == 2]
         attach_snapshot(con, snapshot(folder, context.run.run_id, relations))
 
     return dbt_catalog_vars(folder, dbt.spark_master or None), attach
