@@ -22,6 +22,11 @@ tasks as (
     select * from {{ ref('stg_tasks') }}
 ),
 
+-- The canonical indicator each metric measures (dim_metrics: the aliases of seeds/indicator_aliases.csv).
+metrics as (
+    select metric, unit_kind, indicator_code from {{ ref('dim_metrics') }}
+),
+
 -- What the report is: an in-year progress report judges no shortfall (a department is not behind its year in
 -- May); a completion table and a plan's breakdown judge as the figures stand.
 reports as (
@@ -127,6 +132,7 @@ joined as (
         targets.target_seq,
         chosen.actual_seq,
         targets.metric,
+        metrics.indicator_code,
         targets.value as target_value,
         targets.unit as target_unit,
         targets.comparator,
@@ -173,6 +179,10 @@ joined as (
         on chosen.task_key = actuals.task_key and chosen.actual_seq = actuals.actual_seq
     left join progress
         on targets.task_key = progress.task_key
+    left join metrics
+        on
+            coalesce(targets.metric, '') = metrics.metric
+            and coalesce(targets.unit_kind, '') = coalesce(metrics.unit_kind, '')
 ),
 
 compared as (
@@ -276,6 +286,7 @@ select
     target_seq,
     case when rests_on_actual then actual_seq end as actual_seq,
     metric,
+    indicator_code,
     target_value,
     target_unit,
     comparator,
