@@ -219,28 +219,33 @@ def test_dev_labels_score_within_the_bar(seed_workspace, seed_run):
 def test_achievement_report_opens_offline_and_shows_the_missed_targets(seed_workspace, seed_run):
     import re
 
+    from pipelines.core.report.words import words
+
+    w = words("zh")  # the report's readers read the documents' language (REPORT_LANGUAGE=en for English)
     report = seed_workspace.warehouse.parent / "reports" / "achievement.html"
     html = report.read_text(encoding="utf-8")
     # Self-contained: no script, stylesheet or image fetched from anywhere.
     assert not re.search(r"<(script|link|img)[^>]+(src|href)=\"(https?:)?//", html)
     assert "plotly" in html.lower()
     missed = seed_workspace.query("select count(*) from marts.fct_target_achievement where status = 'missed'")[0][0]
-    assert f"Missed targets ({missed})" in html
+    assert f"{w.missed_targets} ({missed})" in html and '<html lang="zh">' in html
     # Task 1's target beside what was reported, with both spans.
     assert "地区生产总值增长7%左右" in html and "GDP预计增长4.5%左右" in html
     (without,) = seed_workspace.query(
         "select count(*) from marts.dim_tasks t where not exists "
         "(select 1 from marts.fct_targets f where f.task_key = t.task_key)"
     )[0]
-    assert f"Tasks with no numeric target ({without})" in html
-    assert "Targets by accountable unit" in html and "Targets by unit type" in html
+    assert f"{w.no_target} ({without})" in html
+    assert w.chart_units in html and w.chart_types in html
+    # The seed's period (a completion table: the whole year) and plan (the mapping file's) are filled in.
+    assert "<td>全年</td>" in html and "<td>重点工作</td>" in html
     # plotly.js's basic bundle, once: a page of about a megabyte and a half, not the 4.8 MB of the full bundle.
     assert html.count("plotly.js (basic - minified) v") == 1 and len(html.encode()) < 2_000_000
     # Readable as a person reads it: contents, comparators as signs, ratios in words, accountable units named,
     # a font stack that names CJK fonts.
     assert '<nav class="toc"' in html and 'href="#missed"' in html
     missed_rows = html.split('id="missed"')[1].split('id="to-review"')[0]
-    assert "≈ 7 %" in missed_rows and ">approx " not in missed_rows and "reached 64% of the target" in missed_rows
+    assert "≈ 7 %" in missed_rows and ">approx " not in missed_rows and "完成目标的64%" in missed_rows
     lead_cells = re.findall(r'<td class="num">\d+</td><td>([^<]*)</td>', missed_rows)
     assert lead_cells and all(lead_cells), lead_cells  # every missed target names its accountable units
     assert "Microsoft YaHei" in html and "Noto Sans CJK SC" in html
@@ -251,11 +256,30 @@ def test_achievement_report_tables_stay_readable(seed_workspace, seed_run):
     from pipelines.core.report.html import build_report
 
     with duckdb.connect(str(seed_workspace.warehouse), read_only=True) as con:
-        html, h = build_report(con, "seed", row_limit=3)
+        html, h = build_report(con, "seed", row_limit=3, language="en")
     assert f"Missed targets ({h.missed})" in html and "The 3 furthest from their target" in html
     assert html.count('<td class="span">') == 2 * 3 + 2 * 3  # missed, then to review: both texts, 3 rows each
     assert "To review (3)" in html and "reviewed_verdicts.csv" in html
     assert "The first 3; all of them are the tasks of" in html
+    assert "reached 64% of the target" in html and '<html lang="en">' in html
+
+
+def test_gdp_growth_has_one_indicator_whatever_the_words(seed_workspace, seed_run):
+    """The seed's GDP growth (地区生产总值增长7%左右) is gdp_growth on fct_targets, fct_target_achievement and in
+    indicator_by_place_year, with its target, the reported 4.5% and its verdict."""
+    rows = seed_workspace.query(
+        "select indicator_code from marts.fct_targets where metric in ('地区生产总值增长', '生产总值增长')"
+    )
+    assert rows and {r[0] for r in rows} == {"gdp_growth"}
+    [(place, year, target, actual, status)] = seed_workspace.query(
+        "select place, year, target_value, actual_value, status from marts.indicator_by_place_year "
+        "where indicator_code = 'gdp_growth'"
+    )
+    assert (place, year, target, actual, status) == ("shaoxing", 2020, 7.0, 4.5, "missed")
+    (mapped,) = seed_workspace.query(
+        "select count(*) from marts.fct_target_achievement where indicator_code is not null"
+    )[0]
+    assert mapped == seed_workspace.query("select count(indicator_code) from marts.fct_targets")[0][0] > 10
 
 
 @pytest.mark.parametrize("query", sorted((REPO_ROOT / "queries").glob("*.sql")), ids=lambda p: p.stem)

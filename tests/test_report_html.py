@@ -7,7 +7,8 @@ import csv
 import pytest
 from dbt_common.clients.agate_helper import from_csv
 
-from pipelines.core.report.html import REVIEWED_VERDICT_COLUMNS, ratio_in_words, review_line
+from pipelines.core.report.html import REVIEWED_VERDICT_COLUMNS, ratio_in_words, review_line, said_in_words
+from pipelines.core.report.words import LANGUAGES, WORDS, words
 from pipelines.core.settings import DBT_PROJECT_DIR
 
 REVIEWED_VERDICTS = DBT_PROJECT_DIR / "seeds" / "reviewed_verdicts.csv"
@@ -15,17 +16,38 @@ HOSTILE_SPAN = '=SUM(1,2) 达到"95%"'
 
 
 @pytest.mark.parametrize(
-    ("ratio", "direction", "comparator", "words"),
+    ("ratio", "direction", "comparator", "language", "said"),
     [
-        (0.642, "increase", "approx", "reached 64% of the target"),
-        (-1.48, "increase", "gte", "fell instead of rising"),
-        (-0.5, "decrease", "eq", "rose instead of falling"),
-        (1.25, "level", "lte", "125% of the ceiling, 25% over it"),
-        (None, "level", "eq", ""),
+        (0.642, "increase", "approx", "zh", "完成目标的64%"),
+        (0.642, "increase", "approx", "en", "reached 64% of the target"),
+        (-1.48, "increase", "gte", "zh", "不升反降"),
+        (-1.48, "increase", "gte", "en", "fell instead of rising"),
+        (-0.5, "decrease", "eq", "zh", "不降反升"),
+        (-0.5, "decrease", "eq", "en", "rose instead of falling"),
+        (1.25, "level", "lte", "zh", "为上限的125%，超出25%"),
+        (1.25, "level", "lte", "en", "125% of the ceiling, 25% over it"),
+        (None, "level", "eq", "zh", ""),
     ],
 )
-def test_an_achievement_ratio_in_words(ratio, direction, comparator, words):
-    assert ratio_in_words(ratio, direction, comparator) == words
+def test_an_achievement_ratio_in_words(ratio, direction, comparator, language, said):
+    assert ratio_in_words(ratio, direction, comparator, language) == said
+
+
+def test_every_phrase_of_the_report_is_in_each_language_with_the_same_blanks():
+    for key, phrases in WORDS.items():
+        assert len(phrases) == len(LANGUAGES) and all(p.strip() for p in phrases), key
+        assert len({p.count("{}") for p in phrases}) == 1, key
+
+
+def test_a_report_language_the_report_is_not_written_in_is_refused():
+    with pytest.raises(ValueError, match="REPORT_LANGUAGE"):
+        words("fr")
+
+
+def test_a_tasks_targets_as_said_take_the_reports_verdict_words():
+    said = "生产总值增长6%左右: unknown, behind (预计全市GDP增长5%以上); 新增学位1000个: met"
+    assert said_in_words(said, words("zh")) == "生产总值增长6%左右: 待核实, 进度滞后 (预计全市GDP增长5%以上); 新增学位1000个: 已完成"
+    assert said_in_words(said, words("en")) == said
 
 
 def test_review_line_of_a_span_with_comma_quote_and_leading_equals_round_trips_through_csv():

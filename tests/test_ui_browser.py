@@ -274,3 +274,50 @@ def test_docs_and_report_open_complete_offline(dagster_ui):
             page.close()
         browser.close()
     assert not fetched, fetched
+
+
+# In the page: whether anything stands beside something it overlaps, or past the window's edge; whether the
+# page's font draws Chinese (a glyph unlike the box a font without it draws for a character it lacks).
+LAYOUT_PROBLEMS = """() => {
+  const problems = [];
+  if (document.documentElement.scrollWidth > window.innerWidth + 1)
+    problems.push(`page ${document.documentElement.scrollWidth}px wide in a ${window.innerWidth}px window`);
+  for (const grid of document.querySelectorAll('.charts')) {
+    const boxes = [...grid.children].map(c => c.getBoundingClientRect());
+    for (let i = 1; i < boxes.length; i++) {
+      const [a, b] = [boxes[i - 1], boxes[i]];
+      if (a.right > b.left + 1 && a.bottom > b.top + 1 && b.bottom > a.top + 1) problems.push('charts overlap');
+    }
+    for (const c of grid.children) for (const svg of c.querySelectorAll('svg.main-svg'))
+      if (svg.getBoundingClientRect().width > c.getBoundingClientRect().width + 1) problems.push('chart past its box');
+  }
+  const drawn = text => {
+    const canvas = document.createElement('canvas'); canvas.width = canvas.height = 40;
+    const ctx = canvas.getContext('2d'); ctx.font = `32px ${getComputedStyle(document.body).fontFamily}`;
+    ctx.fillText(text, 2, 34); return ctx.getImageData(0, 0, 40, 40).data.join();
+  };
+  if (drawn('完') === drawn('\\uE000') || drawn('完') === drawn('成')) problems.push('Chinese drawn as boxes');
+  return problems;
+}"""
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_report_reads_in_chinese_without_overlap_at_desktop_and_phone_width(seed_workspace, seed_run, width):
+    """The achievement report as its readers see it, on a desktop and on a phone: nothing overlaps or runs past
+    the window (a wide table scrolls in its own box), and every Chinese character has a glyph (CI installs
+    fonts-noto-cjk). Screenshots go to test-artifacts/ui/."""
+    from playwright.sync_api import sync_playwright
+
+    report = seed_workspace.warehouse.parent / "reports" / "achievement.html"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": width, "height": 900}, device_scale_factor=1)
+        page.goto(report.as_uri(), wait_until="load")
+        page.wait_for_timeout(1000)
+        assert page.locator("h1").inner_text() == "目标完成情况"
+        assert page.evaluate(LAYOUT_PROBLEMS) == []
+        page.screenshot(path=str(ARTIFACTS / f"11-report-{width}px.png"))
+        page.locator("#indicators").scroll_into_view_if_needed()
+        page.screenshot(path=str(ARTIFACTS / f"12-report-indicators-{width}px.png"))
+        browser.close()

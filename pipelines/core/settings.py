@@ -72,6 +72,12 @@ def marts_engine() -> str:
     return _engine("PIPELINE_MARTS_ENGINE", "duckdb")
 
 
+def report_language() -> str:
+    """`REPORT_LANGUAGE`: the achievement report's language, `zh` (the default: its readers read the documents'
+    language) or `en` (pipelines/core/report/words.py)."""
+    return os.environ.get("REPORT_LANGUAGE", "").strip().lower() or "zh"
+
+
 def spark_master() -> str:
     """`SPARK_MASTER`: the Spark master URL for the Spark parts (empty: local mode on this machine's cores)."""
     return os.environ.get("SPARK_MASTER", "")

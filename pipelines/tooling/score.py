@@ -23,6 +23,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines.core import settings
+from pipelines.core.warehouse.coverage import candidate_lines, coverage_by_report, coverage_lines, unmapped_candidates
 
 LABELS_DIR = settings.REPO_ROOT.parent / "shared" / "data" / "labels"
 # Labels of our own, for the shared real tables (each entry names its report_id), scored against a warehouse
@@ -252,8 +253,9 @@ def _tables_of(label_file: Path, tables_dir: Path) -> list[Path]:
     return sorted(p for p in tables_dir.glob("*") if p.is_file() and p.stem in wanted)
 
 
-def score_own_tables(label_file: Path, tables: list[Path]) -> dict[str, Score]:
-    """A label file scored against a warehouse built of its own tables (in a temporary folder)."""
+def score_own_tables(label_file: Path, tables: list[Path]) -> tuple[dict[str, Score], list[str]]:
+    """A label file scored against a warehouse built of its own tables (in a temporary folder), and that
+    warehouse's indicator coverage as printed."""
     from pipelines.tooling.score_gold import build
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -261,7 +263,12 @@ def score_own_tables(label_file: Path, tables: list[Path]) -> dict[str, Score]:
         if warehouse is None:
             raise RuntimeError(f"no warehouse of {len(tables)} tables for {label_file.name}: {problem}")
         with duckdb.connect(str(warehouse), read_only=True) as con:
-            return score_files(con, [label_file])
+            return score_files(con, [label_file]), indicator_lines(con)
+
+
+def indicator_lines(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The warehouse's indicator coverage per report and its recurring unmapped metrics (issue 31)."""
+    return coverage_lines(coverage_by_report(con)) + candidate_lines(unmapped_candidates(con))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -287,9 +294,11 @@ def main(argv: list[str] | None = None) -> int:
         present = {r for (r,) in con.execute("select report_id from marts.dim_reports").fetchall()}
         elsewhere = {f: t for f in label_files if not _report_ids(f) & present and (t := _tables_of(f, OWN_TABLES_DIR))}
         results = score_files(con, [f for f in label_files if f not in elsewhere])
+        coverage = {args.warehouse.name: indicator_lines(con)}
     for label_file, tables in elsewhere.items():
         print(f"labels: {label_file.name}: building a warehouse of {len(tables)} tables in {OWN_TABLES_DIR.name}/")
-        results |= score_own_tables(label_file, tables)
+        scored, coverage[f"the tables of {label_file.name}"] = score_own_tables(label_file, tables)
+        results |= scored
     results = with_total(results)
     if args.json:
         print(json.dumps({name: r.figures() for name, r in results.items()}, indent=2))
@@ -305,6 +314,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  misses ({len(result.misses)}):")
             for miss in result.misses:
                 print(f"    {miss}")
+    for name, lines in coverage.items():
+        print(f"indicators: {name}")
+        print("\n".join(lines))
     return 0
 
 

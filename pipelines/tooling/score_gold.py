@@ -37,6 +37,7 @@ import duckdb
 
 from pipelines.core import settings
 from pipelines.core.layout.tasks import read_or_quarantine
+from pipelines.core.warehouse.coverage import ReportCoverage, candidate_lines, coverage_by_report, coverage_lines
 
 GOLD_DIR = settings.REPO_ROOT.parent / "shared" / "data" / "real3"
 PINNED_READINGS = settings.REPO_ROOT / "tests" / "data" / "real_readings.json"
@@ -69,6 +70,8 @@ class GoldScore:
     counts: Counter = field(default_factory=Counter)
     misses: list[str] = field(default_factory=list)
     reports: dict[str, Counter] = field(default_factory=dict)  # the layout counts of each report
+    coverage: list[ReportCoverage] = field(default_factory=list)  # the canonical indicators' (issue 31)
+    unmapped: dict[tuple[str, str, str], set[str]] = field(default_factory=dict)  # metric, unit kind, match -> reports
 
     def count(self, report: str, key: str, right: bool | int = 1) -> None:
         self.counts[key] += right
@@ -186,6 +189,21 @@ def score_table(
             if not task["progress"]:
                 result.misses.append(f"{report} row {gold['row']}: no progress text")
     _score_targets(con, gold_targets, matched, result)
+    if con is not None:
+        result.coverage += coverage_by_report(con)
+        for metric, kind, match, report_id in con.execute(UNMAPPED).fetchall():
+            result.unmapped.setdefault((metric, kind, match), set()).add(report_id)
+
+
+# The metrics of a table's targets with no canonical indicator, with their reports (each table is a warehouse of
+# its own: recurrence is counted over the tables).
+UNMAPPED = """
+select distinct metrics.metric, metrics.unit_kind, metrics.indicator_match, targets.report_id
+from marts.dim_metrics as metrics
+inner join marts.fct_targets as targets
+    on metrics.metric = coalesce(targets.metric, '') and metrics.unit_kind is not distinct from targets.unit_kind
+where metrics.indicator_match <> 'indicator' and metrics.metric <> ''
+"""
 
 
 def _score_targets(con, gold_targets: list[dict], matched: dict, result: GoldScore) -> None:
@@ -288,6 +306,14 @@ def report(title: str, result: GoldScore, detail: bool, figures: bool = True) ->
     if figures:
         for label, figure in result.figures().items():
             print(f"  {label:22} {figure}")
+    if result.coverage:  # the pinned readings build no warehouse
+        print("\n".join(coverage_lines(result.coverage, per_report=detail)))
+    if result.coverage and detail:
+        recurring = sorted(
+            ((m, k, match, 0, len(r), len(r)) for (m, k, match), r in result.unmapped.items() if len(r) > 1),
+            key=lambda c: (-c[4], c[0]),
+        )
+        print("\n".join(candidate_lines(recurring)))
     print(f"  not built: {len(result.refused)}")
     if detail:  # the held-out part's failures stay unread until the work is done
         print("\n".join(f"    {line}" for line in result.refused))
