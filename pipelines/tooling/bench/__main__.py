@@ -30,6 +30,7 @@ from pipelines.core import settings
 from pipelines.core.layout.tasks import read_report
 from pipelines.core.settings import REPO_ROOT
 from pipelines.core.sources.files import report_files
+from pipelines.core.warehouse.coverage import coverage_by_report, share
 from pipelines.tooling.bench.corpus import SEED_FILE, generate
 
 STAGES = {
@@ -212,11 +213,15 @@ def pipeline_size(n: int, tmp: Path, env: dict[str, str]) -> dict:
             cases.append(pipeline_case("one report changed", env, stats))
     with duckdb.connect(str(warehouse), read_only=True) as con:
         tasks = con.execute("select count(*) from marts.dim_tasks").fetchone()[0]
+        coverage = coverage_by_report(con)
     for case in cases:
         case["tasks_per_s"] = round(tasks / case["wall_s"]) if case["ran"] else None
     raw_bytes = sum(f.stat().st_size for f in raw.iterdir())
+    mapped, targets = share(coverage)
+    without = sum(1 for c in coverage if c.targets and not c.with_indicator)
+    indicators = {"targets": targets, "with_indicator": mapped, "reports_without": without}
     return {"reports": n, "tasks": tasks, "cases": cases, "raw_dir": str(raw), "raw_bytes": raw_bytes,
-            "warehouse_bytes": warehouse.stat().st_size}  # fmt: skip
+            "warehouse_bytes": warehouse.stat().st_size, "indicator_coverage": indicators}  # fmt: skip
 
 
 # --- report ------------------------------------------------------------------------------------
@@ -246,6 +251,14 @@ def markdown(result: dict) -> str:
                 f"| {c['tasks_per_s'] or '—'} | {c['peak_rss_mib']} | {s['ingest']:.1f} | {s['units']:.1f} "
                 f"| {s['extraction']:.1f} | {s['dbt']:.1f} "
                 f"| {s['checks']:.1f} | {s['publish']:.1f} |"
+            )
+    lines += ["", "| reports | targets | with a canonical indicator | reports with none |", "|---|---|---|---|"]
+    for size in result["sizes"]:
+        c = size.get("indicator_coverage")
+        if c:
+            lines.append(
+                f"| {size['reports']:,} | {c['targets']:,} | {c['with_indicator']:,} "
+                f"({c['with_indicator'] / max(c['targets'], 1):.1%}) | {c['reports_without']:,} |"
             )
     lines += ["", "| target | figure | verdict |", "|---|---|---|"]
     for name, figure, ok in result["targets"]:
