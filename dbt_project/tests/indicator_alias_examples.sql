@@ -14,10 +14,9 @@ others as (
     select aliases.indicator_code, aliases.unit_kind, other.pattern, aliases.example
     from aliases
     inner join aliases as other
-        on
-            aliases.unit_kind = other.unit_kind
-            and aliases.indicator_code <> other.indicator_code
-            and {{ regex_full_match('aliases.example', 'other.pattern') }}
+        on aliases.unit_kind = other.unit_kind
+        and aliases.indicator_code <> other.indicator_code
+        and {{ regex_full_match('aliases.example', 'other.pattern') }}
 )
 
 select 'does not match its own pattern' as problem, * from own

@@ -7,8 +7,8 @@ folded as (
     select
         fillers.*,
         case
-            when place = 'start' then regexp_replace(example, '^(' || words || ')', '')
-            else {{ regex_replace_all('example', 'words', "''") }}
+            when fillers.place = 'start' then regexp_replace(fillers.example, '^(' || fillers.words || ')', '')
+            else {{ regex_replace_all('fillers.example', 'fillers.words', "''") }}
         end as got
     from fillers
 )

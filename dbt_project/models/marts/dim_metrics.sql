@@ -57,9 +57,8 @@ matches as (
         aliases.pattern
     from folded
     inner join {{ ref('indicator_aliases') }} as aliases
-        on
-            folded.unit_kind = aliases.unit_kind
-            and {{ regex_full_match('folded.folded_metric', 'aliases.pattern') }}
+        on folded.unit_kind = aliases.unit_kind
+        and {{ regex_full_match('folded.folded_metric', 'aliases.pattern') }}
 ),
 
 matched as (

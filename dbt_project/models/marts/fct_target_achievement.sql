@@ -180,9 +180,8 @@ joined as (
     left join progress
         on targets.task_key = progress.task_key
     left join metrics
-        on
-            coalesce(targets.metric, '') = metrics.metric
-            and coalesce(targets.unit_kind, '') = coalesce(metrics.unit_kind, '')
+        on coalesce(targets.metric, '') = metrics.metric
+        and coalesce(targets.unit_kind, '') = coalesce(metrics.unit_kind, '')
 ),
 
 compared as (

@@ -14,6 +14,5 @@ select
     metrics.indicator_code
 from targets
 left join metrics
-    on
-        coalesce(targets.metric, '') = metrics.metric
-        and coalesce(targets.unit_kind, '') = coalesce(metrics.unit_kind, '')
+    on coalesce(targets.metric, '') = metrics.metric
+    and coalesce(targets.unit_kind, '') = coalesce(metrics.unit_kind, '')
