@@ -84,8 +84,9 @@ REPORT_PERIOD = "coalesce(r.period, case when r.report_kind = 'completion' then 
 REPORT_PLAN = "coalesce(r.plan_type, p.plan_type)"
 # How a report is named to a reader: what it is, then its file (two reports may say the same).
 REPORT_LABEL = f"concat_ws(' ', r.place, r.year::varchar, {REPORT_PERIOD}, {REPORT_PLAN}) || ' (' || r.report_id || ')'"
-# The reports with their plans, for the queries that name a report.
-REPORTS_WITH_PLANS = "marts.dim_reports r left join staging.stg_report_plans p on p.report_id = r.report_id"
+# The reports with their plans, for the queries that name a report: the plans from staging's raw table, which the
+# published warehouse holds on either marts engine (on Spark, the stg_* views live in Spark's catalog).
+REPORTS_WITH_PLANS = "marts.dim_reports r left join staging.raw_report_plans p on p.report_id = r.report_id"
 
 
 def reports_read(con: duckdb.DuckDBPyConnection, limit: int) -> list[dict]:
