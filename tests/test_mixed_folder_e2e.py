@@ -346,6 +346,8 @@ def test_a_report_whose_plan_cannot_be_told_has_none_and_warns(mixed, mixed_run)
 
 
 def test_which_tasks_were_behind_at_the_latest_report_in_one_query(mixed, mixed_run):
+    from pipelines.core.report.words import words
+
     query = (Path(__file__).parents[1] / "queries" / "tasks_behind_at_latest_report.sql").read_text(encoding="utf-8")
     rows = mixed.query(query)
     pinghu = [r for r in rows if r[0] == "pinghu-2024-重点工作"]
@@ -353,4 +355,4 @@ def test_which_tasks_were_behind_at_the_latest_report_in_one_query(mixed, mixed_
     assert {r[1] for r in pinghu} == {f"pinghu-2024-keywork-breakdown/{t}" for t in (1, 2, 5)}
     assert [r[3] for r in pinghu[:2]] == ["pinghu-2024-keywork-breakdown", "pinghu-2024-keywork-q3-completion"]
     html = (mixed.warehouse.parent / "reports" / "achievement.html").read_text(encoding="utf-8")
-    assert 'id="plans"' in html and "Behind at the latest report (3)" in html
+    assert 'id="plans"' in html and words("zh").behind_latest.format(3) in html

@@ -46,6 +46,14 @@ def test_layout_figures_per_report_and_progress_text_present(tmp_path):
         "create table marts.fct_target_achievement"
         " (report_id varchar, task_id int, target_value double, status varchar)"
     )
+    con.execute(
+        "create table marts.fct_targets as select * from (values ('r', '新增学位', 'count', 'school_places'),"
+        " ('r', '开发公益性岗位', 'count', null)) t(report_id, metric, unit_kind, indicator_code)"
+    )
+    con.execute(
+        "create table marts.dim_metrics as select * from (values ('新增学位', 'count', 'indicator'),"
+        " ('开发公益性岗位', 'count', 'none')) t(metric, unit_kind, indicator_match)"
+    )
     gold = [
         {"file": "r.txt", "row": 1, "task_label": "1", "requirement_first_20_chars": "新增学位810个",
          "units": ["区教育局"], "lead_units": ["区教育局"], "leaders": [], "has_progress_text": True},
@@ -59,6 +67,9 @@ def test_layout_figures_per_report_and_progress_text_present(tmp_path):
     assert table[1].split() == ["r", "2/2", "2/2", "2/2", "2/2", "1/2"]
     assert table[-1] == "  reports with every task found: 1/1"
     assert "r row 2: no progress text" in result.misses
+    # the canonical indicators' coverage, and the unmapped metric with its report (recurrence counts over tables)
+    assert [(c.report_id, c.targets, c.with_indicator) for c in result.coverage] == [("r", 2, 1)]
+    assert result.unmapped == {("开发公益性岗位", "count", "none"): {"r"}}
 
 
 def test_the_pinned_real_readings_score_whole():
