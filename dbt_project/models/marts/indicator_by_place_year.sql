@@ -43,6 +43,7 @@ select
     ranked.target_value,
     ranked.target_unit,
     ranked.comparator,
+    ranked.direction,
     ranked.actual_value,
     ranked.actual_unit,
     ranked.actual_period,

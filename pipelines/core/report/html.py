@@ -25,6 +25,7 @@ from markupsafe import Markup
 
 from pipelines.core import settings
 from pipelines.core.report.words import words
+from pipelines.core.warehouse.coverage import coverage_by_report, share
 
 STATUS_COLOURS = {"met": "#2e7d32", "missed": "#c62828", "unknown": "#9e9e9e"}
 # Names common CJK fonts of each system, so Chinese text never shows as squares where one of them is installed.
@@ -202,6 +203,11 @@ PERIOD_COLUMNS = [
 ]
 
 
+def report_kinds(w: SimpleNamespace) -> dict[str, str]:
+    """dim_reports.report_kind -> its name in the report's language."""
+    return {"plan": w.kind_plan, "progress": w.kind_progress, "completion": w.kind_completion}
+
+
 def plan_sections(con: duckdb.DuckDBPyConnection, limit: int, row_limit: int, w: SimpleNamespace) -> list[PlanSection]:
     """Each plan with more than one report: its targets at each report, and the tasks behind at its latest
     report with what every report said of them, side by side."""
@@ -219,7 +225,7 @@ def plan_sections(con: duckdb.DuckDBPyConnection, limit: int, row_limit: int, w:
                 [plan["plan_id"]],
             ).fetchall()
         ]
-        kinds = {"plan": w.kind_plan, "progress": w.kind_progress, "completion": w.kind_completion}
+        kinds = report_kinds(w)
         labels = [
             (f"{p['period'] or kinds.get(p['report_kind'], p['report_kind'] or '')} ({p['report_id']})",
              p["n_met"], p["n_missed"], p["n_unknown"])
@@ -318,11 +324,15 @@ def missed_targets(con: duckdb.DuckDBPyConnection, limit: int = ROW_LIMIT, langu
         "actual_span",
         "report_label",
     ]
-    missed = [dict(zip(names, r, strict=False)) for r in rows]
-    for m in missed:
-        m["sign"] = COMPARATOR_SIGNS.get(m["comparator"], m["comparator"])
-        m["ratio_words"] = ratio_in_words(m["ratio"], m["direction"], m["comparator"], language)
-    return missed
+    return _with_words([dict(zip(names, r, strict=False)) for r in rows], language)
+
+
+def _with_words(targets: list[dict], language: str) -> list[dict]:
+    """Each target row with its comparator as a sign and its ratio in words, as the page shows them."""
+    for t in targets:
+        t["sign"] = COMPARATOR_SIGNS.get(t["comparator"], t["comparator"])
+        t["ratio_words"] = ratio_in_words(t["ratio"], t["direction"], t["comparator"], language)
+    return targets
 
 
 INDICATOR_COLUMNS = [
@@ -354,27 +364,16 @@ def indicators_compared(con: duckdb.DuckDBPyConnection, limit: int = ROW_LIMIT, 
             group by indicator_code having count(distinct place) > 1
         )
         select i.indicator_code, i.indicator_name, i.place, i.year, coalesce(i.period, {REPORT_PERIOD}), i.report_id,
-               i.target_value, i.target_unit, i.comparator, a.direction, i.actual_value, i.actual_unit,
+               i.target_value, i.target_unit, i.comparator, i.direction, i.actual_value, i.actual_unit,
                i.achievement_ratio, i.status, i.pace
         from marts.indicator_by_place_year i join shared using (indicator_code)
             join marts.dim_reports r on r.report_id = i.report_id
-            join marts.fct_target_achievement a
-                on a.report_id = i.report_id and a.task_id = i.task_id and a.target_seq = i.target_seq
         order by i.indicator_code, i.place, i.year, i.months_covered nulls last, i.report_id
         limit ?
         """,
         [limit],
     ).fetchall()
-    found = [dict(zip(INDICATOR_COLUMNS, r, strict=True)) for r in rows]
-    for f in found:
-        f["sign"] = COMPARATOR_SIGNS.get(f["comparator"], f["comparator"])
-        f["ratio_words"] = ratio_in_words(f["ratio"], f["direction"], f["comparator"], language)
-    return found
-
-
-def indicator_coverage(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
-    """(targets with a canonical indicator, targets)."""
-    return con.execute("select count(indicator_code), count(*) from marts.fct_targets").fetchone()
+    return _with_words([dict(zip(INDICATOR_COLUMNS, r, strict=True)) for r in rows], language)
 
 
 TO_REVIEW_COLUMNS = [
@@ -593,7 +592,7 @@ def build_report(
         .render(
             w=w,
             lang=language,
-            kinds={"plan": w.kind_plan, "progress": w.kind_progress, "completion": w.kind_completion},
+            kinds=report_kinds(w),
             statuses={s: getattr(w, s) for s in ("met", "missed", "unknown", "behind", "on_pace", "ahead")},
             reasons={r: getattr(w, f"reason_{r}") for r in ("uncertain_pair", "weak_pair", "under_way")},
             h=h,
@@ -607,7 +606,7 @@ def build_report(
             plans=plan_sections(con, REPORT_SECTIONS, row_limit, w),
             reports_with_targets=sum(1 for r in reports if r["targets"]),
             indicators=indicators_compared(con, row_limit, language),
-            coverage=indicator_coverage(con),
+            coverage=share(coverage_by_report(con)),
             missed=missed_targets(con, row_limit, language),
             to_review=targets_to_review(con, row_limit),
             without=tasks_without_target(con, row_limit),
